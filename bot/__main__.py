@@ -1,0 +1,61 @@
+"""`python -m bot --config PATH`: run the bot with long polling."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.commands import register_commands
+from bot.config import ConfigError, Settings, load_settings
+from bot.factory import create_bot, create_dispatcher
+from bot.i18n import create_i18n
+from models.engine import create_engine, create_schema, create_session_maker
+
+logger = logging.getLogger("bot")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument(
+        "--config", type=Path, default=None, help="TOML file (default: config.toml if present)"
+    )
+    return parser.parse_args(argv)
+
+
+async def run(settings: Settings) -> None:
+    engine = create_engine(settings.database.url)
+    try:
+        await create_schema(engine)
+        i18n = create_i18n()
+        bot = create_bot(settings)
+        dispatcher = create_dispatcher(
+            settings=settings, session_maker=create_session_maker(engine), i18n=i18n
+        )
+        async with bot:
+            await register_commands(bot, i18n, settings.access.admins)
+            # aiogram's polling installs SIGINT/SIGTERM handlers and stops cleanly on them.
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = parse_args(argv)
+    try:
+        if args.config is None:
+            settings = load_settings(Path("config.toml"))
+        else:
+            settings = load_settings(args.config, require_file=True)
+    except ConfigError as error:
+        sys.stderr.write(f"configuration error: {error}\n")
+        return 2
+    asyncio.run(run(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

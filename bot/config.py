@@ -1,0 +1,108 @@
+"""Configuration: a TOML file, overridden by CVBOT_<SECTION>__<KEY> environment variables.
+
+The key names are a public contract (README, config.example.toml): keep them stable.
+"""
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+_TOKEN_PATTERN = re.compile(r"^\d+:[\w-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names the key and fits on one line."""
+
+
+class TelegramSettings(BaseModel):
+    token: SecretStr
+    api_base: str = ""
+
+    @field_validator("token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        if not _TOKEN_PATTERN.match(value.get_secret_value()):
+            raise ValueError("must look like 123456789:AA… (the token @BotFather gave)")
+        return value
+
+    @field_validator("api_base")
+    @classmethod
+    def _api_base_is_http(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be empty or an http(s) URL such as http://127.0.0.1:8081")
+        return value
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite+aiosqlite:///data/bot.db"
+
+    @field_validator("url")
+    @classmethod
+    def _supported_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+
+class AccessSettings(BaseModel):
+    admins: list[int] = Field(default_factory=list)
+
+
+class IntakeSettings(BaseModel):
+    max_links_per_message: int = Field(default=20, ge=1, le=100)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CVBOT_", env_nested_delimiter="__", case_sensitive=False, extra="forbid"
+    )
+
+    telegram: TelegramSettings
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment wins over the file (init holds what the TOML file said).
+        return env_settings, init_settings
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        key = ".".join(str(part) for part in item["loc"])
+        message = (
+            "missing" if item["type"] == "missing" else item["msg"].removeprefix("Value error, ")
+        )
+        if item["type"] == "extra_forbidden":
+            message = "unknown setting"
+        parts.append(f"{key}: {message}")
+    return "; ".join(parts)
+
+
+def load_settings(path: Path, *, require_file: bool = False) -> Settings:
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    elif require_file:
+        raise ConfigError(f"{path}: file not found (copy config.example.toml)")
+    try:
+        return Settings(**data)
+    except ValidationError as error:
+        raise ConfigError(f"invalid configuration: {_describe(error)}") from None

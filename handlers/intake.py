@@ -1,0 +1,69 @@
+from html import escape
+
+from aiogram import Router
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.filters import PrivateChat
+from handlers.message_links import is_forward_from_private_channel, message_links
+from handlers.texts import refusal_label, shorten, status_label
+from models.volunteer import Volunteer
+from services.intake import IntakeResult, LinkResult, Outcome, submit_links
+
+
+def render_link(link: LinkResult) -> str:
+    shown = f"<code>{escape(shorten(link.display or link.raw))}</code>"
+    if link.outcome is Outcome.REFUSED:
+        assert link.refusal is not None
+        return "✗ {link} — {reason}".format(
+            link=f"<code>{escape(shorten(link.raw))}</code>", reason=refusal_label(link.refusal)
+        )
+    if link.outcome is Outcome.NEW:
+        line = _("#{id} — new report, thank you")
+    elif link.outcome is Outcome.CONFIRMED:
+        assert link.status is not None
+        line = _("#{id} — already reported, status: {status}; your confirmation is counted")
+    else:
+        line = _("#{id} — you already sent this")
+    status = status_label(link.status) if link.status else ""
+    return line.format(id=link.report_id, status=status) + "\n    " + shown
+
+
+def render_result(result: IntakeResult, max_links: int) -> str:
+    if result.too_many:
+        return _(
+            "That is more than {limit} links in one message, so I saved none of them. "
+            "Please send them in smaller parts."
+        ).format(limit=max_links)
+    return "\n".join(render_link(link) for link in result.links)
+
+
+async def on_link_message(
+    message: Message, session: AsyncSession, volunteer: Volunteer, max_links_per_message: int
+) -> None:
+    links = message_links(message)
+    if not links:
+        if is_forward_from_private_channel(message):
+            await message.answer(
+                _("This channel has no public link I can see. Please send its t.me link.")
+            )
+        else:
+            await message.answer(_("I found no link here. Send a link, a @username or a post."))
+        return
+    result = await submit_links(
+        session,
+        volunteer_id=volunteer.id or 0,
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        links=links,
+        max_links=max_links_per_message,
+    )
+    await message.reply(render_result(result, max_links_per_message))
+
+
+def create_router() -> Router:
+    router = Router(name="intake")
+    router.message.filter(PrivateChat())
+    router.message.register(on_link_message)
+    return router

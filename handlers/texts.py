@@ -1,0 +1,47 @@
+"""Labels shared by several screens. Marked with N_ for extraction, translated when shown."""
+
+from aiogram.utils.i18n import gettext as _
+
+from models.enums import ReportStatus
+from services.identity import RefusalReason
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext convention: mark now, translate later)
+    return message
+
+
+_STATUS_LABELS: dict[ReportStatus, str] = {
+    ReportStatus.NEW: N_("new, waiting for a moderator"),
+    ReportStatus.ACCEPTED: N_("accepted"),
+    ReportStatus.REJECTED: N_("rejected"),
+    ReportStatus.MERGED: N_("merged into another report"),
+    ReportStatus.SENT: N_("sent to Кибернадзор"),
+    ReportStatus.BLOCKED: N_("blocked"),
+    ReportStatus.DECLINED: N_("declined by the regulator"),
+    ReportStatus.STILL_ONLINE: N_("still online"),
+    ReportStatus.REAPPEARED: N_("reappeared"),
+    ReportStatus.ASSIGNED: N_("assigned to a crew"),
+    ReportStatus.PAINTED_OVER: N_("painted over"),
+}
+
+_REFUSALS: dict[RefusalReason, str] = {
+    RefusalReason.BAD_SCHEME: N_("only web (http, https) and Telegram links can be reported"),
+    RefusalReason.PRIVATE_ADDRESS: N_("local and private network addresses cannot be reported"),
+    RefusalReason.TOO_LONG: N_("the link is longer than 2,048 characters"),
+    RefusalReason.INVALID_HOST: N_("this is not a valid domain name"),
+    RefusalReason.UNSUPPORTED: N_(
+        "this link does not point to a site, channel, group, bot or account"
+    ),
+}
+
+
+def status_label(status: ReportStatus) -> str:
+    return _(_STATUS_LABELS[status])
+
+
+def refusal_label(reason: RefusalReason) -> str:
+    return _(_REFUSALS[reason])
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,56 @@
+"""Enumerations shared by the tables and the domain."""
+
+from enum import StrEnum
+
+
+class TargetKind(StrEnum):
+    """What a report points at; decides how it is closed (see CONTEXT.md)."""
+
+    WEBSITE = "website"
+    TELEGRAM = "telegram"
+    SOCIAL = "social"
+    GRAFFITI = "graffiti"
+
+
+class ReportStatus(StrEnum):
+    """Every status of the online and street lifecycles.
+
+    Stored as plain strings so that adding a status never needs a database enum migration.
+    """
+
+    NEW = "new"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    MERGED = "merged"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    DECLINED = "declined"
+    STILL_ONLINE = "still_online"
+    REAPPEARED = "reappeared"
+    ASSIGNED = "assigned"
+    PAINTED_OVER = "painted_over"
+
+
+class Role(StrEnum):
+    """Stored role. Administrators are not stored: they come from `[access] admins`."""
+
+    VOLUNTEER = "volunteer"
+    MODERATOR = "moderator"
+
+
+class Category(StrEnum):
+    """Type of information, chosen by the moderator who accepts a report."""
+
+    DRUG_SALES = "drug_sales"
+    DRUG_PROPAGANDA = "drug_propaganda"
+    COURIER_RECRUITMENT = "courier_recruitment"
+    OTHER_ILLEGAL = "other_illegal"
+
+
+class NoticeEvent(StrEnum):
+    """Outcomes volunteers hear about."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    BLOCKED = "blocked"
+    PAINTED_OVER = "painted_over"

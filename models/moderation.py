@@ -1,0 +1,60 @@
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+from models.enums import NoticeEvent, ReportStatus
+
+
+class AuditEntry(SQLModel, table=True):
+    """One state change of one report: who, when, from what to what, and why."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report.id"), nullable=False, index=True)
+    )
+    from_status: ReportStatus = Field(sa_column=Column(String(16), nullable=False))
+    to_status: ReportStatus = Field(sa_column=Column(String(16), nullable=False))
+    # None for changes the bot makes by itself (rechecks, timeouts).
+    actor_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
+    )
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class Batch(SQLModel, table=True):
+    """A set of accepted reports forwarded to Кибернадзор as one CSV + XLSX pair."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False)
+    )
+    category: str | None = Field(default=None, max_length=32)
+    report_count: int = 0
+    # Telegram file ids of the delivered documents, so /batch N can resend them without rebuilding.
+    csv_file_id: str | None = Field(default=None, max_length=256)
+    xlsx_file_id: str | None = Field(default=None, max_length=256)
+
+
+class Notice(SQLModel, table=True):
+    """An outcome a volunteer should hear about: an outbox row written with the transition.
+
+    Written in the same transaction as the state change, so a crash never loses a notice; a
+    sender drains pending rows grouped per volunteer (one message for many reports).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False, index=True)
+    )
+    report_id: int = Field(sa_column=Column(Integer, ForeignKey("report.id"), nullable=False))
+    event: NoticeEvent = Field(sa_column=Column(String(16), nullable=False))
+    note: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set when delivered, or when skipped because the volunteer turned notices off.
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

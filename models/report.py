@@ -1,0 +1,85 @@
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+from models.enums import Category, ReportStatus, TargetKind
+
+
+class Report(SQLModel, table=True):
+    """One reported target. Its id is the `#N` everybody uses to talk about it.
+
+    Link reports carry a unique canonical key; graffiti reports (no key) share the numbering.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    # NULL for graffiti; NULLs do not collide in a unique index on SQLite or PostgreSQL.
+    canonical_key: str | None = Field(
+        default=None, sa_column=Column(String(2100), unique=True, nullable=True)
+    )
+    kind: TargetKind = Field(sa_column=Column(String(16), nullable=False))
+    display: str = Field(max_length=2100)
+    site_key: str | None = Field(default=None, max_length=300, index=True)
+    status: ReportStatus = Field(
+        default=ReportStatus.NEW,
+        sa_column=Column(String(16), nullable=False, index=True, default=ReportStatus.NEW.value),
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    status_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    found_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
+    )
+    category: Category | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    # The reason given with the last rejection or regulator's decline, shown to volunteers.
+    resolution_note: str | None = Field(default=None, max_length=500)
+    batch_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("batch.id"), nullable=True, index=True)
+    )
+    # A moderator looking at the report's queue card holds it until claimed_until.
+    claimed_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
+    )
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set when a moderator merges this report into another; new sightings follow the chain.
+    merged_into_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("report.id"), nullable=True)
+    )
+
+
+class Sighting(SQLModel, table=True):
+    """One volunteer sending one target: the first is the find, later ones are confirmations.
+
+    Unique per (report, volunteer): a volunteer who repeats a link is counted once, and the
+    same Telegram message processed twice cannot make a second row.
+    """
+
+    __table_args__ = (UniqueConstraint("report_id", "volunteer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report.id"), nullable=False, index=True)
+    )
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False, index=True)
+    )
+    chat_id: int = Field(sa_type=Integer)
+    message_id: int
+    text_as_sent: str = Field(max_length=2100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Evidence(SQLModel, table=True):
+    """A concrete post that showed a target (t.me/x/123 for channel x); kept for moderators."""
+
+    __table_args__ = (UniqueConstraint("report_id", "url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report.id"), nullable=False, index=True)
+    )
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False)
+    )
+    url: str = Field(max_length=2100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

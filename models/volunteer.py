@@ -1,0 +1,34 @@
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, String
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+from models.enums import Role
+
+
+class Volunteer(SQLModel, table=True):
+    """Anyone who writes to the bot in a private chat.
+
+    Personal data is kept minimal: the Telegram id (to answer), the first name (for moderators),
+    the username (only so that administrators can name someone in /grant @username) and languages.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    first_name: str = Field(default="", max_length=128)
+    username: str | None = Field(default=None, max_length=64, index=True)
+    # The language the volunteer chose with /lang; None means "follow Telegram's language".
+    language: str | None = Field(default=None, max_length=8)
+    telegram_language: str | None = Field(default=None, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    role: Role = Field(
+        default=Role.VOLUNTEER,
+        sa_column=Column(String(16), nullable=False, default=Role.VOLUNTEER.value),
+    )
+    banned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ban_reason: str | None = Field(default=None, max_length=500)
+    # Outcome notices (accepted, rejected, blocked…); the volunteer turns them off in /settings.
+    notices_enabled: bool = Field(default=True)
+    # False once Telegram says the user blocked the bot: bulk senders skip them.
+    is_reachable: bool = Field(default=True)

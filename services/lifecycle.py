@@ -1,0 +1,211 @@
+"""The report lifecycle: which status may follow which, applied with an audit trail.
+
+Every change goes through `change_status` (or `merge`), which writes one AuditEntry per report
+and, for outcomes volunteers care about, one Notice per volunteer who sighted the report — all
+in the caller's transaction, so a state change and its trail are never separated.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import Category, NoticeEvent, ReportStatus, TargetKind
+from models.moderation import AuditEntry, Notice
+from models.report import Evidence, Report, Sighting
+from models.upsert import insert_ignore
+from services.clock import utcnow
+
+S = ReportStatus
+
+ONLINE_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
+    S.NEW: frozenset({S.ACCEPTED, S.REJECTED, S.MERGED}),
+    S.ACCEPTED: frozenset({S.SENT}),
+    S.SENT: frozenset({S.BLOCKED, S.DECLINED, S.STILL_ONLINE}),
+    # A recheck that finds a sent target still online leaves it waiting for the verdict.
+    S.STILL_ONLINE: frozenset({S.BLOCKED, S.DECLINED, S.SENT}),
+    S.BLOCKED: frozenset({S.REAPPEARED}),
+    S.REAPPEARED: frozenset({S.SENT}),
+}
+
+STREET_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
+    S.NEW: frozenset({S.ACCEPTED, S.REJECTED, S.MERGED}),
+    # A volunteer may photograph a wall painted over before any crew was assigned.
+    S.ACCEPTED: frozenset({S.ASSIGNED, S.PAINTED_OVER}),
+    S.ASSIGNED: frozenset({S.PAINTED_OVER}),
+    S.PAINTED_OVER: frozenset({S.REAPPEARED}),
+    S.REAPPEARED: frozenset({S.ASSIGNED, S.PAINTED_OVER}),
+}
+
+NOTIFIED: dict[ReportStatus, NoticeEvent] = {
+    S.ACCEPTED: NoticeEvent.ACCEPTED,
+    S.REJECTED: NoticeEvent.REJECTED,
+    S.BLOCKED: NoticeEvent.BLOCKED,
+    S.PAINTED_OVER: NoticeEvent.PAINTED_OVER,
+}
+
+
+def allowed_next(report: Report) -> frozenset[ReportStatus]:
+    table = STREET_TRANSITIONS if report.kind == TargetKind.GRAFFITI else ONLINE_TRANSITIONS
+    return table.get(report.status, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    report_id: int
+    status: ReportStatus | None  # None: no such report
+
+
+@dataclass(slots=True)
+class TransitionResult:
+    changed: list[Report] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+
+
+async def load_reports(
+    session: AsyncSession, report_ids: Iterable[int], *, lock: bool = True
+) -> dict[int, Report]:
+    statement = select(Report).where(col(Report.id).in_(list(report_ids)))
+    if lock:
+        # Serialises concurrent moderators on PostgreSQL; SQLite serialises writers anyway.
+        statement = statement.with_for_update()
+    return {report.id: report for report in (await session.exec(statement)).all() if report.id}
+
+
+async def change_status(
+    session: AsyncSession,
+    *,
+    report_ids: Sequence[int],
+    to: ReportStatus,
+    actor_id: int | None,
+    note: str | None = None,
+    category: Category | None = None,
+    batch_id: int | None = None,
+    commit: bool = True,
+) -> TransitionResult:
+    """Move every report that may move to `to`; list the others as refused."""
+    reports = await load_reports(session, report_ids)
+    result = TransitionResult()
+    now = utcnow()
+    for report_id in dict.fromkeys(report_ids):
+        report = reports.get(report_id)
+        if report is None or to not in allowed_next(report):
+            result.refused.append(Refused(report_id, report.status if report else None))
+            continue
+        await _apply(session, report, to, actor_id=actor_id, note=note, now=now)
+        if category is not None:
+            report.category = category
+        if batch_id is not None:
+            report.batch_id = batch_id
+        if to in (S.REJECTED, S.DECLINED):
+            report.resolution_note = note
+        result.changed.append(report)
+    if commit:
+        await session.commit()
+    return result
+
+
+async def _apply(
+    session: AsyncSession,
+    report: Report,
+    to: ReportStatus,
+    *,
+    actor_id: int | None,
+    note: str | None,
+    now: datetime,
+) -> None:
+    session.add(
+        AuditEntry(
+            report_id=report.id or 0,
+            from_status=report.status,
+            to_status=to,
+            actor_id=actor_id,
+            at=now,
+            note=note,
+        )
+    )
+    report.status = to
+    report.status_changed_at = now
+    report.claimed_by_id = None
+    report.claimed_until = None
+    session.add(report)
+    event = NOTIFIED.get(to)
+    if event is not None:
+        for volunteer_id in await sighting_volunteers(session, report.id or 0):
+            session.add(
+                Notice(volunteer_id=volunteer_id, report_id=report.id or 0, event=event, note=note)
+            )
+
+
+async def sighting_volunteers(session: AsyncSession, report_id: int) -> list[int]:
+    rows = await session.exec(select(Sighting.volunteer_id).where(Sighting.report_id == report_id))
+    return list(rows.all())
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    merged: list[int]
+    refused: list[Refused]
+    into: Report | None
+
+
+async def merge(
+    session: AsyncSession, *, source_ids: Sequence[int], into_id: int, actor_id: int | None
+) -> MergeResult:
+    """Merge new reports into a surviving one; every sighting moves, so every credit stays.
+
+    A volunteer who sighted both keeps one sighting on the survivor (dated by the earlier one):
+    the same volunteer sending one target twice counts once. The finder of the survivor becomes
+    whoever sighted either report first.
+    """
+    reports = await load_reports(session, [*source_ids, into_id])
+    into = reports.get(into_id)
+    if into is None or into.status == S.MERGED:
+        return MergeResult([], [Refused(into_id, into.status if into else None)], None)
+    merged, refused = [], []
+    now = utcnow()
+    for source_id in dict.fromkeys(source_ids):
+        source = reports.get(source_id)
+        if source is None or source_id == into_id or S.MERGED not in allowed_next(source):
+            refused.append(Refused(source_id, source.status if source else None))
+            continue
+        await _move_sightings(session, source, into)
+        await _apply(session, source, S.MERGED, actor_id=actor_id, note=f"#{into_id}", now=now)
+        source.merged_into_id = into_id
+        merged.append(source_id)
+    await session.commit()
+    return MergeResult(merged, refused, into)
+
+
+async def _move_sightings(session: AsyncSession, source: Report, into: Report) -> None:
+    moving = (await session.exec(select(Sighting).where(Sighting.report_id == source.id))).all()
+    kept = {
+        s.volunteer_id: s
+        for s in (await session.exec(select(Sighting).where(Sighting.report_id == into.id))).all()
+    }
+    for sighting in moving:
+        existing = kept.get(sighting.volunteer_id)
+        if existing is None:
+            sighting.report_id = into.id or 0
+            session.add(sighting)
+            continue
+        existing.created_at = min(existing.created_at, sighting.created_at)
+        session.add(existing)
+        await session.delete(sighting)
+    if source.created_at < into.created_at:
+        into.found_by_id = source.found_by_id
+        into.created_at = source.created_at
+        session.add(into)
+    for evidence in (
+        await session.exec(select(Evidence).where(Evidence.report_id == source.id))
+    ).all():
+        await insert_ignore(
+            session,
+            Evidence,
+            {"report_id": into.id, "volunteer_id": evidence.volunteer_id, "url": evidence.url},
+            ["report_id", "url"],
+        )
+    await session.exec(delete(Evidence).where(col(Evidence.report_id) == source.id))
+    await session.flush()

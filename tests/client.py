@@ -1,0 +1,152 @@
+"""Drive the production dispatcher with real aiogram Update objects, as Telegram would."""
+
+from datetime import UTC, datetime
+from itertools import count
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.types import Update
+
+from tests.recording_session import RecordingSession
+
+
+class BotClient:
+    """Sends messages and presses buttons as one Telegram user; returns what the bot did."""
+
+    _update_ids = count(1)
+    _message_ids = count(1)
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: Bot,
+        session: RecordingSession,
+        *,
+        user_id: int = 1001,
+        first_name: str = "Aruzhan",
+        language_code: str | None = "ru",
+        username: str | None = None,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.bot = bot
+        self.session = session
+        self.user_id = user_id
+        self.first_name = first_name
+        self.language_code = language_code
+        self.username = username
+
+    def as_user(self, user_id: int, **kwargs: Any) -> "BotClient":
+        values = {"first_name": f"User{user_id}", "language_code": "ru", "username": None}
+        values.update(kwargs)
+        return BotClient(self.dispatcher, self.bot, self.session, user_id=user_id, **values)
+
+    def _user(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": self.user_id, "is_bot": False, "first_name": self.first_name}
+        if self.language_code:
+            user["language_code"] = self.language_code
+        if self.username:
+            user["username"] = self.username
+        return user
+
+    def _chat(self, chat_id: int | None, chat_type: str) -> dict[str, Any]:
+        if chat_type == "private":
+            return {"id": self.user_id, "type": "private", "first_name": self.first_name}
+        return {"id": chat_id or -100123, "type": chat_type, "title": "Volunteers"}
+
+    async def feed(self, update: dict[str, Any]) -> list[TelegramMethod[Any]]:
+        before = len(self.session.requests)
+        await self.dispatcher.feed_update(
+            self.bot, Update.model_validate(update, context={"bot": self.bot})
+        )
+        return self.session.requests[before:]
+
+    def message_update(
+        self,
+        text: str | None = None,
+        *,
+        entities: list[dict[str, Any]] | None = None,
+        caption: str | None = None,
+        forward_origin: dict[str, Any] | None = None,
+        chat_type: str = "private",
+        chat_id: int | None = None,
+        message_id: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": message_id or next(self._message_ids),
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": self._chat(chat_id, chat_type),
+            "from": self._user(),
+        }
+        if text is not None:
+            message["text"] = text
+        if entities:
+            message["caption_entities" if caption is not None else "entities"] = entities
+        if caption is not None:
+            message["caption"] = caption
+        if forward_origin:
+            message["forward_origin"] = forward_origin
+        message.update(extra or {})
+        return {"update_id": next(self._update_ids), "message": message}
+
+    async def send(self, text: str | None = None, **kwargs: Any) -> list[TelegramMethod[Any]]:
+        return await self.feed(self.message_update(text, **kwargs))
+
+    async def click(self, data: str, *, message_id: int = 1) -> list[TelegramMethod[Any]]:
+        update = {
+            "update_id": next(self._update_ids),
+            "callback_query": {
+                "id": str(next(self._update_ids)),
+                "from": self._user(),
+                "chat_instance": "ci",
+                "data": data,
+                "message": {
+                    "message_id": message_id,
+                    "date": int(datetime.now(UTC).timestamp()),
+                    "chat": self._chat(None, "private"),
+                    "from": {"id": 42, "is_bot": True, "first_name": "Test bot"},
+                    "text": "…",
+                },
+            },
+        }
+        return await self.feed(update)
+
+
+def texts(requests: list[TelegramMethod[Any]]) -> list[str]:
+    """What the user reads: the texts of sent and edited messages, in order."""
+    return [r.text for r in requests if isinstance(r, SendMessage | EditMessageText)]
+
+
+def text(requests: list[TelegramMethod[Any]]) -> str:
+    found = texts(requests)
+    assert len(found) == 1, f"expected one message, got {found!r}"
+    return found[0]
+
+
+def buttons(request: TelegramMethod[Any]) -> list[tuple[str, str]]:
+    """(text, callback_data) of every inline button in a sent or edited message."""
+    markup = getattr(request, "reply_markup", None)
+    if markup is None:
+        return []
+    return [
+        (button.text, button.callback_data or "")
+        for row in markup.inline_keyboard
+        for button in row
+    ]
+
+
+__all__ = [
+    "AnswerCallbackQuery",
+    "BotClient",
+    "EditMessageReplyMarkup",
+    "buttons",
+    "text",
+    "texts",
+]

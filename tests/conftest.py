@@ -1,0 +1,88 @@
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)
+and the production dispatcher fed through a recording fake Bot API session."""
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.factory import create_bot, create_dispatcher
+from bot.i18n import create_i18n
+from models.engine import create_engine, create_schema, create_session_maker
+from tests.client import BotClient
+from tests.recording_session import RecordingSession
+
+ADMIN_ID = 9001
+TEST_TOKEN = "123456789:" + "A" * 35
+
+
+@pytest.fixture(scope="session")
+def i18n() -> I18n:
+    return create_i18n()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/test.db"
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        import models.tables  # noqa: F401
+
+        async with engine.begin() as connection:
+            await connection.run_sync(SQLModel.metadata.drop_all)
+    await create_schema(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_session_maker(engine)
+
+
+@pytest.fixture
+async def db(session_maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with session_maker() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        telegram={"token": TEST_TOKEN},
+        database={"url": database_url},
+        access={"admins": [ADMIN_ID]},
+    )
+
+
+@pytest.fixture
+def fake_session() -> RecordingSession:
+    return RecordingSession()
+
+
+@pytest.fixture
+def bot(settings: Settings, fake_session: RecordingSession) -> Bot:
+    return create_bot(settings, session=fake_session)
+
+
+@pytest.fixture
+def dispatcher(
+    settings: Settings, session_maker: async_sessionmaker[AsyncSession], i18n: I18n
+) -> Dispatcher:
+    return create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
+
+
+@pytest.fixture
+def client(dispatcher: Dispatcher, bot: Bot, fake_session: RecordingSession) -> BotClient:
+    return BotClient(dispatcher, bot, fake_session)

@@ -1,0 +1,105 @@
+"""An in-process fake Bot API session: records every request, answers like Telegram would.
+
+Responses go through aiogram's own `check_response`, so results are real, bot-bound objects and
+injected failures raise the same exceptions a real server's answers would.
+"""
+
+import json
+import time
+from collections.abc import AsyncGenerator
+from itertools import count
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import File, InputFile, Message, MessageId, User
+
+BOT_USER = {"id": 42, "is_bot": True, "first_name": "Test bot", "username": "test_bot"}
+
+
+class RecordingSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self._message_ids = count(10_000)
+        self._failures: dict[str, list[dict[str, Any]]] = {}
+
+    def fail_next(
+        self, method: str, *, error_code: int = 400, description: str = "Bad Request: test"
+    ) -> None:
+        """Make the next call of `method` (e.g. "SendDocument") fail as Telegram would."""
+        self._failures.setdefault(method, []).append(
+            {"ok": False, "error_code": error_code, "description": description}
+        )
+
+    def sent(self, method: type[TelegramMethod[Any]] | None = None) -> list[Any]:
+        return [r for r in self.requests if method is None or isinstance(r, method)]
+
+    def clear(self) -> None:
+        self.requests.clear()
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.requests.append(method)
+        name = type(method).__name__
+        if self._failures.get(name):
+            answer = self._failures[name].pop(0)
+            response = self.check_response(bot, method, answer["error_code"], json.dumps(answer))
+        else:
+            answer = {"ok": True, "result": self._result(method)}
+            response = self.check_response(bot, method, 200, json.dumps(answer))
+        return response.result  # type: ignore[return-value]
+
+    def _result(self, method: TelegramMethod[Any]) -> Any:
+        returning = method.__returning__
+        if returning is Message:
+            return self._message(method)
+        if returning == list[Message]:
+            return [self._message(method) for _ in getattr(method, "media", [None])]
+        if returning is MessageId:
+            return {"message_id": next(self._message_ids)}
+        if returning is User:
+            return BOT_USER
+        if returning is File:
+            return {"file_id": method.file_id, "file_unique_id": "u" + method.file_id[:8]}
+        return True
+
+    def _message(self, method: TelegramMethod[Any]) -> dict[str, Any]:
+        chat_id = int(getattr(method, "chat_id", 0) or 0)
+        message: dict[str, Any] = {
+            "message_id": getattr(method, "message_id", None) or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": BOT_USER,
+        }
+        if getattr(method, "text", None):
+            message["text"] = method.text  # type: ignore[attr-defined]
+        if getattr(method, "caption", None):
+            message["caption"] = method.caption  # type: ignore[attr-defined]
+        document = getattr(method, "document", None)
+        if isinstance(document, InputFile):
+            message["document"] = {
+                "file_id": f"doc{message['message_id']}",
+                "file_unique_id": f"udoc{message['message_id']}",
+                "file_name": document.filename,
+            }
+        markup = getattr(method, "reply_markup", None)
+        if markup is not None and hasattr(markup, "inline_keyboard"):
+            message["reply_markup"] = markup.model_dump(mode="json", exclude_none=True)
+        return message
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
