@@ -57,6 +57,17 @@ class IntakeSettings(BaseModel):
     max_links_per_message: int = Field(default=20, ge=1, le=100)
 
 
+class ModerationSettings(BaseModel):
+    # Optional moderators' group: new reports are announced there as one edited summary a minute.
+    chat_id: int | None = None
+    claim_minutes: int = Field(default=5, ge=1, le=120)
+
+
+class SenderSettings(BaseModel):
+    # Telegram allows about 30 messages a second to different chats; stay below it.
+    rate_per_second: float = Field(default=25.0, gt=0, le=30)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CVBOT_", env_nested_delimiter="__", case_sensitive=False, extra="forbid"
@@ -66,6 +77,8 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    moderation: ModerationSettings = Field(default_factory=ModerationSettings)
+    sender: SenderSettings = Field(default_factory=SenderSettings)
 
     @classmethod
     def settings_customise_sources(

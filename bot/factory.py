@@ -40,6 +40,9 @@ def create_dispatcher(
         settings=settings,
         session_maker=session_maker,
         max_links_per_message=settings.intake.max_links_per_message,
+        admin_ids=frozenset(settings.access.admins),
+        claim_minutes=settings.moderation.claim_minutes,
+        moderation_chat_id=settings.moderation.chat_id,
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))
     # Registration must run before the locale middleware, which reads the volunteer's choice.

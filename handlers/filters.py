@@ -1,8 +1,14 @@
 """Router filters. Async on purpose: aiogram runs synchronous filters in a worker thread."""
 
+from collections.abc import Collection
+from typing import Any
+
 from aiogram.enums import ChatType
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
+
+from models.volunteer import Volunteer
+from services.roles import is_admin, is_moderator
 
 
 class PrivateChat(Filter):
@@ -14,3 +20,21 @@ class PrivateChat(Filter):
 class GroupChat(Filter):
     async def __call__(self, message: Message) -> bool:
         return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+class ModeratorOnly(Filter):
+    """Passes moderators and administrators, judged by the volunteer row loaded for this update.
+
+    The VolunteerMiddleware reads that row from the database for every update, so a revoked
+    moderator loses access at once, whatever buttons they still have on screen.
+    """
+
+    async def __call__(self, event: Any, volunteer: Volunteer | None = None,
+                       admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
+        return is_moderator(volunteer, admin_ids)
+
+
+class AdminOnly(Filter):
+    async def __call__(self, event: Any, volunteer: Volunteer | None = None,
+                       admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
+        return is_admin(volunteer, admin_ids)

@@ -2,7 +2,7 @@
 
 from aiogram.utils.i18n import gettext as _
 
-from models.enums import ReportStatus
+from models.enums import Category, ReportStatus
 from services.identity import RefusalReason
 
 
@@ -33,6 +33,18 @@ _REFUSALS: dict[RefusalReason, str] = {
         "this link does not point to a site, channel, group, bot or account"
     ),
 }
+
+
+_CATEGORY_LABELS: dict[Category, str] = {
+    Category.DRUG_SALES: N_("drug sales"),
+    Category.DRUG_PROPAGANDA: N_("drug propaganda or advertising"),
+    Category.COURIER_RECRUITMENT: N_("courier recruitment"),
+    Category.OTHER_ILLEGAL: N_("other illegal content"),
+}
+
+
+def category_label(category: Category) -> str:
+    return _(_CATEGORY_LABELS[category])
 
 
 def status_label(status: ReportStatus) -> str:

@@ -1,0 +1,90 @@
+"""Command menus per role, in every language; shown next to the input field by Telegram."""
+
+import logging
+from collections.abc import Sequence
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+
+from handlers.texts import N_
+from services.locales import SUPPORTED_LOCALES
+
+logger = logging.getLogger(__name__)
+
+VOLUNTEER_COMMANDS: list[tuple[str, str]] = [
+    ("start", N_("Welcome and safety rules")),
+    ("help", N_("What to send")),
+    ("my", N_("My reports")),
+    ("stats", N_("My numbers")),
+    ("settings", N_("Notifications")),
+    ("lang", N_("Language")),
+]
+
+MODERATOR_COMMANDS: list[tuple[str, str]] = [
+    ("queue", N_("Next report to triage")),
+    ("report", N_("A report in full: /report N")),
+    ("find", N_("Find reports by link, domain or @handle")),
+    ("accept", N_("Accept reports: /accept N… [category]")),
+    ("reject", N_("Reject reports: /reject N… [reason]")),
+    ("merge", N_("Merge duplicates: /merge N into M")),
+    ("batch", N_("Send accepted reports to Кибернадзор as files")),
+    ("batches", N_("Batches sent so far")),
+    ("blocked", N_("Record blocked reports: /blocked N…")),
+    ("declined", N_("Record declined reports: /declined N… [reason]")),
+    ("ban", N_("Ban a volunteer: /ban id [reason]")),
+    ("unban", N_("Lift a ban: /unban id")),
+]
+
+ADMIN_COMMANDS: list[tuple[str, str]] = [
+    ("grant", N_("Make a moderator: /grant id|@username")),
+    ("revoke", N_("Take the moderator role: /revoke id|@username")),
+]
+
+
+def command_names(commands: Sequence[tuple[str, str]]) -> list[str]:
+    return [name for name, _ in commands]
+
+
+def _localised(commands: Sequence[tuple[str, str]], i18n: I18n, locale: str) -> list[BotCommand]:
+    return [
+        BotCommand(command=name, description=i18n.gettext(text, locale=locale))
+        for name, text in commands
+    ]
+
+
+async def set_default_menu(bot: Bot, i18n: I18n) -> None:
+    for locale in SUPPORTED_LOCALES:
+        await bot.set_my_commands(
+            _localised(VOLUNTEER_COMMANDS, i18n, locale),
+            scope=BotCommandScopeDefault(),
+            language_code=locale,
+        )
+    await bot.set_my_commands(_localised(VOLUNTEER_COMMANDS, i18n, "ru"))
+
+
+async def set_staff_menu(
+    bot: Bot, i18n: I18n, *, chat_id: int, locale: str, admin: bool = False
+) -> bool:
+    """A chat-scoped menu for a moderator or administrator; False if Telegram refused it.
+
+    A chat-scoped menu needs a chat the bot has seen, so an administrator who never opened the
+    bot gets a warning in the log instead of a failed start.
+    """
+    commands = [*VOLUNTEER_COMMANDS, *MODERATOR_COMMANDS, *(ADMIN_COMMANDS if admin else [])]
+    try:
+        await bot.set_my_commands(
+            _localised(commands, i18n, locale), scope=BotCommandScopeChat(chat_id=chat_id)
+        )
+    except TelegramAPIError as error:
+        logger.warning("cannot set the staff menu for chat %s: %s", chat_id, error)
+        return False
+    return True
+
+
+async def remove_staff_menu(bot: Bot, *, chat_id: int) -> None:
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))
+    except TelegramAPIError as error:
+        logger.warning("cannot remove the staff menu for chat %s: %s", chat_id, error)

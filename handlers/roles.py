@@ -1,0 +1,105 @@
+"""Administrators grant and revoke the moderator role; moderators ban and unban volunteers."""
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.filters import AdminOnly, ModeratorOnly
+from handlers.menu import remove_staff_menu, set_staff_menu
+from models.enums import Role
+from models.volunteer import Volunteer
+from services import roles
+from services.locales import pick_locale
+
+
+def _who(volunteer: Volunteer) -> str:
+    handle = f" (@{volunteer.username})" if volunteer.username else ""
+    return f"{volunteer.telegram_id}{handle}"
+
+
+async def _target(
+    message: Message, session: AsyncSession, argument: str | None
+) -> Volunteer | None:
+    reference = (argument or "").split(maxsplit=1)[0] if argument else ""
+    if not reference:
+        await message.answer(_("Say whom: an id or @username."))
+        return None
+    volunteer = await roles.find_volunteer(session, reference)
+    if volunteer is None:
+        await message.answer(
+            _("I do not know {who}: they must write to the bot first.").format(who=reference)
+        )
+    return volunteer
+
+
+async def cmd_grant(
+    message: Message, command: CommandObject, session: AsyncSession, bot: Bot, i18n: I18n
+) -> None:
+    volunteer = await _target(message, session, command.args)
+    if volunteer is None:
+        return
+    change = await roles.set_role(session, volunteer=volunteer, role=Role.MODERATOR)
+    if change.changed:
+        locale = pick_locale(volunteer.language, volunteer.telegram_language)
+        await set_staff_menu(bot, i18n, chat_id=volunteer.telegram_id, locale=locale)
+        await message.answer(_("{who} is now a moderator.").format(who=_who(volunteer)))
+    else:
+        await message.answer(_("{who} is already a moderator.").format(who=_who(volunteer)))
+
+
+async def cmd_revoke(
+    message: Message, command: CommandObject, session: AsyncSession, bot: Bot
+) -> None:
+    volunteer = await _target(message, session, command.args)
+    if volunteer is None:
+        return
+    change = await roles.set_role(session, volunteer=volunteer, role=Role.VOLUNTEER)
+    if change.changed:
+        await remove_staff_menu(bot, chat_id=volunteer.telegram_id)
+        await message.answer(_("{who} is no longer a moderator.").format(who=_who(volunteer)))
+    else:
+        await message.answer(_("{who} was not a moderator.").format(who=_who(volunteer)))
+
+
+async def cmd_ban(
+    message: Message, command: CommandObject, session: AsyncSession, admin_ids: frozenset[int]
+) -> None:
+    volunteer = await _target(message, session, command.args)
+    if volunteer is None:
+        return
+    if roles.is_moderator(volunteer, admin_ids):
+        await message.answer(_("Moderators cannot be banned; revoke the role first."))
+        return
+    parts = (command.args or "").split(maxsplit=1)
+    reason = parts[1] if len(parts) > 1 else None
+    change = await roles.ban(session, volunteer=volunteer, reason=reason)
+    text = _("{who} is banned.") if change.changed else _("{who} was already banned.")
+    await message.answer(text.format(who=_who(volunteer)))
+
+
+async def cmd_unban(message: Message, command: CommandObject, session: AsyncSession) -> None:
+    volunteer = await _target(message, session, command.args)
+    if volunteer is None:
+        return
+    change = await roles.unban(session, volunteer=volunteer)
+    text = _("{who} is no longer banned.") if change.changed else _("{who} was not banned.")
+    await message.answer(text.format(who=_who(volunteer)))
+
+
+def create_admin_router() -> Router:
+    router = Router(name="admin_roles")
+    router.message.filter(AdminOnly())
+    router.message.register(cmd_grant, Command("grant"))
+    router.message.register(cmd_revoke, Command("revoke"))
+    return router
+
+
+def create_moderator_router() -> Router:
+    router = Router(name="moderator_roles")
+    router.message.filter(ModeratorOnly())
+    router.message.register(cmd_ban, Command("ban"))
+    router.message.register(cmd_unban, Command("unban"))
+    return router

@@ -1,0 +1,71 @@
+"""Who may do what. Roles are read from the database on every action, never from a button."""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import Role
+from models.volunteer import Volunteer
+from services.clock import utcnow
+
+
+def is_admin(volunteer: Volunteer | None, admin_ids: Collection[int]) -> bool:
+    return volunteer is not None and volunteer.telegram_id in admin_ids
+
+
+def is_moderator(volunteer: Volunteer | None, admin_ids: Collection[int]) -> bool:
+    """Administrators moderate too; a banned moderator does not."""
+    if volunteer is None or volunteer.banned_at is not None:
+        return is_admin(volunteer, admin_ids)
+    return volunteer.role == Role.MODERATOR or is_admin(volunteer, admin_ids)
+
+
+async def find_volunteer(session: AsyncSession, reference: str) -> Volunteer | None:
+    """By Telegram id (`12345`) or by username (`@name`, case-insensitive)."""
+    reference = reference.strip()
+    if reference.lstrip("-").isdigit():
+        statement = select(Volunteer).where(Volunteer.telegram_id == int(reference))
+    else:
+        name = reference.removeprefix("@").lower()
+        if not name:
+            return None
+        statement = select(Volunteer).where(func.lower(Volunteer.username) == name)
+    return (await session.exec(statement)).first()
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    volunteer: Volunteer
+    changed: bool
+
+
+async def set_role(session: AsyncSession, *, volunteer: Volunteer, role: Role) -> RoleChange:
+    if volunteer.role == role:
+        return RoleChange(volunteer, changed=False)
+    volunteer.role = role
+    session.add(volunteer)
+    await session.commit()
+    return RoleChange(volunteer, changed=True)
+
+
+async def ban(session: AsyncSession, *, volunteer: Volunteer, reason: str | None) -> RoleChange:
+    if volunteer.banned_at is not None:
+        return RoleChange(volunteer, changed=False)
+    volunteer.banned_at = utcnow()
+    volunteer.ban_reason = (reason or "")[:500] or None
+    session.add(volunteer)
+    await session.commit()
+    return RoleChange(volunteer, changed=True)
+
+
+async def unban(session: AsyncSession, *, volunteer: Volunteer) -> RoleChange:
+    if volunteer.banned_at is None:
+        return RoleChange(volunteer, changed=False)
+    volunteer.banned_at = None
+    volunteer.ban_reason = None
+    session.add(volunteer)
+    await session.commit()
+    return RoleChange(volunteer, changed=True)
