@@ -5,7 +5,8 @@
 3. volunteers' private screens;
 4. staff routers, each gated by the role read from the database for this update;
 5. refusals for staff commands and buttons that reached no staff router;
-6. link intake, the catch-all for everything else in a private chat.
+6. graffiti photos and their conversation;
+7. link intake, the catch-all for everything else in a private chat.
 """
 
 from aiogram import Router
@@ -13,6 +14,9 @@ from aiogram import Router
 from handlers import (
     banned,
     batches,
+    digest_staff,
+    graffiti_intake,
+    graffiti_staff,
     groups,
     intake,
     language,
@@ -21,8 +25,10 @@ from handlers import (
     refusals,
     roles,
     settings,
+    squads,
     start,
     stats,
+    tallies,
     triage,
     verdicts,
 )
@@ -41,6 +47,8 @@ def build_routers() -> list[Router]:
         my_reports.create_router(),
         stats.create_router(),
         settings.create_router(),
+        tallies.create_router(),
+        squads.create_router(),
     )
     staff = Router(name="staff")
     staff.message.filter(ModeratorOnly())
@@ -50,11 +58,15 @@ def build_routers() -> list[Router]:
         triage.create_router(),
         batches.create_router(),
         verdicts.create_router(),
+        graffiti_staff.create_router(),
+        digest_staff.create_router(),
     )
     private.include_routers(
         roles.create_admin_router(),
         roles.create_moderator_router(),
         staff,
         refusals.create_router(),
+        # Photos and the graffiti conversation, before links take every remaining message.
+        graffiti_intake.create_router(),
     )
     return [groups.create_router(), private, intake.create_router()]

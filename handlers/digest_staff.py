@@ -1,0 +1,7 @@
+"""Placeholder: filled in by the feature's author."""
+
+from aiogram import Router
+
+
+def create_router() -> Router:
+    return Router(name="digest_staff")
