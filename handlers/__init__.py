@@ -4,8 +4,8 @@
 2. banned volunteers (answered politely, nothing stored);
 3. volunteers' private screens;
 4. staff routers, each gated by the role read from the database for this update;
-5. refusals for staff commands and buttons that reached no staff router;
-6. graffiti photos and their conversation;
+5. graffiti photos and their conversation;
+6. refusals for staff commands and buttons that reached no staff router;
 7. link intake, the catch-all for everything else in a private chat.
 """
 
@@ -65,8 +65,9 @@ def build_routers() -> list[Router]:
         roles.create_admin_router(),
         roles.create_moderator_router(),
         staff,
-        refusals.create_router(),
-        # Photos and the graffiti conversation, before links take every remaining message.
+        # Photos and the graffiti conversation (its buttons and commands too) come before the
+        # refusals, which answer every callback and /command nobody else took.
         graffiti_intake.create_router(),
+        refusals.create_router(),
     )
     return [groups.create_router(), private, intake.create_router()]
