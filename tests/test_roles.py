@@ -1,0 +1,101 @@
+"""Administrators grant and revoke moderators; moderators ban; everyone else is refused."""
+
+from aiogram.methods import AnswerCallbackQuery, DeleteMyCommands, SetMyCommands
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import Role
+from models.report import Report
+from models.volunteer import Volunteer
+from tests.client import BotClient, text
+from tests.conftest import ADMIN_ID
+
+
+async def _volunteer(db: AsyncSession, telegram_id: int) -> Volunteer:
+    db.expire_all()
+    return (await db.exec(select(Volunteer).where(Volunteer.telegram_id == telegram_id))).one()
+
+
+async def test_admin_grants_and_revokes_by_id_and_username(
+    client: BotClient, db: AsyncSession
+) -> None:
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    await client.as_user(5001, username="Helper_Nurlan").send("/start")
+    granted = await admin.send("/grant @helper_nurlan")
+    assert "now a moderator" in text(granted)
+    [menu] = [r for r in granted if isinstance(r, SetMyCommands)]
+    assert menu.scope.chat_id == 5001  # type: ignore[union-attr]
+    assert "queue" in {c.command for c in menu.commands}
+    assert (await _volunteer(db, 5001)).role == Role.MODERATOR
+
+    assert "already a moderator" in text(await admin.send("/grant 5001"))
+    revoked = await admin.send("/revoke 5001")
+    assert "no longer a moderator" in text(revoked)
+    assert any(isinstance(r, DeleteMyCommands) for r in revoked)
+    assert (await _volunteer(db, 5001)).role == Role.VOLUNTEER
+
+
+async def test_grant_needs_a_known_person(client: BotClient) -> None:
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    assert "must write to the bot first" in text(await admin.send("/grant @nobody_here"))
+    assert "id or @username" in text(await admin.send("/grant"))
+
+
+async def test_volunteers_and_moderators_cannot_grant(client: BotClient, db: AsyncSession) -> None:
+    await client.as_user(5002).send("/start")
+    volunteer = client.as_user(5003, language_code="en")
+    assert text(await volunteer.send("/grant 5002")) == "This command is for moderators only."
+    await client.as_user(ADMIN_ID).send("/grant 5003")
+    # A moderator is not an administrator: /grant stays refused.
+    assert "moderators only" in text(await volunteer.send("/grant 5002"))
+    assert (await _volunteer(db, 5002)).role == Role.VOLUNTEER
+
+
+async def test_revoked_moderator_loses_access_at_once(client: BotClient) -> None:
+    moderator = client.as_user(5004, language_code="en")
+    await moderator.send("/start")
+    await client.as_user(ADMIN_ID).send("/grant 5004")
+    await client.as_user(5005).send("/start")
+    assert "is banned" in text(await moderator.send("/ban 5005 spam"))
+    await client.as_user(ADMIN_ID).send("/revoke 5004")
+    assert "moderators only" in text(await moderator.send("/unban 5005"))
+
+
+async def test_banned_volunteer_is_refused_and_nothing_is_stored(
+    client: BotClient, db: AsyncSession
+) -> None:
+    volunteer = client.as_user(5006, language_code="en")
+    await volunteer.send("t.me/before_ban_shop")
+    await client.as_user(ADMIN_ID).send("/ban 5006 flooding")
+    banned = await _volunteer(db, 5006)
+    assert banned.banned_at is not None and banned.ban_reason == "flooding"
+
+    reply = text(await volunteer.send("t.me/after_ban_shop"))
+    assert "not accepted" in reply
+    keys = {r.canonical_key for r in (await db.exec(select(Report))).all()}
+    assert keys == {"tg:before_ban_shop"}  # the open report stays
+
+    pressed = await volunteer.click("lang:en")
+    assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in pressed)
+
+    await client.as_user(ADMIN_ID).send("/unban 5006")
+    assert "#" in text(await volunteer.send("t.me/after_ban_shop"))
+
+
+async def test_moderators_cannot_be_banned(client: BotClient, db: AsyncSession) -> None:
+    await client.as_user(5007).send("/start")
+    await client.as_user(ADMIN_ID).send("/grant 5007")
+    reply = text(await client.as_user(ADMIN_ID, language_code="en").send("/ban 5007"))
+    assert "revoke the role first" in reply
+    assert (await _volunteer(db, 5007)).banned_at is None
+
+
+async def test_forged_staff_button_is_refused(client: BotClient) -> None:
+    pressed = await client.as_user(5008).click("mq:accept:1")
+    [answer] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
+    assert answer.show_alert
+
+
+async def test_unknown_command_gets_a_hint(client: BotClient) -> None:
+    reply = text(await client.as_user(5009, language_code="en").send("/frobnicate"))
+    assert "/help" in reply
