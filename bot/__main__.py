@@ -35,7 +35,11 @@ async def run(settings: Settings) -> None:
         async with bot:
             await register_commands(bot, i18n, settings.access.admins)
             # aiogram's polling installs SIGINT/SIGTERM handlers and stops cleanly on them.
-            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+            try:
+                await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+            finally:
+                await dispatcher.storage.close()
+                await dispatcher.fsm.events_isolation.close()
     finally:
         await engine.dispose()
 

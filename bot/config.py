@@ -68,6 +68,67 @@ class SenderSettings(BaseModel):
     rate_per_second: float = Field(default=25.0, gt=0, le=30)
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class DigestChat(BaseModel):
+    chat_id: int
+    language: str = "ru"
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("ru", "kk", "en"):
+            raise ValueError("must be ru, kk or en")
+        return value
+
+
+class DigestSettings(BaseModel):
+    # The weekly digest goes out at this weekday and time, Asia/Almaty; it reports on the
+    # previous Monday–Sunday week.
+    weekday: int = Field(default=1, ge=1, le=7)
+    time: str = "10:00"
+    chats: list[DigestChat] = Field(default_factory=list)
+
+    @field_validator("weekday", mode="before")
+    @classmethod
+    def _weekday_name(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower()[:3] in _WEEKDAYS:
+            return _WEEKDAYS.index(value.strip().lower()[:3]) + 1
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValueError('must be a time such as "10:00"')
+        return f"{int(match[1]):02d}:{match[2]}"
+
+
+class PointsSettings(BaseModel):
+    # First find of a target that was later blocked or painted over earns most.
+    found_blocked: int = Field(default=10, ge=0)
+    # First find of a target a moderator accepted (not yet blocked).
+    found_accepted: int = Field(default=3, ge=0)
+    # Confirming an accepted target before it was blocked; confirming a blocked one earns 0.
+    confirmation: int = Field(default=1, ge=0)
+    # At most this many points per volunteer per day (Almaty time), to stop farming.
+    daily_cap: int = Field(default=30, ge=1)
+
+
+class RedisSettings(BaseModel):
+    # Empty: conversation state lives in memory (one process). Set for several processes.
+    url: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be empty or a redis:// URL such as redis://127.0.0.1:6379/0")
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CVBOT_", env_nested_delimiter="__", case_sensitive=False, extra="forbid"
@@ -79,6 +140,9 @@ class Settings(BaseSettings):
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     moderation: ModerationSettings = Field(default_factory=ModerationSettings)
     sender: SenderSettings = Field(default_factory=SenderSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    points: PointsSettings = Field(default_factory=PointsSettings)
 
     @classmethod
     def settings_customise_sources(

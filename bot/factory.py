@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
+from bot.storage import create_fsm_storage
 from handlers import build_routers
 
 
@@ -36,7 +37,10 @@ def create_dispatcher(
     session_maker: async_sessionmaker[AsyncSession],
     i18n: I18n,
 ) -> Dispatcher:
+    storage, events_isolation = create_fsm_storage(settings)
     dispatcher = Dispatcher(
+        storage=storage,
+        events_isolation=events_isolation,
         settings=settings,
         session_maker=session_maker,
         max_links_per_message=settings.intake.max_links_per_message,

@@ -35,6 +35,7 @@ def test_token_may_come_from_the_environment_alone(
         (f'[telegram]\ntoken = "{TOKEN}"\n[intake]\nmax_links_per_message = 0\n', "intake"),
         (f'[telegram]\ntoken = "{TOKEN}"\n[telegram2]\nx = 1\n', "telegram2"),
         ("[telegram\n", "not valid TOML"),
+        (f'[telegram]\ntoken = "{TOKEN}"\n[redis]\nurl = "http://x"\n', "redis.url"),
     ],
 )
 def test_bad_settings_name_the_key(tmp_path: Path, content: str, key: str) -> None:
