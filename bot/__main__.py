@@ -6,9 +6,12 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.background import start_background, stop_background
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings, load_settings
+from bot.digest_tasks import start_digest_scheduler
 from bot.factory import create_bot, create_dispatcher
+from bot.graffiti_tasks import start_graffiti_tasks, stop_graffiti_tasks
 from bot.i18n import create_i18n
 from models.engine import create_engine, create_schema, create_session_maker
 
@@ -29,15 +32,35 @@ async def run(settings: Settings) -> None:
         await create_schema(engine)
         i18n = create_i18n()
         bot = create_bot(settings)
-        dispatcher = create_dispatcher(
-            settings=settings, session_maker=create_session_maker(engine), i18n=i18n
-        )
+        session_maker = create_session_maker(engine)
+        dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
         async with bot:
             await register_commands(bot, i18n, settings.access.admins)
+            background = start_background(
+                bot=bot,
+                session_maker=session_maker,
+                sender=dispatcher["sender"],
+                i18n=i18n,
+                notice_wakeup=dispatcher["notice_wakeup"],
+                moderation_chat_id=settings.moderation.chat_id,
+            )
+            graffiti_task = start_graffiti_tasks(
+                bot=bot,
+                session_maker=session_maker,
+                i18n=i18n,
+                options=dispatcher["graffiti_options"],
+                index=dispatcher["phash_index"],
+            )
+            # Stopped with the rest of the background tasks.
+            background.append(
+                start_digest_scheduler(bot=bot, bulk=dispatcher["bulk"], settings=settings)
+            )
             # aiogram's polling installs SIGINT/SIGTERM handlers and stops cleanly on them.
             try:
                 await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
             finally:
+                await stop_graffiti_tasks(graffiti_task)
+                await stop_background(background)
                 await dispatcher.storage.close()
                 await dispatcher.fsm.events_isolation.close()
     finally:

@@ -129,6 +129,22 @@ class RedisSettings(BaseModel):
         return value
 
 
+class GraffitiSettings(BaseModel):
+    # An unanswered graffiti conversation is saved with what it has after this many minutes.
+    finish_after_minutes: int = Field(default=10, ge=1, le=1440)
+    # Photos whose 64-bit perceptual hashes differ in at most this many bits: "possible duplicate".
+    duplicate_distance: int = Field(default=8, ge=0, le=32)
+    # The same handle within this many metres: "probably the same wall".
+    same_wall_radius_m: float = Field(default=150, gt=0, le=5000)
+    # Images sent as files above this size are refused (the Bot API downloads at most 20 MB).
+    max_file_mb: int = Field(default=20, ge=1, le=20)
+
+
+class StorageSettings(BaseModel):
+    # Empty: photos are kept only by Telegram file_id. Else a folder for evidence copies.
+    photo_dir: str = ""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CVBOT_", env_nested_delimiter="__", case_sensitive=False, extra="forbid"
@@ -143,6 +159,8 @@ class Settings(BaseSettings):
     redis: RedisSettings = Field(default_factory=RedisSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
     points: PointsSettings = Field(default_factory=PointsSettings)
+    graffiti: GraffitiSettings = Field(default_factory=GraffitiSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -1,5 +1,7 @@
 """The one place that assembles the bot: production and tests build it the same way."""
 
+import asyncio
+
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -11,11 +13,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from bot.digest_run import BulkMessages, weights_of
+from bot.graffiti_tasks import graffiti_options
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
 from bot.storage import create_fsm_storage
 from handlers import build_routers
+from services.graffiti.phash import PhashIndex
+from services.pacing import PacedSender
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -36,6 +42,7 @@ def create_dispatcher(
     settings: Settings,
     session_maker: async_sessionmaker[AsyncSession],
     i18n: I18n,
+    sender: PacedSender | None = None,
 ) -> Dispatcher:
     storage, events_isolation = create_fsm_storage(settings)
     dispatcher = Dispatcher(
@@ -47,7 +54,19 @@ def create_dispatcher(
         admin_ids=frozenset(settings.access.admins),
         claim_minutes=settings.moderation.claim_minutes,
         moderation_chat_id=settings.moderation.chat_id,
+        # The one paced sender of the process: every bulk send shares its limits.
+        sender=sender or PacedSender(rate_per_second=settings.sender.rate_per_second),
+        # Set it after writing Notice rows to have the drainer deliver them at once.
+        notice_wakeup=asyncio.Event(),
+        graffiti_options=graffiti_options(settings),
+        # Loaded from the database on first use; one per process (see services/graffiti/phash).
+        phash_index=PhashIndex(),
     )
+    # Digests and broadcasts for /digest_now and /broadcast (handlers cannot import bot/).
+    dispatcher["bulk"] = BulkMessages(
+        settings=settings, session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
+    )
+    dispatcher["point_weights"] = weights_of(settings)
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))
     # Registration must run before the locale middleware, which reads the volunteer's choice.
     volunteer_middleware = VolunteerMiddleware()

@@ -1,5 +1,7 @@
 """Inline button payloads. Never trusted for permissions: handlers re-check roles in the DB."""
 
+from enum import StrEnum
+
 from aiogram.filters.callback_data import CallbackData
 
 
@@ -9,3 +11,44 @@ class LanguageChoice(CallbackData, prefix="lang"):
 
 class MyReportsPage(CallbackData, prefix="my"):
     page: int
+
+
+class TriageAction(StrEnum):
+    """What a button on a queue card does; short values keep callback data under 64 bytes."""
+
+    ACCEPT = "a"  # show the categories
+    CATEGORY = "c"  # accept with the category in `value`
+    REJECT = "r"  # show the reasons
+    REASON = "rr"  # reject with the preset reason code in `value`
+    TYPE_REASON = "rt"  # the next message is the reason
+    DUPLICATE = "d"  # the next message is `#M`
+    SKIP = "s"
+    UNSURE = "u"
+    BACK = "b"  # from categories or reasons back to the card's buttons
+
+
+class TriageCard(CallbackData, prefix="tq"):
+    action: TriageAction
+    report_id: int
+    value: str = ""
+
+
+class UrlListAnswer(CallbackData, prefix="vl"):
+    """Confirm or cancel a pending /blocked list; the list itself waits in the FSM storage."""
+
+    confirm: bool
+    token: str
+
+
+class GraffitiAction(StrEnum):
+    DISTRICT = "d"  # the wall is in the district in `district`
+    SKIP_PLACE = "p"  # no place given
+    NO_HANDLE = "h"  # nothing readable on the wall
+
+
+class GraffitiStep(CallbackData, prefix="gf"):
+    """An answer in a graffiti conversation; the draft must belong to whoever presses it."""
+
+    action: GraffitiAction
+    draft_id: int
+    district: str = ""

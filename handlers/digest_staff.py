@@ -1,7 +1,215 @@
-"""Placeholder: filled in by the feature's author."""
+"""Staff commands of the digest and bulk features.
 
-from aiogram import Router
+Moderators: /digest_preview [week] shows the digest without posting it; /digest_now posts the
+last week's digest to everyone still waiting for it. Administrators: /broadcast <text>,
+/squad_add <name>, /squad_curator <code> <id|@username>. This router sits inside the
+moderator-gated staff router, so the administrator's commands check the role themselves.
+"""
+
+import time
+from collections.abc import Collection
+from html import escape
+from typing import Protocol
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.digest_texts import render_for_chat
+from handlers.progress import ProgressMessage
+from models.volunteer import Volunteer
+from services import roles, squads
+from services.clock import utcnow
+from services.digest.build import build_digest
+from services.digest.deliveries import DigestRunReport
+from services.pacing import Progress, ProgressCallback
+from services.tallies import PointWeights
+from services.weeks import Week
+
+PROGRESS_EVERY = 2.0  # seconds between edits of the broadcast's progress message
+
+
+class BulkPoster(Protocol):
+    """bot.digest_run.BulkMessages, given to handlers as the workflow data `bulk`."""
+
+    async def run_digest(self, *, bot: Bot, week: Week) -> DigestRunReport: ...
+
+    async def broadcast(
+        self, *, bot: Bot, text: str, on_progress: ProgressCallback | None = None
+    ) -> Progress: ...
+
+
+def last_week() -> Week:
+    return Week.of(utcnow()).previous()
+
+
+async def cmd_digest_preview(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    i18n: I18n,
+    point_weights: PointWeights,
+) -> None:
+    try:
+        week = Week.parse(command.args) if command.args else last_week()
+    except ValueError:
+        await message.answer(_("Give a week like 2026-W47, or nothing for last week."))
+        return
+    digest = await build_digest(session, week=week, weights=point_weights)
+    text, png = await render_for_chat(digest, i18n, i18n.current_locale)
+    await message.answer(_("Preview, not posted:") + "\n\n" + text)
+    await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))
+
+
+async def cmd_digest_now(message: Message, bot: Bot, bulk: BulkPoster) -> None:
+    week = last_week()
+    await message.answer(_("Posting the digest of {week}…").format(week=week.key))
+    report = await bulk.run_digest(bot=bot, week=week)
+    if report.progress is None:
+        await message.answer(_("Everyone already has the digest of {week}.").format(week=week.key))
+        return
+    progress = report.progress
+    await message.answer(
+        _(
+            "Digest of {week} posted: {sent} delivered, {unavailable} unreachable, "
+            "{failed} failed."
+        ).format(
+            week=week.key,
+            sent=progress.sent,
+            unavailable=progress.unavailable,
+            failed=progress.failed,
+        )
+    )
+
+
+def _progress_text(progress: Progress) -> str:
+    left = int(progress.eta_seconds + 0.5)
+    return _(
+        "Broadcast: {sent} of {total} sent, {unavailable} unreachable, {failed} failed. "
+        "Time left: {minutes}:{seconds:02d}"
+    ).format(
+        sent=progress.sent,
+        total=progress.total,
+        unavailable=progress.unavailable,
+        failed=progress.failed,
+        minutes=left // 60,
+        seconds=left % 60,
+    )
+
+
+async def _refuse_non_admin(
+    message: Message, volunteer: Volunteer, admin_ids: Collection[int]
+) -> bool:
+    if roles.is_admin(volunteer, admin_ids):
+        return False
+    await message.answer(_("This command is for administrators only."))
+    return True
+
+
+async def cmd_broadcast(
+    message: Message,
+    bot: Bot,
+    bulk: BulkPoster,
+    volunteer: Volunteer,
+    admin_ids: frozenset[int],
+) -> None:
+    if await _refuse_non_admin(message, volunteer, admin_ids):
+        return
+    # The administrator's own formatting is kept: html_text renders their entities.
+    _command, _space, text = (message.html_text or "").partition(" ")
+    if not text.strip():
+        await message.answer(_("Write the text after the command: /broadcast Hello!"))
+        return
+    status = await message.answer(_("Broadcast starting…"))
+    shown = ProgressMessage(status, lambda done, total: "")
+    last = 0.0
+
+    async def on_progress(progress: Progress) -> None:
+        nonlocal last
+        if time.monotonic() - last >= PROGRESS_EVERY:
+            last = time.monotonic()
+            await shown.show(_progress_text(progress))
+
+    progress = await bulk.broadcast(bot=bot, text=text.strip(), on_progress=on_progress)
+    await shown.show(
+        _(
+            "Broadcast finished: {sent} of {total} sent, {unavailable} unreachable, "
+            "{failed} failed."
+        ).format(
+            sent=progress.sent,
+            total=progress.total,
+            unavailable=progress.unavailable,
+            failed=progress.failed,
+        )
+    )
+
+
+async def cmd_squad_add(
+    message: Message,
+    *,
+    command: CommandObject,
+    bot: Bot,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    admin_ids: frozenset[int],
+) -> None:
+    if await _refuse_non_admin(message, volunteer, admin_ids):
+        return
+    name = (command.args or "").strip()
+    if not name:
+        await message.answer(_("Name the squad: /squad_add KazNU Faculty of Law"))
+        return
+    squad = await squads.create_squad(session, name=name, created_by_id=volunteer.id or 0)
+    if squad is None:
+        await message.answer(_("A squad with this name exists already."))
+        return
+    me = await bot.me()
+    link = f"https://t.me/{me.username}?start=squad_{squad.code}"
+    await message.answer(
+        _(
+            "Squad «{name}» created. Join code: <code>{code}</code>\n"
+            "Invitation link: <code>{link}</code>\n"
+            "Make someone its curator: /squad_curator {code} id|@username"
+        ).format(name=escape(squad.name), code=squad.code, link=link)
+    )
+
+
+async def cmd_squad_curator(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    admin_ids: frozenset[int],
+) -> None:
+    if await _refuse_non_admin(message, volunteer, admin_ids):
+        return
+    parts = (command.args or "").split()
+    if len(parts) != 2:
+        await message.answer(_("Usage: /squad_curator CODE id|@username"))
+        return
+    squad = await squads.find_by_code(session, parts[0])
+    if squad is None:
+        await message.answer(_("There is no squad with this code. Check it with your curator."))
+        return
+    curator = await roles.find_volunteer(session, parts[1])
+    if curator is None:
+        await message.answer(
+            _("I do not know {who}: they must write to the bot first.").format(who=parts[1])
+        )
+        return
+    added = await squads.add_curator(session, squad=squad, volunteer=curator)
+    text = _("{who} now curates «{name}».") if added else _("{who} already curates «{name}».")
+    await message.answer(text.format(who=curator.telegram_id, name=escape(squad.name)))
 
 
 def create_router() -> Router:
-    return Router(name="digest_staff")
+    router = Router(name="digest_staff")
+    router.message.register(cmd_digest_preview, Command("digest_preview"))
+    router.message.register(cmd_digest_now, Command("digest_now"))
+    router.message.register(cmd_broadcast, Command("broadcast"))
+    router.message.register(cmd_squad_add, Command("squad_add"))
+    router.message.register(cmd_squad_curator, Command("squad_curator"))
+    return router

@@ -1,7 +1,265 @@
-"""Placeholder: filled in by the feature's author."""
+"""Graffiti photos from volunteers: the conversation about place and handle, and after-photos.
 
-from aiogram import Router
+The conversation state lives in the database (services/graffiti/conversation.py), not in the
+FSM storage, so an abandoned conversation survives restarts and is saved by a background task.
+"""
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.callbacks import GraffitiAction, GraffitiStep
+from handlers.graffiti_filters import (
+    AfterPhoto,
+    HasLocation,
+    ImageMessage,
+    InConversation,
+    PlainText,
+    largest,
+)
+from handlers.graffiti_texts import (
+    ask_handle,
+    ask_place,
+    district_keyboard,
+    handle_keyboard,
+    place_keyboard,
+    saved,
+)
+from handlers.message_links import message_links
+from handlers.texts import status_label
+from models.enums import District
+from models.graffiti import DraftStep, GraffitiDraft
+from models.volunteer import Volunteer
+from services.graffiti import conversation, street
+from services.graffiti.conversation import PhotoIn, PhotoOutcome, StepResult
+from services.graffiti.options import GraffitiOptions
+from services.graffiti.phash import PhashIndex, photo_phash
+from services.graffiti.storage import keep_copy
+
+logger = logging.getLogger(__name__)
+
+
+async def _photo_in(
+    message: Message, bot: Bot, options: GraffitiOptions, *, with_hash: bool = True
+) -> PhotoIn:
+    """The largest size, its hash and maybe a copy on disk; a failed download still goes on."""
+    item = largest(message.photo) if message.photo else message.document
+    assert item is not None
+    data = b""
+    try:
+        downloaded = await bot.download(item.file_id)
+        data = downloaded.read() if downloaded is not None else b""
+    except (TelegramAPIError, OSError) as error:
+        logger.warning("photo download failed, message %s: %s", message.message_id, error)
+    mime = getattr(item, "mime_type", None) or "image/jpeg"
+    return PhotoIn(
+        file_id=item.file_id,
+        file_unique_id=item.file_unique_id,
+        message_id=message.message_id,
+        phash=await photo_phash(data) if data and with_hash else None,
+        photo_path=await keep_copy(
+            options.photo_dir,
+            file_unique_id=item.file_unique_id,
+            data=data,
+            extension=mime.split("/")[-1],
+        ),
+    )
+
+
+def _too_large(message: Message, options: GraffitiOptions) -> bool:
+    size = message.document.file_size if message.document else None
+    return size is not None and size > options.max_file_bytes
+
+
+async def on_after_photo(
+    message: Message,
+    *,
+    bot: Bot,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    painted_id: int,
+    graffiti_options: GraffitiOptions,
+) -> None:
+    photo = await _photo_in(message, bot, graffiti_options, with_hash=False)
+    result = await street.mark_painted(
+        session,
+        report_id=painted_id,
+        actor_id=volunteer.id or 0,
+        after=street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path),
+    )
+    if result.changed:
+        text = _("#{id} is marked as painted over. Thank you!")
+    elif result.status is None:
+        text = _("#{id} is not a graffiti report.")
+    else:
+        text = _("#{id} cannot be marked as painted over now: its status is «{status}».")
+    status = status_label(result.status) if result.status else ""
+    await message.reply(text.format(id=result.report_id, status=status))
+
+
+async def on_photo(
+    message: Message,
+    *,
+    bot: Bot,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    graffiti_options: GraffitiOptions,
+    phash_index: PhashIndex,
+) -> None:
+    if _too_large(message, graffiti_options):
+        limit = graffiti_options.max_file_bytes // (1024 * 1024)
+        await message.reply(
+            _("This file is larger than {mb} MB. Send it as a photo.").format(mb=limit)
+        )
+        return
+    photo = await _photo_in(message, bot, graffiti_options)
+    result = await conversation.take_photo(
+        session,
+        volunteer_id=volunteer.id or 0,
+        chat_id=message.chat.id,
+        photo=photo,
+        media_group_id=message.media_group_id,
+        caption=message.caption,
+        caption_links=message_links(message) if message.caption else [],
+        options=graffiti_options,
+        index=phash_index,
+    )
+    for done in result.finished:
+        await message.answer(
+            _("Your previous photo was saved as #{id}.").format(id=done.report_id)
+        )
+    if result.outcome is PhotoOutcome.EXACT_DUPLICATE:
+        text = (
+            _("You already sent this photo: #{id}.")
+            if result.already_yours
+            else _("This exact photo was already reported as #{id}; your confirmation is counted.")
+        )
+        await message.reply(text.format(id=result.duplicate_of))
+    elif result.outcome is PhotoOutcome.STARTED and result.draft is not None:
+        await message.reply(ask_place(), reply_markup=place_keyboard())
+        await message.answer(
+            _("Or pick the district:"), reply_markup=district_keyboard(result.draft.id or 0)
+        )
+
+
+async def _answered(message: Message, result: StepResult) -> None:
+    if result.report is not None:
+        await message.answer(saved(result.report), reply_markup=ReplyKeyboardRemove())
+    elif result.draft is not None and result.draft.step == DraftStep.HANDLE:
+        await message.answer(ask_handle(), reply_markup=handle_keyboard(result.draft.id or 0))
+    else:
+        await message.answer(_("This conversation has already ended."))
+
+
+async def on_location(
+    message: Message,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    graffiti_options: GraffitiOptions,
+    phash_index: PhashIndex,
+) -> None:
+    assert message.location is not None
+    result = await conversation.answer_place(
+        session,
+        volunteer_id=volunteer.id or 0,
+        options=graffiti_options,
+        index=phash_index,
+        latitude=message.location.latitude,
+        longitude=message.location.longitude,
+    )
+    await _answered(message, result)
+
+
+async def on_text(
+    message: Message,
+    *,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    draft: GraffitiDraft,
+    graffiti_options: GraffitiOptions,
+    phash_index: PhashIndex,
+) -> None:
+    common = {"volunteer_id": volunteer.id or 0, "options": graffiti_options, "index": phash_index}
+    if draft.step == DraftStep.PLACE:
+        result = await conversation.answer_place(
+            session,
+            draft_id=draft.id,
+            address=message.text,
+            **common,  # type: ignore[arg-type]
+        )
+    else:
+        result = await conversation.answer_handle(
+            session,
+            draft_id=draft.id,
+            text=message.text,
+            links=message_links(message),
+            **common,  # type: ignore[arg-type]
+        )
+    await _answered(message, result)
+
+
+async def on_step_button(
+    query: CallbackQuery,
+    *,
+    callback_data: GraffitiStep,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    graffiti_options: GraffitiOptions,
+    phash_index: PhashIndex,
+) -> None:
+    common = {
+        "volunteer_id": volunteer.id or 0,
+        "draft_id": callback_data.draft_id,
+        "options": graffiti_options,
+        "index": phash_index,
+    }
+    if callback_data.action is GraffitiAction.NO_HANDLE:
+        result = await conversation.answer_handle(session, **common)  # type: ignore[arg-type]
+    else:
+        district = (
+            District(callback_data.district)
+            if callback_data.district in District.__members__.values()
+            else None
+        )
+        result = await conversation.answer_place(session, district=district, **common)  # type: ignore[arg-type]
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        await _answered(query.message, result)
+
+
+async def on_cancel(message: Message, session: AsyncSession, volunteer: Volunteer) -> None:
+    dropped = await conversation.cancel(session, volunteer_id=volunteer.id or 0)
+    text = _("Cancelled: the photo was not saved.") if dropped else _("Nothing to cancel.")
+    await message.answer(text, reply_markup=ReplyKeyboardRemove())
+
+
+async def on_painted_without_photo(message: Message) -> None:
+    await message.answer(
+        _(
+            "Send the «after» photo with the caption /painted N, or as a reply to my message "
+            "about the report."
+        )
+    )
+
+
+async def on_stray_location(message: Message) -> None:
+    await message.answer(_("Send the photo of the wall first, then the place."))
 
 
 def create_router() -> Router:
-    return Router(name="graffiti_intake")
+    router = Router(name="graffiti_intake")
+    router.message.register(on_cancel, Command("cancel"))
+    router.message.register(on_after_photo, AfterPhoto())
+    router.message.register(on_photo, ImageMessage())
+    router.message.register(on_painted_without_photo, Command("painted"))
+    router.message.register(on_location, HasLocation(), InConversation())
+    router.message.register(on_stray_location, HasLocation())
+    router.message.register(on_text, PlainText(), InConversation())
+    router.callback_query.register(on_step_button, GraffitiStep.filter())
+    return router

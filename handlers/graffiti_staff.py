@@ -1,7 +1,207 @@
-"""Placeholder: filled in by the feature's author."""
+"""Moderators' graffiti commands: /assign, /painted, /graffiti_batch, /photo.
 
-from aiogram import Router
+The router sits inside the staff router, so the moderator role is read from the database for
+every update; report numbers are re-read and judged by the lifecycle.
+"""
+
+import html
+import logging
+import re
+from contextlib import suppress
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.graffiti_filters import WithoutMedia
+from handlers.graffiti_texts import district_label, district_names, parse_district
+from handlers.texts import status_label
+from models.volunteer import Volunteer
+from services.clock import to_almaty, utcnow
+from services.graffiti import crew, street, view
+from services.graffiti.exif import strip_metadata
+from services.lifecycle import Refused
+
+logger = logging.getLogger(__name__)
+
+_NUMBER = re.compile(r"^#?(\d{1,9})$")
+# Telegram sends at most 10 photos at once; more would only flood the moderator's chat.
+MAX_PHOTOS = 10
+
+
+def _numbers(words: list[str]) -> tuple[list[int], list[str]]:
+    numbers, rest = [], []
+    for word in words:
+        for part in filter(None, word.split(",")):
+            match = _NUMBER.match(part)
+            if match:
+                numbers.append(int(match[1]))
+            else:
+                rest.append(part)
+    return numbers, rest
+
+
+def _refused(refused: list[Refused]) -> str:
+    missing = _("no such graffiti")
+    return ", ".join(
+        f"#{r.report_id} ({status_label(r.status) if r.status else missing})"
+        for r in refused[:50]
+    )
+
+
+async def cmd_assign(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    i18n: I18n,
+) -> None:
+    numbers, rest = _numbers((command.args or "").split())
+    district = parse_district(" ".join(rest), i18n) if rest else None
+    if not numbers or (rest and district is None):
+        await message.answer(_("Use /assign N… district, for example /assign 12 15 Almaly."))
+        return
+    result = await street.assign(
+        session, report_ids=numbers, district=district, actor_id=volunteer.id or 0
+    )
+    lines = []
+    if result.changed:
+        lines.append(
+            _("Assigned to a crew: {numbers}.").format(
+                numbers=", ".join(f"#{r.id}" for r in result.changed)
+            )
+        )
+    if result.refused:
+        lines.append(_("Not assigned: {reports}.").format(reports=_refused(result.refused)))
+    await message.answer("\n".join(lines))
+
+
+async def cmd_painted(
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+) -> None:
+    numbers, _rest = _numbers((command.args or "").split())
+    if not numbers:
+        await message.answer(_("Use /painted N… to record walls painted over."))
+        return
+    lines = []
+    for number in dict.fromkeys(numbers):
+        result = await street.mark_painted(session, report_id=number, actor_id=volunteer.id or 0)
+        if result.changed:
+            lines.append(_("#{id} is marked as painted over.").format(id=result.report_id))
+        else:
+            lines.append(
+                _("#{id} not changed: {reason}.").format(
+                    id=number, reason=_refused([Refused(number, result.status)])
+                )
+            )
+    await message.answer("\n".join(lines))
+
+
+def _header() -> list[str]:
+    return [
+        _("Row"),
+        _("Report"),
+        _("District"),
+        _("Address or coordinates"),
+        _("Map"),
+        _("Written on the wall"),
+        _("First seen (Almaty time)"),
+    ]
+
+
+async def cmd_graffiti_batch(
+    message: Message,
+    *,
+    command: CommandObject,
+    session: AsyncSession,
+    bot: Bot,
+    volunteer: Volunteer,
+    i18n: I18n,
+) -> None:
+    argument = (command.args or "").strip()
+    district = parse_district(argument, i18n) if argument else None
+    if argument and district is None:
+        await message.answer(
+            _("Use /graffiti_batch for every district or /graffiti_batch Almaly.")
+        )
+        return
+    rows = await crew.waiting_walls(session, district=district)
+    if not rows:
+        await message.answer(_("No accepted graffiti waits for a crew."))
+        return
+    csv_data, xlsx_data, geo_data = crew.crew_files(rows, _header(), district_names())
+    stem = f"graffiti-{district.value if district else 'all'}-{to_almaty(utcnow()):%Y%m%d-%H%M}"
+    caption = _("{count} walls for the crews", "{count} walls for the crews", len(rows)).format(
+        count=len(rows)
+    )
+    sent: list[Message] = []
+    try:
+        for data, extension in ((csv_data, "csv"), (xlsx_data, "xlsx"), (geo_data, "geojson")):
+            document = BufferedInputFile(data, f"{stem}.{extension}")
+            sent.append(await bot.send_document(message.chat.id, document, caption=caption))
+    except TelegramAPIError as error:
+        logger.warning("crew batch not delivered to %s: %s", message.chat.id, error)
+        for delivered in sent:
+            with suppress(TelegramAPIError):
+                await bot.delete_message(message.chat.id, delivered.message_id)
+        await message.answer(_("Could not send the files, so nothing was marked as assigned."))
+        return
+    result = await crew.mark_delivered(
+        session, rows=rows, district=district, actor_id=volunteer.id or 0
+    )
+    text = _(
+        "{count} wall marked as assigned to a crew.",
+        "{count} walls marked as assigned to a crew.",
+        len(result.changed),
+    ).format(count=len(result.changed))
+    if district is not None:
+        text += " " + html.escape(district_label(district))
+    await message.answer(text)
+
+
+async def cmd_photo(
+    message: Message, command: CommandObject, session: AsyncSession, bot: Bot
+) -> None:
+    numbers, _rest = _numbers((command.args or "").split())
+    if len(numbers) != 1:
+        await message.answer(_("Use /photo N to see a graffiti report's photos."))
+        return
+    file_ids = await view.photo_file_ids(session, numbers[0])
+    if not file_ids:
+        await message.answer(_("#{id} is not a graffiti report.").format(id=numbers[0]))
+        return
+    await send_stripped_photos(bot, message.chat.id, file_ids, caption=f"#{numbers[0]}")
+
+
+async def send_stripped_photos(
+    bot: Bot, chat_id: int, file_ids: list[str], *, caption: str
+) -> int:
+    """Re-send photos without metadata: download, re-encode the pixels, upload the new bytes.
+
+    Sending the stored file_id would forward the original file (a document keeps its EXIF).
+    """
+    count = 0
+    for file_id in file_ids[:MAX_PHOTOS]:
+        try:
+            downloaded = await bot.download(file_id)
+            data = downloaded.read() if downloaded is not None else b""
+            clean = await strip_metadata(data)
+        except (TelegramAPIError, OSError) as error:
+            logger.warning("cannot re-send photo %s to %s: %s", file_id, chat_id, error)
+            continue
+        await bot.send_photo(chat_id, BufferedInputFile(clean, "photo.jpg"), caption=caption)
+        count += 1
+    return count
 
 
 def create_router() -> Router:
-    return Router(name="graffiti_staff")
+    router = Router(name="graffiti_staff")
+    router.message.register(cmd_assign, Command("assign"))
+    router.message.register(cmd_painted, Command("painted"), WithoutMedia())
+    router.message.register(cmd_graffiti_batch, Command("graffiti_batch"))
+    router.message.register(cmd_photo, Command("photo"))
+    return router

@@ -18,8 +18,13 @@ VOLUNTEER_COMMANDS: list[tuple[str, str]] = [
     ("help", N_("What to send")),
     ("my", N_("My reports")),
     ("stats", N_("My numbers")),
+    ("top", N_("Leaderboards")),
+    ("squad", N_("My squad: /squad CODE to join")),
+    ("privacy", N_("Nickname and weekly message")),
     ("settings", N_("Notifications")),
     ("lang", N_("Language")),
+    ("painted", N_("A wall is painted over: photo with /painted N")),
+    ("cancel", N_("Cancel the graffiti report being filled in")),
 ]
 
 MODERATOR_COMMANDS: list[tuple[str, str]] = [
@@ -35,11 +40,19 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("declined", N_("Record declined reports: /declined N… [reason]")),
     ("ban", N_("Ban a volunteer: /ban id [reason]")),
     ("unban", N_("Lift a ban: /unban id")),
+    ("digest_preview", N_("The weekly digest, not posted")),
+    ("digest_now", N_("Post last week's digest now")),
+    ("assign", N_("Assign graffiti to a crew: /assign N… district")),
+    ("graffiti_batch", N_("Graffiti for the crews as files: /graffiti_batch [district]")),
+    ("photo", N_("A graffiti report's photos, without metadata: /photo N")),
 ]
 
 ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("grant", N_("Make a moderator: /grant id|@username")),
     ("revoke", N_("Take the moderator role: /revoke id|@username")),
+    ("broadcast", N_("Message every volunteer: /broadcast text")),
+    ("squad_add", N_("Create a squad: /squad_add name")),
+    ("squad_curator", N_("Make a squad curator: /squad_curator CODE id|@username")),
 ]
 
 

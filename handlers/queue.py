@@ -1,7 +1,239 @@
-"""Placeholder: filled in by the feature's author."""
+"""/queue: one `new` report at a time as a card with buttons; the next card replaces it.
+
+The card is claimed for the moderator who sees it (services.queue). Button data names only the
+report: every press re-reads the report, and the staff router has already re-read the role.
+Skipped cards are kept in the moderator's FSM data so they do not come straight back; /queue
+starts a fresh round in which they may.
+"""
+
+from collections.abc import Awaitable, Callable
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers import queue_input
+from handlers.callbacks import TriageAction, TriageCard
+from handlers.queue_state import SKIP_KEY, TriageInput, next_card, skipped
+from handlers.report_card import (
+    REJECT_REASONS,
+    card_keyboard,
+    category_keyboard,
+    reason_keyboard,
+    refusal_text,
+)
+from handlers.texts import category_label
+from models.enums import Category, ReportStatus
+from models.volunteer import Volunteer
+from services import queue, triage
+from services.report_view import load_card
+from services.triage import Refusal, RefusalKind
+
+
+async def cmd_queue(
+    message: Message,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    state: FSMContext,
+    claim_minutes: int,
+) -> None:
+    # A new round: skipped cards may come again. Other features' FSM data stays untouched.
+    if await state.get_state() in {TriageInput.reason.state, TriageInput.duplicate_of.state}:
+        await state.set_state(None)
+    await state.update_data({SKIP_KEY: []})
+    text, keyboard = await next_card(
+        session, state, moderator_id=volunteer.id or 0, claim_minutes=claim_minutes
+    )
+    await message.answer(text, reply_markup=keyboard)
+
+
+class CardPress:
+    """One press of a card button, with what every action needs to answer it."""
+
+    def __init__(
+        self,
+        *,
+        query: CallbackQuery,
+        data: TriageCard,
+        session: AsyncSession,
+        moderator: Volunteer,
+        state: FSMContext,
+        claim_minutes: int,
+    ) -> None:
+        self.query, self.data, self.session, self.state = query, data, session, state
+        self.report_id = data.report_id
+        self.moderator_id = moderator.id or 0
+        self.claim_minutes = claim_minutes
+
+    async def show_next(self, done: str | None = None) -> None:
+        text, keyboard = await next_card(
+            self.session, self.state, moderator_id=self.moderator_id,
+            claim_minutes=self.claim_minutes,
+        )  # fmt: skip
+        if done:
+            text = f"✓ {done}\n\n{text}"
+        await _edit(self.query, text, keyboard)
+
+    async def refuse(self, text: str) -> None:
+        await self.query.answer(text, show_alert=True)
+        await self.show_next()
+
+    async def still_open(self) -> bool:
+        """The report is still `new` and nobody else holds it; otherwise refuse and move on."""
+        card = await load_card(self.session, self.report_id)
+        if card is None or card.status != ReportStatus.NEW:
+            kind = RefusalKind.MISSING if card is None else RefusalKind.WRONG_STATUS
+            status = card.status if card is not None else None
+            await self.refuse(refusal_text(Refusal(self.report_id, kind, status)))
+            return False
+        if await queue.held_by_other(
+            self.session, report_id=self.report_id, moderator_id=self.moderator_id
+        ):
+            await self.refuse(
+                _("Another moderator is looking at #{id} now.").format(id=self.report_id)
+            )
+            return False
+        return True
+
+    async def finish(self, result: triage.BulkResult, done: str) -> None:
+        if result.refused:
+            await self.refuse(refusal_text(result.refused[0]))
+            return
+        await self.query.answer(done)
+        await self.show_next(done)
+
+
+async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.edit_text(text, reply_markup=keyboard)
+    except TelegramBadRequest as error:
+        # A double press renders the same card again, which Telegram refuses as unchanged.
+        if "not modified" not in str(error):
+            raise
+
+
+async def _show_keyboard(press: CardPress, keyboard: InlineKeyboardMarkup) -> None:
+    await press.query.answer()
+    if isinstance(press.query.message, Message):
+        await press.query.message.edit_reply_markup(reply_markup=keyboard)
+
+
+async def _accept(press: CardPress) -> None:
+    await _show_keyboard(press, category_keyboard(press.report_id))
+
+
+async def _category(press: CardPress) -> None:
+    try:
+        category = Category(press.data.value)
+    except ValueError:
+        await press.query.answer(_("This button is no longer valid."), show_alert=True)
+        return
+    result = await triage.accept(
+        press.session, report_ids=[press.report_id], category=category,
+        actor_id=press.moderator_id,
+    )  # fmt: skip
+    await press.finish(
+        result,
+        _("#{id} accepted: {category}.").format(
+            id=press.report_id, category=category_label(category)
+        ),
+    )
+
+
+async def _reject(press: CardPress) -> None:
+    await _show_keyboard(press, reason_keyboard(press.report_id))
+
+
+async def _reason(press: CardPress) -> None:
+    reason = REJECT_REASONS.get(press.data.value)
+    if reason is None:
+        await press.query.answer(_("This button is no longer valid."), show_alert=True)
+        return
+    result = await triage.reject(
+        press.session, report_ids=[press.report_id], reason=reason, actor_id=press.moderator_id
+    )
+    await press.finish(
+        result, _("#{id} rejected: {reason}.").format(id=press.report_id, reason=_(reason))
+    )
+
+
+async def _ask(press: CardPress, state: State, prompt: str) -> None:
+    card_message = press.query.message.message_id if press.query.message else 0
+    await press.state.set_state(state)
+    await press.state.update_data(report_id=press.report_id, card=card_message)
+    await press.query.answer()
+    if isinstance(press.query.message, Message):
+        await press.query.message.answer(prompt)
+
+
+async def _type_reason(press: CardPress) -> None:
+    prompt = _("Type the reason for rejecting #{id}, or /cancel.")
+    await _ask(press, TriageInput.reason, prompt.format(id=press.report_id))
+
+
+async def _duplicate(press: CardPress) -> None:
+    prompt = _("#{id} duplicates which report? Send its number, like #12, or /cancel.")
+    await _ask(press, TriageInput.duplicate_of, prompt.format(id=press.report_id))
+
+
+async def _pass(press: CardPress) -> None:
+    """Skip and Not sure: the card goes back to the pool, but not straight back to this one."""
+    await queue.release(press.session, report_id=press.report_id, moderator_id=press.moderator_id)
+    skip = await skipped(press.state)
+    await press.state.update_data({SKIP_KEY: [*skip, press.report_id]})
+    if press.data.action == TriageAction.UNSURE:
+        done = _("#{id} is left for another moderator.").format(id=press.report_id)
+    else:
+        done = _("#{id} skipped.").format(id=press.report_id)
+    await press.query.answer(done)
+    await press.show_next()
+
+
+async def _back(press: CardPress) -> None:
+    await _show_keyboard(press, card_keyboard(press.report_id))
+
+
+_ACTIONS: dict[TriageAction, Callable[[CardPress], Awaitable[None]]] = {
+    TriageAction.ACCEPT: _accept,
+    TriageAction.CATEGORY: _category,
+    TriageAction.REJECT: _reject,
+    TriageAction.REASON: _reason,
+    TriageAction.TYPE_REASON: _type_reason,
+    TriageAction.DUPLICATE: _duplicate,
+    TriageAction.BACK: _back,
+}
+
+
+async def on_triage_action(
+    query: CallbackQuery,
+    *,
+    callback_data: TriageCard,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    state: FSMContext,
+    claim_minutes: int,
+) -> None:
+    press = CardPress(
+        query=query, data=callback_data, session=session, moderator=volunteer, state=state,
+        claim_minutes=claim_minutes,
+    )  # fmt: skip
+    if callback_data.action in (TriageAction.SKIP, TriageAction.UNSURE):
+        await _pass(press)
+        return
+    if await press.still_open():
+        await _ACTIONS[callback_data.action](press)
 
 
 def create_router() -> Router:
-    return Router(name="queue")
+    router = Router(name="queue")
+    router.message.register(cmd_queue, Command("queue"))
+    router.callback_query.register(on_triage_action, TriageCard.filter())
+    router.include_router(queue_input.create_router())
+    return router

@@ -1,7 +1,126 @@
-"""Placeholder: filled in by the feature's author."""
+"""/squad: join a squad by its code (or the deep link ?start=squad_CODE), see yours, leave it.
+
+Curators see their squads' statistics here too; members are named only by consented nicknames.
+"""
+
+from html import escape
 
 from aiogram import Router
+from aiogram.filters import Command, CommandObject, Filter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.digest_texts import board_lines
+from models.tallies import Squad
+from models.volunteer import Volunteer
+from services import squads
+from services.clock import utcnow
+from services.leaderboard import board_from, squad_members
+from services.squads import JoinOutcome
+from services.tallies import PointWeights, tallies
+from services.weeks import Week
+
+DEEP_LINK_PREFIX = "squad_"
+LEAVE_WORDS = frozenset({"leave", "выйти", "шығу"})
+
+
+class SquadDeepLink(Filter):
+    """`/start squad_CODE`: runs after CommandStart(deep_link=True), which supplies `command`."""
+
+    async def __call__(self, message: Message, command: CommandObject | None = None) -> bool:
+        return bool(command and command.args and command.args.startswith(DEEP_LINK_PREFIX))
+
+
+async def _join(message: Message, session: AsyncSession, volunteer: Volunteer, code: str) -> None:
+    result = await squads.join(session, volunteer_id=volunteer.id or 0, code=code)
+    if result.outcome is JoinOutcome.UNKNOWN_CODE or result.squad is None:
+        await message.answer(_("There is no squad with this code. Check it with your curator."))
+        return
+    name = escape(result.squad.name)
+    texts = {
+        JoinOutcome.JOINED: _("You joined the squad «{name}»."),
+        JoinOutcome.MOVED: _("You moved to the squad «{name}» (one squad at a time)."),
+        JoinOutcome.ALREADY: _("You are already in the squad «{name}»."),
+    }
+    await message.answer(texts[result.outcome].format(name=name))
+
+
+async def cmd_start_squad(
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+) -> None:
+    from handlers.start import safety_rules  # start registers this handler: import it late
+
+    await _join(message, session, volunteer, (command.args or "")[len(DEEP_LINK_PREFIX) :])
+    await message.answer(safety_rules() + "\n\n" + _("/help tells what to send."))
+
+
+async def _squad_stats(
+    session: AsyncSession, squad: Squad, weights: PointWeights, viewer_id: int
+) -> str:
+    """What a curator sees: the squad's totals this week and in all, and its top five."""
+    members = await squad_members(session, squad.id or 0)
+    week = Week.of(utcnow())
+    lines = [
+        _("<b>Squad «{name}»</b> · code <code>{code}</code>").format(
+            name=escape(squad.name), code=squad.code
+        ),
+        _("Members: {count}").format(count=len(members)),
+    ]
+    for title, since in ((_("This week"), week.start), (_("All time"), None)):
+        found = await tallies(
+            session, weights=weights, since=since, until=week.end, squad_id=squad.id
+        )
+        values = found.values()
+        summary = _(
+            "Links: {links}, photos: {photos}, accepted: {accepted}, "
+            "blocked or painted over: {closed}, points: {points}"
+        ).format(
+            links=sum(t.links for t in values),
+            photos=sum(t.photos for t in values),
+            accepted=sum(t.accepted for t in values),
+            closed=sum(t.blocked + t.painted_over for t in values),
+            points=sum(t.points for t in values),
+        )
+        board = await board_from(session, found, limit=5, viewer_id=viewer_id)
+        lines += ["", f"<b>{title}</b>", summary, *board_lines(board)]
+    return "\n".join(lines)
+
+
+async def cmd_squad(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    point_weights: PointWeights,
+) -> None:
+    argument = (command.args or "").strip()
+    if argument.lower() in LEAVE_WORDS:
+        left = await squads.leave(session, volunteer_id=volunteer.id or 0)
+        await message.answer(
+            _("You left the squad «{name}».").format(name=escape(left.name))
+            if left is not None
+            else _("You are not in a squad.")
+        )
+        return
+    if argument:
+        await _join(message, session, volunteer, argument)
+        return
+    mine = await squads.squad_of(session, volunteer.id or 0)
+    if mine is None:
+        text = _("You are not in a squad. Send /squad and the code your curator gave you.")
+    else:
+        count = await squads.member_count(session, mine.id or 0)
+        text = _(
+            "Your squad: «{name}», members: {count}.\n"
+            "Friends join with /squad {code}. /top shows the squads; /squad leave to leave."
+        ).format(name=escape(mine.name), count=count, code=mine.code)
+    await message.answer(text)
+    for squad in await squads.curated_squads(session, volunteer.id or 0):
+        await message.answer(await _squad_stats(session, squad, point_weights, volunteer.id or 0))
 
 
 def create_router() -> Router:
-    return Router(name="squads")
+    router = Router(name="squads")
+    router.message.register(cmd_squad, Command("squad"))
+    return router

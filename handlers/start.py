@@ -3,6 +3,8 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.squads import SquadDeepLink, cmd_start_squad
+
 
 def safety_rules() -> str:
     return _(
@@ -46,6 +48,8 @@ async def cmd_help(message: Message) -> None:
 
 def create_router() -> Router:
     router = Router(name="start")
+    # t.me/<bot>?start=squad_CODE joins a squad (handlers/squads.py) before the usual welcome.
+    router.message.register(cmd_start_squad, CommandStart(deep_link=True), SquadDeepLink())
     router.message.register(cmd_start, CommandStart())
     router.message.register(cmd_help, Command("help"))
     return router

@@ -4,12 +4,16 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.stats_tally import tally_lines
 from handlers.texts import status_label
 from models.volunteer import Volunteer
 from services.my_reports import volunteer_stats
+from services.tallies import PointWeights
 
 
-async def cmd_stats(message: Message, session: AsyncSession, volunteer: Volunteer) -> None:
+async def cmd_stats(
+    message: Message, session: AsyncSession, volunteer: Volunteer, point_weights: PointWeights
+) -> None:
     stats = await volunteer_stats(session, volunteer_id=volunteer.id or 0)
     lines = [
         _("<b>Your numbers</b>"),
@@ -17,6 +21,7 @@ async def cmd_stats(message: Message, session: AsyncSession, volunteer: Voluntee
         _("Targets you found first: {count}").format(count=stats.found_first),
         _("Confirmations of others' finds: {count}").format(count=stats.confirmations),
     ]
+    lines.extend(await tally_lines(session, volunteer.id or 0, point_weights))
     if stats.by_status:
         lines.append("")
         lines.append(_("Your reports by status:"))

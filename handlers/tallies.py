@@ -1,7 +1,166 @@
-"""Placeholder: filled in by the feature's author."""
+"""/top (leaderboards) and /privacy (nickname consent, the personal weekly message)."""
+
+from html import escape
 
 from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.digest_texts import board_lines, week_label
+from handlers.texts import N_
+from models.volunteer import Volunteer
+from services import privacy
+from services.clock import utcnow
+from services.leaderboard import Overview, SquadRow, overview
+from services.tallies import PointWeights
+from services.weeks import Week
+
+
+class PrivacyChoice(CallbackData, prefix="privacy"):
+    action: str  # "hide", "digest_on", "digest_off"
+
+
+def _squad_lines(rows: list[SquadRow]) -> list[str]:
+    return [
+        _("{rank}. {name} — {points} pts, members: {members}").format(
+            rank=row.rank, name=escape(row.name), points=row.points, members=row.members
+        )
+        for row in rows[:10]
+    ]
+
+
+def _your_place(rank: int | None, points: int) -> str:
+    if rank is None:
+        return _("You have no points here yet.")
+    return _("Your place: {rank} ({points} pts)").format(rank=rank, points=points)
+
+
+def render_top(view: Overview, week: Week) -> str:
+    lines = [
+        _("<b>Top of this week</b> · {week}").format(week=week_label(week)),
+        *board_lines(view.week),
+        _your_place(view.week.your_rank, view.week.your_points),
+        "",
+        _("<b>Top of all time</b>"),
+        *board_lines(view.all_time),
+        _your_place(view.all_time.your_rank, view.all_time.your_points),
+    ]
+    if view.squads_week:
+        lines += ["", _("<b>Squads this week</b>"), *_squad_lines(view.squads_week)]
+        lines += ["", _("<b>Squads of all time</b>"), *_squad_lines(view.squads_all_time)]
+    if view.squad is not None and view.squad_week is not None:
+        lines += [
+            "",
+            _("<b>Your squad «{name}» this week</b>").format(name=escape(view.squad.name)),
+            *board_lines(view.squad_week),
+        ]
+    lines += ["", _("Others see you as «Volunteer» unless you choose a nickname: /privacy")]
+    return "\n".join(lines)
+
+
+async def cmd_top(
+    message: Message, session: AsyncSession, volunteer: Volunteer, point_weights: PointWeights
+) -> None:
+    week = Week.of(utcnow())
+    view = await overview(
+        session,
+        weights=point_weights,
+        since=week.start,
+        until=week.end,
+        viewer_id=volunteer.id or 0,
+    )
+    await message.answer(render_top(view, week))
+
+
+_PROBLEMS = {
+    privacy.NicknameProblem.LENGTH: N_("A nickname has 3 to 20 characters."),
+    privacy.NicknameProblem.CHARACTERS: N_(
+        "Use letters, digits, spaces, dots, dashes or underscores only (no @ or links)."
+    ),
+    privacy.NicknameProblem.OWN_NAME: N_(
+        "Choose a nickname that is not your name or username: it must not identify you."
+    ),
+}
+
+
+def render_privacy(volunteer: Volunteer) -> tuple[str, InlineKeyboardMarkup]:
+    if volunteer.public_consent and volunteer.nickname:
+        shown = _("Leaderboards show you as «{nickname}».").format(
+            nickname=escape(volunteer.nickname)
+        )
+    else:
+        shown = _("Leaderboards show you as «Volunteer»: nobody sees who you are.")
+    digest = (
+        _("Personal weekly message: on.")
+        if volunteer.personal_digest_enabled
+        else _("Personal weekly message: off.")
+    )
+    text = "\n".join(
+        [
+            _("<b>Privacy</b>"),
+            shown,
+            digest,
+            "",
+            _(
+                "To appear under a nickname, send /privacy and the nickname, e.g. "
+                "<code>/privacy Night Owl</code>. Never use your real name."
+            ),
+        ]
+    )
+    keyboard = InlineKeyboardBuilder()
+    if volunteer.public_consent:
+        keyboard.button(text=_("Hide me"), callback_data=PrivacyChoice(action="hide"))
+    if volunteer.personal_digest_enabled:
+        keyboard.button(
+            text=_("Turn the weekly message off"),
+            callback_data=PrivacyChoice(action="digest_off"),
+        )
+    else:
+        keyboard.button(
+            text=_("Turn the weekly message on"), callback_data=PrivacyChoice(action="digest_on")
+        )
+    keyboard.adjust(1)
+    return text, keyboard.as_markup()
+
+
+async def cmd_privacy(
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+) -> None:
+    if command.args:
+        problem = await privacy.show_as(session, volunteer=volunteer, nickname=command.args)
+        if problem is not None:
+            await message.answer(_(_PROBLEMS[problem]))
+            return
+    text, keyboard = render_privacy(volunteer)
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def on_privacy_choice(
+    query: CallbackQuery,
+    callback_data: PrivacyChoice,
+    session: AsyncSession,
+    volunteer: Volunteer,
+) -> None:
+    # The button only ever changes the presser's own settings, so no other check is needed.
+    if callback_data.action == "hide":
+        await privacy.hide(session, volunteer=volunteer)
+    elif callback_data.action in ("digest_on", "digest_off"):
+        await privacy.set_personal_digest(
+            session, volunteer=volunteer, enabled=callback_data.action == "digest_on"
+        )
+    text, keyboard = render_privacy(volunteer)
+    if query.message is not None and isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=keyboard)
+    await query.answer(_("Saved."))
 
 
 def create_router() -> Router:
-    return Router(name="tallies")
+    router = Router(name="tallies")
+    router.message.register(cmd_top, Command("top"))
+    router.message.register(cmd_privacy, Command("privacy"))
+    router.callback_query.register(on_privacy_choice, PrivacyChoice.filter())
+    return router

@@ -1,7 +1,105 @@
-"""Placeholder: filled in by the feature's author."""
+"""Triage by command: /accept, /reject, /merge in bulk; /report and /find to look reports up."""
+
+from html import escape
 
 from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.report_card import numbers, refusal_text, render_found, render_full
+from handlers.texts import category_label
+from models.volunteer import Volunteer
+from services import triage
+from services.report_view import find_reports, load_full
+
+
+def _outcome(done: str | None, result: triage.BulkResult) -> str:
+    lines = [done] if done and result.changed else []
+    if result.refused:
+        lines.append(_("Not changed:"))
+        lines += [f"• {refusal_text(refusal)}" for refusal in result.refused]
+    return "\n".join(lines) or _("Nothing changed.")
+
+
+async def cmd_accept(
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+) -> None:
+    report_ids, rest = triage.parse_numbers(command.args)
+    category = triage.parse_category(rest) if rest else None
+    if not report_ids or category is None:
+        await message.answer(
+            _("Usage: /accept N… category, for example /accept 12 13 sales.")
+            + "\n"
+            + _("Categories: sales, propaganda, couriers, other.")
+        )
+        return
+    result = await triage.accept(
+        session, report_ids=report_ids, category=category, actor_id=volunteer.id or 0
+    )
+    done = _("Accepted ({category}): {numbers}").format(
+        category=category_label(category), numbers=numbers(result.changed)
+    )
+    await message.answer(_outcome(done, result))
+
+
+async def cmd_reject(
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+) -> None:
+    report_ids, reason = triage.parse_numbers(command.args)
+    if not report_ids:
+        await message.answer(_("Usage: /reject N… [reason], for example /reject 12 13 not drugs."))
+        return
+    result = await triage.reject(
+        session, report_ids=report_ids, reason=reason, actor_id=volunteer.id or 0
+    )
+    done = _("Rejected: {numbers}").format(numbers=numbers(result.changed))
+    if reason:
+        done += "\n" + _("Reason: {reason}").format(reason=escape(reason))
+    await message.answer(_outcome(done, result))
+
+
+async def cmd_merge(
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+) -> None:
+    parsed = triage.parse_merge(command.args)
+    if parsed is None:
+        await message.answer(_("Usage: /merge N… into M, for example /merge 5 6 into 7."))
+        return
+    source_ids, into_id = parsed
+    result = await triage.merge(
+        session, source_ids=source_ids, into_id=into_id, actor_id=volunteer.id or 0
+    )
+    done = _("Merged into #{id}: {numbers}").format(id=into_id, numbers=numbers(result.changed))
+    await message.answer(_outcome(done, result))
+
+
+async def cmd_report(message: Message, command: CommandObject, session: AsyncSession) -> None:
+    report_ids, rest = triage.parse_numbers(command.args)
+    if len(report_ids) != 1 or rest:
+        await message.answer(_("Usage: /report N, for example /report 12."))
+        return
+    full = await load_full(session, report_ids[0])
+    if full is None:
+        await message.answer(_("There is no report #{id}.").format(id=report_ids[0]))
+        return
+    await message.answer(render_full(full))
+
+
+async def cmd_find(message: Message, command: CommandObject, session: AsyncSession) -> None:
+    query = (command.args or "").strip()
+    if not query:
+        await message.answer(_("Usage: /find link, domain or @handle."))
+        return
+    await message.answer(render_found(query, await find_reports(session, query)))
 
 
 def create_router() -> Router:
-    return Router(name="triage")
+    router = Router(name="triage")
+    router.message.register(cmd_accept, Command("accept"))
+    router.message.register(cmd_reject, Command("reject"))
+    router.message.register(cmd_merge, Command("merge"))
+    router.message.register(cmd_report, Command("report"))
+    router.message.register(cmd_find, Command("find"))
+    return router

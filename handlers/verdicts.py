@@ -1,7 +1,211 @@
-"""Placeholder: filled in by the feature's author."""
+"""/blocked and /declined: the regulator's verdicts, by numbers or by an uploaded list of URLs.
 
-from aiogram import Router
+`/blocked N…` and `/declined N… [reason]` take report numbers. `/blocked` as the caption of a
+CSV or TXT file — or as a reply to a message carrying one — matches the file's links; matches
+that come only from a bare domain wait for Confirm, and the pending list stays in the FSM
+storage, so the button carries nothing but a token.
+"""
+
+import html
+import io
+import logging
+import secrets
+from typing import Any
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Document, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers import verdict_texts
+from handlers.callbacks import UrlListAnswer
+from handlers.texts import shorten
+from models.enums import ReportStatus
+from models.volunteer import Volunteer
+from services import verdicts
+from services.triage import parse_numbers
+
+logger = logging.getLogger(__name__)
+
+PENDING = "blocked_list"  # FSM data key, next to whatever other features keep there
+
+
+async def cmd_blocked(
+    message: Message,
+    *,
+    command: CommandObject,
+    session: AsyncSession,
+    bot: Bot,
+    volunteer: Volunteer,
+    state: FSMContext,
+) -> None:
+    reply = message.reply_to_message
+    document = message.document or (reply.document if reply is not None else None)
+    if document is not None:
+        await _blocked_from_file(
+            message, session=session, bot=bot, volunteer=volunteer, state=state, document=document
+        )
+        return
+    report_ids, rest = parse_numbers(command.args)
+    if not report_ids or rest:
+        usage = _(
+            "Use /blocked N… with report numbers, or send a CSV or TXT file of links "
+            "with the caption /blocked."
+        )
+        await message.answer(usage)
+        return
+    result = await verdicts.record_verdict(
+        session, report_ids=report_ids, verdict=ReportStatus.BLOCKED, actor_id=volunteer.id or 0
+    )
+    await message.answer("\n".join(verdict_texts.outcome(ReportStatus.BLOCKED, result)))
+
+
+async def cmd_declined(
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+) -> None:
+    report_ids, reason = parse_numbers(command.args)
+    if not report_ids:
+        await message.answer(_("Use /declined N… [reason] with report numbers."))
+        return
+    result = await verdicts.record_verdict(
+        session,
+        report_ids=report_ids,
+        verdict=ReportStatus.DECLINED,
+        actor_id=volunteer.id or 0,
+        reason=reason,
+    )
+    await message.answer("\n".join(verdict_texts.outcome(ReportStatus.DECLINED, result)))
+
+
+def _is_text_list(document: Document) -> tuple[bool, bool]:
+    """(acceptable, read as CSV) judged by the file name, else by the MIME type."""
+    name = (document.file_name or "").lower()
+    mime = (document.mime_type or "").lower()
+    as_csv = name.endswith(".csv") or mime in ("text/csv", "text/comma-separated-values")
+    return as_csv or name.endswith(".txt") or mime.startswith("text/"), as_csv
+
+
+async def _download(bot: Bot, document: Document) -> bytes | None:
+    """The file's bytes, or None when it is too big or Telegram would not give it."""
+    if (document.file_size or 0) > verdicts.MAX_FILE_BYTES:
+        return None
+    try:
+        stream = await bot.download(document, destination=io.BytesIO())
+    except TelegramAPIError as error:
+        logger.warning("cannot download %s: %s", document.file_id, error)
+        return None
+    data = stream.read(verdicts.MAX_FILE_BYTES + 1) if stream is not None else b""
+    return data if len(data) <= verdicts.MAX_FILE_BYTES else None
+
+
+async def _blocked_from_file(
+    message: Message,
+    *,
+    session: AsyncSession,
+    bot: Bot,
+    volunteer: Volunteer,
+    state: FSMContext,
+    document: Document,
+) -> None:
+    acceptable, as_csv = _is_text_list(document)
+    if not acceptable:
+        await message.answer(_("Send the list as a CSV or TXT file, one link a line."))
+        return
+    data = await _download(bot, document)
+    if data is None:
+        await message.answer(_("I could not read this file. Files up to 1 MB are accepted."))
+        return
+    try:
+        lines = verdicts.read_url_list(data, as_csv=as_csv)
+    except verdicts.ListTooLongError:
+        text = _("The list is too long: at most {count} lines, please split it.")
+        await message.answer(text.format(count=f"{verdicts.MAX_LINES:,}"))
+        return
+    match = await verdicts.match_url_list(session, lines)
+    if match.needs_confirmation:
+        token = secrets.token_hex(4)
+        pending = {
+            "token": token,
+            "ids": match.report_ids,
+            "unmatched": match.unmatched[: verdict_texts.MAX_LINES],
+            "unmatched_total": len(match.unmatched),
+        }
+        await state.update_data({PENDING: pending})
+        await message.answer(_preview(match), reply_markup=_confirm_keyboard(token))
+        return
+    lines_out = []
+    if match.report_ids:
+        result = await verdicts.record_verdict(
+            session,
+            report_ids=match.report_ids,
+            verdict=ReportStatus.BLOCKED,
+            actor_id=volunteer.id or 0,
+        )
+        lines_out += verdict_texts.outcome(ReportStatus.BLOCKED, result)
+    lines_out += verdict_texts.unmatched(match.unmatched)
+    await message.answer("\n".join(lines_out) or _("The file holds no links."))
+
+
+def _preview(match: verdicts.ListMatch) -> str:
+    lines = [_("Some lines name a whole site. Mark every report on it as blocked?")]
+    for line, ids in match.by_domain.items():
+        shown = html.escape(shorten(line, 70))
+        lines.append(f"<code>{shown}</code> — {verdict_texts.numbers(ids, 30)}")
+    if match.exact:
+        exact = verdict_texts.numbers(match.exact, 60)
+        lines.append(_("Matched exactly: {numbers}.").format(numbers=exact))
+    lines += verdict_texts.unmatched(match.unmatched)
+    return "\n".join(lines)
+
+
+def _confirm_keyboard(token: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Confirm"), callback_data=UrlListAnswer(confirm=True, token=token))
+    builder.button(text=_("Cancel"), callback_data=UrlListAnswer(confirm=False, token=token))
+    return builder.as_markup()
+
+
+async def on_list_answer(
+    query: CallbackQuery,
+    *,
+    callback_data: UrlListAnswer,
+    session: AsyncSession,
+    bot: Bot,
+    volunteer: Volunteer,
+    state: FSMContext,
+) -> None:
+    pending: dict[str, Any] | None = (await state.get_data()).get(PENDING)
+    if not pending or pending.get("token") != callback_data.token:
+        expired = _("This list is no longer waiting: send the file again.")
+        await query.answer(expired, show_alert=True)
+        return
+    await state.update_data({PENDING: None})
+    if callback_data.confirm:
+        result = await verdicts.record_verdict(
+            session,
+            report_ids=[int(i) for i in pending["ids"]],
+            verdict=ReportStatus.BLOCKED,
+            actor_id=volunteer.id or 0,
+        )
+        lines = verdict_texts.outcome(ReportStatus.BLOCKED, result)
+        lines += verdict_texts.unmatched(pending["unmatched"], pending["unmatched_total"])
+        text = "\n".join(lines)
+    else:
+        text = _("Cancelled: nothing was changed.")
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text)
+    else:
+        await bot.send_message(query.from_user.id, text)
 
 
 def create_router() -> Router:
-    return Router(name="verdicts")
+    router = Router(name="verdicts")
+    router.message.register(cmd_blocked, Command("blocked"))
+    router.message.register(cmd_declined, Command("declined"))
+    router.callback_query.register(on_list_answer, UrlListAnswer.filter())
+    return router

@@ -54,3 +54,16 @@ class NoticeEvent(StrEnum):
     REJECTED = "rejected"
     BLOCKED = "blocked"
     PAINTED_OVER = "painted_over"
+
+
+class District(StrEnum):
+    """Almaty's eight districts; graffiti reports and crews are organised by them."""
+
+    ALATAU = "alatau"
+    ALMALY = "almaly"
+    AUEZOV = "auezov"
+    BOSTANDYK = "bostandyk"
+    ZHETYSU = "zhetysu"
+    MEDEU = "medeu"
+    NAURYZBAY = "nauryzbay"
+    TURKSIB = "turksib"

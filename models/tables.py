@@ -1,7 +1,25 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
+from models.graffiti import Graffiti, GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
 from models.moderation import AuditEntry, Batch, Notice
 from models.report import Evidence, Report, Sighting
+from models.tallies import DigestDelivery, Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
 
-__all__ = ["AuditEntry", "Batch", "Evidence", "Notice", "Report", "Sighting", "Volunteer"]
+__all__ = [
+    "AuditEntry",
+    "Batch",
+    "DigestDelivery",
+    "Evidence",
+    "Graffiti",
+    "GraffitiDraft",
+    "GraffitiDraftPhoto",
+    "GraffitiPhoto",
+    "Notice",
+    "Report",
+    "Sighting",
+    "Squad",
+    "SquadCurator",
+    "SquadMember",
+    "Volunteer",
+]

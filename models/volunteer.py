@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, String
+from sqlalchemy import BigInteger, Boolean, Column, String
 from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
@@ -32,3 +32,12 @@ class Volunteer(SQLModel, table=True):
     notices_enabled: bool = Field(default=True)
     # False once Telegram says the user blocked the bot: bulk senders skip them.
     is_reachable: bool = Field(default=True)
+    # Public tallies show a volunteer only by this nickname, and only after they opted in with
+    # /privacy; everyone else is "Volunteer". Core defaults keep raw (bulk) inserts valid.
+    nickname: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    public_consent: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, default=False)
+    )
+    personal_digest_enabled: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, default=True)
+    )

@@ -90,6 +90,26 @@ async def submit_links(
     return IntakeResult(links=results)
 
 
+async def record_sighting(
+    session: AsyncSession,
+    *,
+    target: Target,
+    raw: str,
+    volunteer_id: int,
+    chat_id: int,
+    message_id: int,
+) -> LinkResult:
+    """One sighting of one target in the caller's transaction (no commit); graffiti reuse it."""
+    return await _record_sighting(
+        session,
+        target=target,
+        raw=raw,
+        volunteer_id=volunteer_id,
+        chat_id=chat_id,
+        message_id=message_id,
+    )
+
+
 async def _record_sighting(
     session: AsyncSession,
     *,

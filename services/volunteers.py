@@ -33,15 +33,18 @@ async def register(
         volunteer = await get_by_telegram_id(session, telegram_id)
         assert volunteer is not None
         return volunteer
-    changed = (volunteer.first_name, volunteer.username, volunteer.telegram_language) != (
-        first_name[:128],
-        username,
-        telegram_language,
-    )
+    # Writing to the bot again means they unblocked it: bulk senders may reach them again.
+    changed = (
+        volunteer.first_name,
+        volunteer.username,
+        volunteer.telegram_language,
+        volunteer.is_reachable,
+    ) != (first_name[:128], username, telegram_language, True)
     if changed:
         volunteer.first_name = first_name[:128]
         volunteer.username = username
         volunteer.telegram_language = telegram_language
+        volunteer.is_reachable = True
         session.add(volunteer)
         await session.commit()
     return volunteer

@@ -24,15 +24,28 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self._message_ids = count(10_000)
-        self._failures: dict[str, list[dict[str, Any]]] = {}
+        self._failures: dict[str, list[dict[str, Any] | None]] = {}
+        self._files: dict[str, bytes] = {}
 
     def fail_next(
-        self, method: str, *, error_code: int = 400, description: str = "Bad Request: test"
+        self,
+        method: str,
+        *,
+        error_code: int = 400,
+        description: str = "Bad Request: test",
+        skip: int = 0,
     ) -> None:
-        """Make the next call of `method` (e.g. "SendDocument") fail as Telegram would."""
-        self._failures.setdefault(method, []).append(
-            {"ok": False, "error_code": error_code, "description": description}
-        )
+        """Make the next call of `method` (e.g. "SendDocument") fail as Telegram would.
+
+        With `skip`, that many calls of `method` succeed first.
+        """
+        queue = self._failures.setdefault(method, [])
+        queue.extend([None] * skip)
+        queue.append({"ok": False, "error_code": error_code, "description": description})
+
+    def add_file(self, file_id: str, data: bytes) -> None:
+        """Serve `data` for `file_id`: getFile returns a path, downloads yield these bytes."""
+        self._files[file_id] = data
 
     def sent(self, method: type[TelegramMethod[Any]] | None = None) -> list[Any]:
         return [r for r in self.requests if method is None or isinstance(r, method)]
@@ -45,8 +58,9 @@ class RecordingSession(BaseSession):
     ) -> TelegramType:
         self.requests.append(method)
         name = type(method).__name__
-        if self._failures.get(name):
-            answer = self._failures[name].pop(0)
+        failure = self._failures[name].pop(0) if self._failures.get(name) else None
+        if failure is not None:
+            answer = failure
             response = self.check_response(bot, method, answer["error_code"], json.dumps(answer))
         else:
             answer = {"ok": True, "result": self._result(method)}
@@ -64,7 +78,14 @@ class RecordingSession(BaseSession):
         if returning is User:
             return BOT_USER
         if returning is File:
-            return {"file_id": method.file_id, "file_unique_id": "u" + method.file_id[:8]}
+            file: dict[str, Any] = {
+                "file_id": method.file_id,
+                "file_unique_id": "u" + method.file_id[:8],
+            }
+            if method.file_id in self._files:
+                file["file_path"] = f"documents/{method.file_id}"
+                file["file_size"] = len(self._files[method.file_id])
+            return file
         return True
 
     def _message(self, method: TelegramMethod[Any]) -> dict[str, Any]:
@@ -102,4 +123,5 @@ class RecordingSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        file_id = url.rsplit("/documents/", 1)[-1] if "/documents/" in url else None
+        yield self._files.get(file_id or "", b"")

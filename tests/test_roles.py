@@ -99,3 +99,15 @@ async def test_forged_staff_button_is_refused(client: BotClient) -> None:
 async def test_unknown_command_gets_a_hint(client: BotClient) -> None:
     reply = text(await client.as_user(5009, language_code="en").send("/frobnicate"))
     assert "/help" in reply
+
+
+async def test_writing_again_makes_an_unreachable_volunteer_reachable(
+    client: BotClient, db: AsyncSession
+) -> None:
+    await client.as_user(5010).send("/start")
+    volunteer = await _volunteer(db, 5010)
+    volunteer.is_reachable = False  # as the paced sender marks someone who blocked the bot
+    db.add(volunteer)
+    await db.commit()
+    await client.as_user(5010).send("/help")
+    assert (await _volunteer(db, 5010)).is_reachable is True

@@ -1,0 +1,48 @@
+"""The adapter between aiogram and the paced sender: Telegram's errors in the sender's terms."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.types import Message
+
+from services.pacing import Delivery, RecipientUnavailable, RetryAfter
+
+T = TypeVar("T")
+
+# Bad Request descriptions that mean the recipient is gone for good, not that our request was bad.
+_GONE = ("chat not found", "user is deactivated", "bot was blocked", "peer_id_invalid")
+
+
+def is_gone(error: TelegramBadRequest | TelegramForbiddenError) -> bool:
+    return isinstance(error, TelegramForbiddenError) or any(
+        phrase in error.message.lower() for phrase in _GONE
+    )
+
+
+def telegram_call(call: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
+    """Wrap one Bot API call so that the paced sender understands its failures."""
+
+    async def send() -> T:
+        try:
+            return await call()
+        except TelegramRetryAfter as error:
+            raise RetryAfter(error.retry_after) from error
+        except (TelegramForbiddenError, TelegramBadRequest) as error:
+            if is_gone(error):
+                raise RecipientUnavailable(error.message) from error
+            raise
+
+    return send
+
+
+def message_delivery(
+    bot: Bot, chat_id: int, text: str, *, key: object = None, **kwargs: Any
+) -> Delivery:
+    """A Delivery that sends one text message (HTML, no link previews: the bot's defaults)."""
+
+    async def call() -> Message:
+        return await bot.send_message(chat_id=chat_id, text=text, **kwargs)
+
+    return Delivery(chat_id=chat_id, send=telegram_call(call), key=key)

@@ -1,0 +1,165 @@
+"""Bulk posts through the one PacedSender: the weekly digest (exactly once) and broadcasts.
+
+Used by the weekly scheduler (bot/digest_tasks.py) and, through the Dispatcher's workflow data
+(key `bulk`), by /digest_now and /broadcast. Each digest recipient's delivery is recorded right
+after its send succeeded; recipients already recorded for the week are left out, so a run cut
+short (crash, restart, a second /digest_now) resumes where it stopped.
+"""
+
+import logging
+
+from aiogram import Bot
+from aiogram.types import BufferedInputFile
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.delivery import message_delivery, telegram_call
+from handlers.digest_texts import personal_text, render_for_chat
+from services.broadcast import broadcast_recipients
+from services.digest.build import PersonalNumbers, build_digest, personal_numbers
+from services.digest.deliveries import (
+    DigestRunReport,
+    PersonalRecipient,
+    RecipientKind,
+    mark_unreachable,
+    pending_chats,
+    pending_volunteers,
+    record_delivery,
+)
+from services.locales import pick_locale
+from services.pacing import Delivery, DeliveryOutcome, PacedSender, Progress, ProgressCallback
+from services.tallies import PointWeights, Tally, ranks
+from services.weeks import Week
+
+logger = logging.getLogger(__name__)
+
+
+def weights_of(settings: Settings) -> PointWeights:
+    return PointWeights(**settings.points.model_dump())
+
+
+def _chat_delivery(bot: Bot, chat_id: int, text: str, png: bytes) -> Delivery:
+    # The text and its chart are one delivery; after a 429 only the part not yet sent is retried.
+    done: set[str] = set()
+
+    async def send_text() -> object:
+        return await bot.send_message(chat_id=chat_id, text=text)
+
+    async def send_chart() -> object:
+        return await bot.send_photo(
+            chat_id=chat_id, photo=BufferedInputFile(png, filename="digest.png")
+        )
+
+    async def send() -> None:
+        for name, call in (("text", send_text), ("chart", send_chart)):
+            if name not in done:
+                await telegram_call(call)()
+                done.add(name)
+
+    return Delivery(chat_id=chat_id, send=send, key=(RecipientKind.CHAT, chat_id))
+
+
+def _personal_texts(
+    i18n: I18n, week: Week, people: list[PersonalRecipient], numbers: PersonalNumbers
+) -> dict[int, str]:
+    week_ranks = ranks(numbers.points(all_time=False))
+    total_ranks = ranks(numbers.points(all_time=True))
+    texts = {}
+    with i18n.context():
+        for person in people:
+            volunteer_id = person.volunteer_id
+            with i18n.use_locale(pick_locale(person.language, person.telegram_language)):
+                texts[volunteer_id] = personal_text(
+                    week=week,
+                    tally=numbers.week.get(volunteer_id, Tally(volunteer_id)),
+                    week_rank=week_ranks.get(volunteer_id),
+                    total_points=numbers.all_time.get(volunteer_id, Tally(volunteer_id)).points,
+                    total_rank=total_ranks.get(volunteer_id),
+                )
+    return texts
+
+
+class BulkMessages:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        session_maker: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        sender: PacedSender,
+    ) -> None:
+        self.settings, self.session_maker, self.i18n = settings, session_maker, i18n
+        self.sender = sender
+
+    async def run_digest(self, *, bot: Bot, week: Week) -> DigestRunReport:
+        """Post `week`'s digest to everyone who has not had it yet."""
+        weights = weights_of(self.settings)
+        languages = {chat.chat_id: chat.language for chat in self.settings.digest.chats}
+        async with self.session_maker() as session:
+            chat_ids = await pending_chats(session, week=week, chat_ids=list(languages))
+            people = await pending_volunteers(session, week=week)
+            if not chat_ids and not people:
+                return DigestRunReport(week, 0, 0, None)
+            digest = await build_digest(session, week=week, weights=weights)
+            numbers = await personal_numbers(session, week=week, weights=weights)
+        deliveries: list[Delivery] = []
+        rendered: dict[str, tuple[str, bytes]] = {}
+        for chat_id in chat_ids:
+            locale = languages[chat_id]
+            if locale not in rendered:
+                rendered[locale] = await render_for_chat(digest, self.i18n, locale)
+            deliveries.append(_chat_delivery(bot, chat_id, *rendered[locale]))
+        texts = _personal_texts(self.i18n, week, people, numbers)
+        deliveries += [
+            message_delivery(
+                bot,
+                person.telegram_id,
+                texts[person.volunteer_id],
+                key=(RecipientKind.VOLUNTEER, person.volunteer_id),
+            )
+            for person in people
+        ]
+
+        async def on_outcome(delivery: Delivery, outcome: DeliveryOutcome) -> None:
+            assert isinstance(delivery.key, tuple)
+            kind: RecipientKind = delivery.key[0]
+            recipient_id: int = delivery.key[1]
+            async with self.session_maker() as session:
+                if outcome is DeliveryOutcome.SENT:
+                    await record_delivery(session, week=week, kind=kind, recipient_id=recipient_id)
+                elif outcome is DeliveryOutcome.UNAVAILABLE and kind is RecipientKind.VOLUNTEER:
+                    await mark_unreachable(session, volunteer_id=recipient_id)
+                elif outcome is DeliveryOutcome.FAILED:
+                    logger.warning("digest %s to %s %s failed", week.key, kind, recipient_id)
+
+        progress = await self.sender.deliver(deliveries, on_outcome=on_outcome)
+        logger.info(
+            "digest %s: %s sent, %s unavailable, %s failed",
+            week.key,
+            progress.sent,
+            progress.unavailable,
+            progress.failed,
+        )
+        return DigestRunReport(week, len(chat_ids), len(people), progress)
+
+    async def broadcast(
+        self, *, bot: Bot, text: str, on_progress: ProgressCallback | None = None
+    ) -> Progress:
+        """One message to every reachable volunteer; those who blocked the bot are marked."""
+        async with self.session_maker() as session:
+            recipients = await broadcast_recipients(session)
+        deliveries = [
+            message_delivery(bot, r.telegram_id, text, key=r.volunteer_id) for r in recipients
+        ]
+
+        async def on_outcome(delivery: Delivery, outcome: DeliveryOutcome) -> None:
+            if outcome is DeliveryOutcome.UNAVAILABLE:
+                async with self.session_maker() as session:
+                    assert isinstance(delivery.key, int)
+                    await mark_unreachable(session, volunteer_id=delivery.key)
+
+        return await self.sender.deliver(
+            deliveries, on_outcome=on_outcome, on_progress=on_progress
+        )

@@ -1,0 +1,96 @@
+"""The graffiti background task: conversations left unanswered are saved, never lost."""
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+from pathlib import Path
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from models.volunteer import Volunteer
+from services.graffiti.finish import FinishedReport, finish_abandoned
+from services.graffiti.options import GraffitiOptions
+from services.graffiti.phash import PhashIndex
+from services.locales import pick_locale
+
+logger = logging.getLogger(__name__)
+
+CHECK_EVERY_SECONDS = 30
+
+
+def graffiti_options(settings: Settings) -> GraffitiOptions:
+    photo_dir = settings.storage.photo_dir.strip()
+    return GraffitiOptions(
+        finish_after_minutes=settings.graffiti.finish_after_minutes,
+        duplicate_distance=settings.graffiti.duplicate_distance,
+        same_wall_radius_m=settings.graffiti.same_wall_radius_m,
+        max_file_bytes=settings.graffiti.max_file_mb * 1024 * 1024,
+        photo_dir=Path(photo_dir) if photo_dir else None,
+    )
+
+
+async def finish_abandoned_once(
+    *,
+    bot: Bot,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    options: GraffitiOptions,
+    index: PhashIndex,
+    now: datetime | None = None,
+) -> list[FinishedReport]:
+    """Save quiet conversations and tell each volunteer the number their photo got."""
+    async with session_maker() as session:
+        finished = await finish_abandoned(session, options=options, index=index, now=now)
+        for report in finished:
+            volunteer = await session.get(Volunteer, report.volunteer_id)
+            locale = pick_locale(
+                volunteer.language if volunteer else None,
+                volunteer.telegram_language if volunteer else None,
+            )
+            text = i18n.gettext(
+                "#{id} — your graffiti photo was saved with what you gave, thank you. "
+                "Reply to this message with an «after» photo when the wall is painted over.",
+                locale=locale,
+            ).format(id=report.report_id)
+            try:
+                await bot.send_message(report.chat_id, text)
+            except TelegramAPIError as error:
+                logger.warning(
+                    "cannot tell chat %s about #%s: %s", report.chat_id, report.report_id, error
+                )
+    return finished
+
+
+async def _loop(**kwargs: object) -> None:
+    while True:
+        try:
+            await finish_abandoned_once(**kwargs)  # type: ignore[arg-type]
+        except Exception:
+            logger.exception("finishing abandoned graffiti conversations failed")
+        await asyncio.sleep(CHECK_EVERY_SECONDS)
+
+
+def start_graffiti_tasks(
+    *,
+    bot: Bot,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    options: GraffitiOptions,
+    index: PhashIndex,
+) -> asyncio.Task[None]:
+    return asyncio.create_task(
+        _loop(bot=bot, session_maker=session_maker, i18n=i18n, options=options, index=index),
+        name="graffiti-drafts",
+    )
+
+
+async def stop_graffiti_tasks(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -1,0 +1,140 @@
+"""The weekly digest and the personal weekly message in words, in the current locale.
+
+Callers choose the language with `i18n.use_locale(...)`; nothing here knows who reads it.
+"""
+
+from datetime import timedelta
+from html import escape
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from handlers.graffiti_texts import district_label
+from services.digest.build import Digest
+from services.digest.chart import Series, render_png_async
+from services.digest.counts import WeekCounts
+from services.leaderboard import Board, BoardRow
+from services.tallies import Tally
+from services.weeks import Week
+
+
+def week_label(week: Week) -> str:
+    sunday = week.monday + timedelta(days=6)
+    return f"{week.monday:%d.%m}–{sunday:%d.%m.%Y}"
+
+
+def display_name(row: BoardRow) -> str:
+    """A consented nickname, escaped; everyone else is just "Volunteer"."""
+    return escape(row.name) if row.name else _("Volunteer")
+
+
+def board_lines(board: Board, *, empty: str | None = None) -> list[str]:
+    if not board.rows:
+        return [empty or _("No points yet.")]
+    lines = []
+    for row in board.rows:
+        you = " " + _("(you)") if row.is_you else ""
+        lines.append(
+            _("{rank}. {name} — {points} pts").format(
+                rank=row.rank, name=display_name(row), points=row.points
+            )
+            + you
+        )
+    return lines
+
+
+def _compare(label: str, now: int, before: int) -> str:
+    delta = now - before
+    sign = f"+{delta}" if delta > 0 else str(delta)
+    return _("{label}: <b>{now}</b> (previous week {before}, {delta})").format(
+        label=label, now=now, before=before, delta=sign
+    )
+
+
+def _funnel(current: WeekCounts, previous: WeekCounts) -> list[str]:
+    rows = [
+        (_("Links received"), "links"),
+        (_("Photos received"), "photos"),
+        (_("New targets"), "targets"),
+        (_("Accepted"), "accepted"),
+        (_("Sent to Кибернадзор"), "sent"),
+        (_("Blocked or removed"), "blocked"),
+    ]
+    lines = [_compare(label, getattr(current, f), getattr(previous, f)) for label, f in rows]
+    lines.append("")
+    lines.append(_compare(_("Graffiti reported"), current.graffiti, previous.graffiti))
+    lines.append(_compare(_("Graffiti painted over"), current.painted_over, previous.painted_over))
+    return lines
+
+
+def digest_text(digest: Digest) -> str:
+    lines = [
+        _("<b>Weekly digest</b> · {week}").format(week=week_label(digest.week)),
+        "",
+        *_funnel(digest.current, digest.previous),
+        "",
+    ]
+    if digest.median_days is None:
+        lines.append(_("Median days from acceptance to blocking: no blocks this week."))
+    else:
+        lines.append(
+            _("Median days from acceptance to blocking: <b>{days}</b>").format(
+                days=f"{digest.median_days:.1f}"
+            )
+        )
+    lines += ["", _("<b>Graffiti by district</b> (reported / painted over)")]
+    if not digest.districts:
+        lines.append(_("No graffiti this week."))
+    for item in digest.districts:
+        name = district_label(item.district) if item.district else _("district not given")
+        lines.append(f"• {name}: {item.reported} / {item.painted_over}")
+    lines += ["", _("<b>Top ten of the week</b>"), *board_lines(digest.top)]
+    return "\n".join(lines)
+
+
+def chart_title() -> str:
+    return _("The last twelve weeks")
+
+
+def chart_series(digest: Digest) -> list[Series]:
+    history = [counts for _week, counts in digest.history]
+    return [
+        Series(_("Links received"), [c.links for c in history]),
+        Series(_("Photos received"), [c.photos for c in history]),
+        Series(_("Blocked or removed"), [c.blocked for c in history]),
+        Series(_("Graffiti painted over"), [c.painted_over for c in history]),
+    ]
+
+
+def personal_text(
+    *,
+    week: Week,
+    tally: Tally,
+    week_rank: int | None,
+    total_points: int,
+    total_rank: int | None,
+) -> str:
+    lines = [
+        _("<b>Your week</b> · {week}").format(week=week_label(week)),
+        _("Links sent: {count}").format(count=tally.links),
+        _("Photos sent: {count}").format(count=tally.photos),
+        _("Targets you found first: {count}").format(count=tally.found_first),
+        _("Accepted: {count}").format(count=tally.accepted),
+        _("Blocked or removed: {count}").format(count=tally.blocked + tally.painted_over),
+        _("Points this week: {points}").format(points=tally.points),
+    ]
+    if week_rank is not None:
+        lines.append(_("Your place this week: {rank}").format(rank=week_rank))
+    lines.append(_("Points in all: {points}").format(points=total_points))
+    if total_rank is not None:
+        lines.append(_("Your place overall: {rank}").format(rank=total_rank))
+    lines += ["", _("Thank you! /privacy turns this weekly message off.")]
+    return "\n".join(lines)
+
+
+async def render_for_chat(digest: Digest, i18n: I18n, locale: str) -> tuple[str, bytes]:
+    """The digest's text and chart in one language (the chart is drawn off the event loop)."""
+    with i18n.context(), i18n.use_locale(locale):
+        text, title, series = digest_text(digest), chart_title(), chart_series(digest)
+    weeks = [week.key for week, _counts in digest.history]
+    return text, await render_png_async(title=title, weeks=weeks, series=series)

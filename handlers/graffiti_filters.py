@@ -1,0 +1,75 @@
+"""Filters of the graffiti conversation (async, as every filter here: see handlers/filters.py)."""
+
+import re
+from typing import Any
+
+from aiogram import Bot
+from aiogram.filters import Filter
+from aiogram.types import CallbackQuery, Message, PhotoSize
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.volunteer import Volunteer
+from services.graffiti.conversation import open_draft
+
+_REPORT_NUMBER = re.compile(r"#(\d{1,9})")
+_PAINTED = re.compile(r"^/painted(?:@\w+)?\s+#?(\d{1,9})", re.IGNORECASE)
+
+
+def largest(sizes: list[PhotoSize]) -> PhotoSize:
+    return max(sizes, key=lambda size: (size.width * size.height, size.file_size or 0))
+
+
+class ImageMessage(Filter):
+    """A compressed photo, or an image sent as a file."""
+
+    async def __call__(self, message: Message) -> bool:
+        if message.photo:
+            return True
+        document = message.document
+        return document is not None and (document.mime_type or "").startswith("image/")
+
+
+class AfterPhoto(Filter):
+    """An image captioned `/painted N`, or sent in reply to the bot's message naming `#N`."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
+        if not await ImageMessage()(message):
+            return False
+        command = _PAINTED.match(message.caption or "")
+        if command:
+            return {"painted_id": int(command[1])}
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+            return False
+        number = _REPORT_NUMBER.search(replied.text or replied.caption or "")
+        return {"painted_id": int(number[1])} if number else False
+
+
+class WithoutMedia(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return not (message.photo or message.document)
+
+
+class InConversation(Filter):
+    """The volunteer has a graffiti conversation open; its draft is passed on."""
+
+    async def __call__(
+        self,
+        event: Message | CallbackQuery,
+        session: AsyncSession,
+        volunteer: Volunteer | None = None,
+    ) -> bool | dict[str, Any]:
+        if volunteer is None:
+            return False
+        draft = await open_draft(session, volunteer_id=volunteer.id or 0)
+        return {"draft": draft} if draft is not None else False
+
+
+class PlainText(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return bool(message.text) and not (message.text or "").startswith("/")
+
+
+class HasLocation(Filter):
+    async def __call__(self, message: Message) -> bool:
+        return message.location is not None

@@ -1,0 +1,115 @@
+"""Graffiti wording shared by the volunteers' conversation and the moderators' commands."""
+
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from handlers.callbacks import GraffitiAction, GraffitiStep
+from handlers.texts import N_
+from models.enums import District
+from services.graffiti.finish import FinishedReport
+from services.locales import SUPPORTED_LOCALES
+
+_DISTRICTS: dict[District, str] = {
+    District.ALATAU: N_("Alatau"),
+    District.ALMALY: N_("Almaly"),
+    District.AUEZOV: N_("Auezov"),
+    District.BOSTANDYK: N_("Bostandyk"),
+    District.ZHETYSU: N_("Zhetysu"),
+    District.MEDEU: N_("Medeu"),
+    District.NAURYZBAY: N_("Nauryzbay"),
+    District.TURKSIB: N_("Turksib"),
+}
+
+
+def district_label(district: District) -> str:
+    return _(_DISTRICTS[district])
+
+
+def district_names() -> dict[District, str]:
+    return {district: district_label(district) for district in District}
+
+
+def parse_district(word: str, i18n: I18n) -> District | None:
+    """A district named in any language, or by the first four or more letters of its name."""
+    word = word.strip().lower()
+    if len(word) < 4:
+        return None
+    for district, label in _DISTRICTS.items():
+        names = {district.value, label.lower()}
+        names.update(i18n.gettext(label, locale=locale).lower() for locale in SUPPORTED_LOCALES)
+        if any(name.startswith(word) or word.startswith(name) for name in names):
+            return district
+    return None
+
+
+def place_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=_("📍 Send my location"), request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+        input_field_placeholder=_("Street and house, or a landmark"),
+    )
+
+
+def district_keyboard(draft_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for district in District:
+        builder.button(
+            text=district_label(district),
+            callback_data=GraffitiStep(
+                action=GraffitiAction.DISTRICT, draft_id=draft_id, district=district.value
+            ),
+        )
+    builder.button(
+        text=_("Skip"),
+        callback_data=GraffitiStep(action=GraffitiAction.SKIP_PLACE, draft_id=draft_id),
+    )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def handle_keyboard(draft_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("Nothing readable"),
+        callback_data=GraffitiStep(action=GraffitiAction.NO_HANDLE, draft_id=draft_id),
+    )
+    return builder.as_markup()
+
+
+def ask_place() -> str:
+    return _(
+        "Photo received. Where is this wall? Press «📍 Send my location» below "
+        "(only at the wall itself), type the address, or pick the district."
+    )
+
+
+def ask_handle() -> str:
+    return _(
+        "What is written on the wall? Send the @username or the link exactly as written, "
+        "or press «Nothing readable». Never contact the seller."
+    )
+
+
+def saved(report: FinishedReport) -> str:
+    lines = [_("#{id} — graffiti report saved, thank you.").format(id=report.report_id)]
+    if report.handle_report_id is not None:
+        lines.append(
+            _("The wall advertises report #{target}; your sighting of it is counted.").format(
+                target=report.handle_report_id
+            )
+        )
+    if report.same_wall_of is not None:
+        lines.append(_("Probably the same wall as #{id}.").format(id=report.same_wall_of))
+    if report.reappeared is not None:
+        lines.append(
+            _("#{id} had been painted over and has reappeared; moderators will see it.").format(
+                id=report.reappeared
+            )
+        )
+    if not report.has_place:
+        lines.append(_("No place was given, so a crew may not find it."))
+    lines.append(_("When the wall is painted over, reply to this message with an «after» photo."))
+    return "\n".join(lines)

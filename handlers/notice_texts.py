@@ -1,0 +1,62 @@
+"""A volunteer's outcome notice, in their language: one message for everything that happened.
+
+Rendered outside any update (by the background drainer), so the I18n context is entered here.
+Only report numbers, outcomes and the moderator's reason are shown: never who else reported.
+"""
+
+from html import escape
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from handlers.texts import shorten
+from models.enums import NoticeEvent
+from services.locales import pick_locale
+from services.notices import NoticeLine, VolunteerNotice
+
+# A line lists this many numbers at most, so one message stays far below Telegram's 4,096 chars.
+MAX_NUMBERS = 40
+
+
+def numbers(report_ids: tuple[int, ...]) -> str:
+    shown = ", ".join(f"#{report_id}" for report_id in report_ids[:MAX_NUMBERS])
+    hidden = len(report_ids) - MAX_NUMBERS
+    if hidden > 0:
+        shown += " " + _("and {count} more", "and {count} more", hidden).format(count=hidden)
+    return shown
+
+
+def render_line(line: NoticeLine) -> str:
+    n = len(line.report_ids)
+    if line.event == NoticeEvent.ACCEPTED:
+        text = _("Report {numbers} was accepted.", "Reports {numbers} were accepted.", n)
+    elif line.event == NoticeEvent.REJECTED and line.reason:
+        text = _(
+            "Report {numbers} was rejected: {reason}",
+            "Reports {numbers} were rejected: {reason}",
+            n,
+        )
+    elif line.event == NoticeEvent.REJECTED:
+        text = _("Report {numbers} was rejected.", "Reports {numbers} were rejected.", n)
+    elif line.event == NoticeEvent.BLOCKED:
+        text = _("Report {numbers} is blocked now.", "Reports {numbers} are blocked now.", n)
+    else:
+        text = _(
+            "The graffiti {numbers} was painted over.",
+            "The graffiti {numbers} were painted over.",
+            n,
+        )
+    reason = escape(shorten(line.reason or "", 300))
+    return "• " + text.format(numbers=numbers(line.report_ids), reason=reason)
+
+
+def render_notice(i18n: I18n, notice: VolunteerNotice) -> str:
+    locale = pick_locale(notice.language, notice.telegram_language)
+    with i18n.context(), i18n.use_locale(locale):
+        lines = [_("<b>News about your reports</b>")]
+        lines.extend(render_line(line) for line in notice.lines)
+        if any(line.event != NoticeEvent.REJECTED for line in notice.lines):
+            lines.append(_("Thank you: your reports make the city safer."))
+        lines.append("")
+        lines.append(_("Details: /my. Turn these messages off: /settings"))
+    return "\n".join(lines)

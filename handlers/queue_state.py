@@ -1,0 +1,45 @@
+"""A moderator's round of triage: the FSM states for typed input, skipped cards, the next card.
+
+Shared by the card buttons (handlers.queue) and the typed input (handlers.queue_input).
+"""
+
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.report_card import card_keyboard, render_card
+from services import queue
+from services.report_view import load_card
+
+SKIP_KEY = "skip"
+
+
+class TriageInput(StatesGroup):
+    reason = State()  # the next message is the reason for rejecting data["report_id"]
+    duplicate_of = State()  # the next message is `#M` for data["report_id"]
+
+
+async def skipped(state: FSMContext) -> list[int]:
+    return list((await state.get_data()).get(SKIP_KEY, []))
+
+
+async def next_card(
+    session: AsyncSession, state: FSMContext, *, moderator_id: int, claim_minutes: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Claim and render the next card, or say that nothing is waiting."""
+    skip = await skipped(state)
+    report = await queue.claim_next(
+        session, moderator_id=moderator_id, claim_minutes=claim_minutes, skip=skip
+    )
+    card = await load_card(session, report.id or 0) if report is not None else None
+    if card is None:
+        if skip:
+            text = _(
+                "No other new reports are waiting. You skipped {count}: send /queue to see them "
+                "again."
+            )
+            return text.format(count=len(skip)), None
+        return _("The queue is empty: no new reports are waiting."), None
+    return render_card(card), card_keyboard(card.report_id)

@@ -1,0 +1,228 @@
+"""How a report looks to moderators: the queue card, its keyboards, /report, /find, refusals."""
+
+from datetime import datetime
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from handlers.callbacks import TriageAction, TriageCard
+from handlers.texts import N_, category_label, shorten, status_label
+from models.enums import Category, TargetKind
+from services.clock import to_almaty
+from services.report_view import CardView, FindResult, FullReport, HistoryLine, ReportLine
+from services.triage import Refusal, RefusalKind
+
+# Telegram refuses messages over 4,096 characters; long lists are cut at a line boundary.
+MESSAGE_LIMIT = 4000
+
+_KIND_LABELS: dict[TargetKind, str] = {
+    TargetKind.WEBSITE: N_("web site"),
+    TargetKind.TELEGRAM: N_("Telegram"),
+    TargetKind.SOCIAL: N_("social network account or post"),
+    TargetKind.GRAFFITI: N_("graffiti"),
+}
+
+# Preset rejection reasons. The English text is stored as the note, so whoever shows it to a
+# volunteer can translate it with gettext (a typed reason has no translation and stays as is).
+REJECT_REASONS: dict[str, str] = {
+    "nd": N_("not drug-related"),
+    "dl": N_("the link does not work"),
+    "ne": N_("not enough evidence"),
+    "du": N_("duplicate"),
+}
+
+
+def kind_label(kind: TargetKind) -> str:
+    return _(_KIND_LABELS[kind])
+
+
+def _when(moment: datetime) -> str:
+    return to_almaty(moment).strftime("%d.%m.%Y %H:%M")
+
+
+def _line(report: ReportLine) -> str:
+    return f"#{report.report_id} ({status_label(report.status)})"
+
+
+def _fit(lines: list[str]) -> str:
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        size += len(line) + 1
+        if size > MESSAGE_LIMIT:
+            kept.append("…")
+            break
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def card_lines(card: CardView) -> list[str]:
+    lines = [
+        f"<b>#{card.report_id}</b> · {kind_label(card.kind)}",
+        f"<code>{escape(shorten(card.display, 300))}</code>",
+    ]
+    if card.site_key:
+        lines.append(_("Site: {site}").format(site=f"<code>{escape(card.site_key)}</code>"))
+    lines.append(_("Confirmations: {count}").format(count=card.confirmations))
+    lines.append(_("First seen: {date}").format(date=_when(card.created_at)))
+    if card.siblings:
+        lines.append(
+            _("Same site: {reports}").format(reports=", ".join(map(_line, card.siblings)))
+        )
+    if card.banned_reporter:
+        lines.append("⚠️ " + _("Reported by a banned volunteer."))
+    return lines
+
+
+def render_card(card: CardView) -> str:
+    return _fit(card_lines(card))
+
+
+def card_keyboard(report_id: int) -> InlineKeyboardMarkup:
+    keyboard = InlineKeyboardBuilder()
+
+    def button(text: str, action: TriageAction) -> None:
+        keyboard.button(text=text, callback_data=TriageCard(action=action, report_id=report_id))
+
+    button("✅ " + _("Accept"), TriageAction.ACCEPT)
+    button("❌ " + _("Reject"), TriageAction.REJECT)
+    button("🔁 " + _("Duplicate of…"), TriageAction.DUPLICATE)
+    button("⏭ " + _("Skip"), TriageAction.SKIP)
+    button("❓ " + _("Not sure"), TriageAction.UNSURE)
+    keyboard.adjust(2, 1, 2)
+    return keyboard.as_markup()
+
+
+def _choices(
+    report_id: int, action: TriageAction, choices: list[tuple[str, str]]
+) -> InlineKeyboardBuilder:
+    keyboard = InlineKeyboardBuilder()
+    for value, text in choices:
+        keyboard.button(
+            text=text, callback_data=TriageCard(action=action, report_id=report_id, value=value)
+        )
+    return keyboard
+
+
+def category_keyboard(report_id: int) -> InlineKeyboardMarkup:
+    keyboard = _choices(
+        report_id,
+        TriageAction.CATEGORY,
+        [(category.value, category_label(category)) for category in Category],
+    )
+    keyboard.button(
+        text="« " + _("Back"),
+        callback_data=TriageCard(action=TriageAction.BACK, report_id=report_id),
+    )
+    keyboard.adjust(1)
+    return keyboard.as_markup()
+
+
+def reason_keyboard(report_id: int) -> InlineKeyboardMarkup:
+    keyboard = _choices(
+        report_id, TriageAction.REASON, [(code, _(text)) for code, text in REJECT_REASONS.items()]
+    )
+    for text, action in [
+        ("✍️ " + _("Type a reason"), TriageAction.TYPE_REASON),
+        ("« " + _("Back"), TriageAction.BACK),
+    ]:
+        keyboard.button(text=text, callback_data=TriageCard(action=action, report_id=report_id))
+    keyboard.adjust(1)
+    return keyboard.as_markup()
+
+
+def _status_lines(card: CardView) -> list[str]:
+    lines = [_("Status: {status}").format(status=status_label(card.status))]
+    if card.category is not None:
+        lines.append(_("Category: {category}").format(category=category_label(card.category)))
+    if card.merged_into_id is not None:
+        lines.append(_("Merged into #{id}.").format(id=card.merged_into_id))
+    if card.resolution_note:
+        lines.append(_("Reason: {reason}").format(reason=escape(_(card.resolution_note))))
+    if card.batch_id is not None:
+        lines.append(_("Batch: {id}").format(id=card.batch_id))
+    return lines
+
+
+def _history_lines(history: list[HistoryLine]) -> list[str]:
+    lines = ["", "<b>" + _("History") + "</b>"]
+    if not history:
+        lines.append(_("No changes yet."))
+    for entry in history:
+        who = escape(entry.actor_name) if entry.actor_name is not None else _("the bot")
+        line = " · ".join([
+            _when(entry.at),
+            f"{status_label(entry.from_status)} → {status_label(entry.to_status)}",
+            who,
+        ])  # fmt: skip
+        if entry.note:
+            line += " · " + escape(shorten(_(entry.note), 200))
+        lines.append(line)
+    return lines
+
+
+def _reporter_lines(full: FullReport) -> list[str]:
+    lines = ["", "<b>" + _("Reported by ({count})").format(count=full.reporters_total) + "</b>"]
+    for reporter in full.reporters:
+        name = escape(reporter.first_name) or "—"
+        if reporter.username:
+            name += f" @{escape(reporter.username)}"
+        line = f"{name} · <code>{reporter.telegram_id}</code> · {_when(reporter.at)}"
+        if reporter.is_finder:
+            line += " · " + _("found it first")
+        if reporter.banned:
+            line += " · ⚠️ " + _("banned")
+        lines.append(line)
+    hidden = full.reporters_total - len(full.reporters)
+    if hidden > 0:
+        lines.append(_("…and {count} more.").format(count=hidden))
+    return lines
+
+
+def render_full(full: FullReport) -> str:
+    """/report N: the card, the status details, the history, evidence and the reporters."""
+    lines = card_lines(full.card) + _status_lines(full.card) + _history_lines(full.history)
+    if full.evidence:
+        lines += ["", "<b>" + _("Evidence") + "</b>"]
+        lines += [f"<code>{escape(shorten(url, 200))}</code>" for url in full.evidence]
+    return _fit(lines + _reporter_lines(full))
+
+
+def render_found(query: str, found: FindResult) -> str:
+    if found.target is None:
+        return _("This is not a link, domain or @handle I can look up.")
+    if not found.reports:
+        return _("No reports match {query}.").format(
+            query=f"<code>{escape(shorten(query))}</code>"
+        )
+    lines = [_("Reports matching {query}:").format(query=f"<code>{escape(shorten(query))}</code>")]
+    for report in found.reports:
+        display = escape(shorten(report.display, 80))
+        lines.append(
+            f"#{report.report_id} · <code>{display}</code> · {status_label(report.status)}"
+        )
+    return _fit(lines)
+
+
+def refusal_text(refusal: Refusal) -> str:
+    number = f"#{refusal.report_id}"
+    if refusal.kind is RefusalKind.MISSING:
+        return _("{number}: there is no such report.").format(number=number)
+    if refusal.kind is RefusalKind.SAME_REPORT:
+        return _("{number}: a report cannot be merged into itself.").format(number=number)
+    if refusal.kind is RefusalKind.TARGET_MISSING:
+        return _("{number}: there is no such report to merge into.").format(number=number)
+    if refusal.kind is RefusalKind.TARGET_MERGED:
+        return _("{number} is itself merged into another report; merge into that one.").format(
+            number=number
+        )
+    status = status_label(refusal.status) if refusal.status else "?"
+    return _("{number} was not changed: its status is “{status}”.").format(
+        number=number, status=status
+    )
+
+
+def numbers(report_ids: list[int]) -> str:
+    return ", ".join(f"#{report_id}" for report_id in report_ids)

@@ -1,0 +1,62 @@
+"""How verdict outcomes read: changed numbers, refusals grouped by status, unmatched lines.
+
+Lists are capped so that a 5,000-line upload still fits Telegram's 4,096 characters.
+"""
+
+import html
+from collections.abc import Sequence
+
+from aiogram.utils.i18n import gettext as _
+
+from handlers.texts import shorten, status_label
+from models.enums import ReportStatus
+from services.lifecycle import TransitionResult
+
+MAX_NUMBERS = 120
+MAX_LINES = 15
+
+
+def numbers(ids: Sequence[int], limit: int = MAX_NUMBERS) -> str:
+    shown = ", ".join(f"#{i}" for i in ids[:limit])
+    more = len(ids) - limit
+    if more > 0:
+        shown += " " + _("and {count} more", "and {count} more", more).format(count=more)
+    return shown
+
+
+def outcome(verdict: ReportStatus, result: TransitionResult) -> list[str]:
+    lines = []
+    changed = [report.id or 0 for report in result.changed]
+    if changed and verdict == ReportStatus.BLOCKED:
+        lines.append(_("Marked as blocked: {numbers}.").format(numbers=numbers(changed)))
+    elif changed:
+        lines.append(_("Marked as declined: {numbers}.").format(numbers=numbers(changed)))
+    groups: dict[ReportStatus | None, list[int]] = {}
+    for refused in result.refused:
+        groups.setdefault(refused.status, []).append(refused.report_id)
+    if groups:
+        lines.append(_("Not changed:"))
+    for status, ids in groups.items():
+        why = status_label(status) if status is not None else _("no such report")
+        lines.append(f"• {numbers(ids, 40)} — {why}")
+    if not lines:
+        lines.append(_("Nothing changed."))
+    return lines
+
+
+def unmatched(lines: Sequence[str], total: int | None = None) -> list[str]:
+    total = len(lines) if total is None else total
+    if not total:
+        return []
+    text = [
+        _(
+            "{count} line matched no report:",
+            "{count} lines matched no report:",
+            total,
+        ).format(count=total)
+    ]
+    text += [f"<code>{html.escape(shorten(line, 70))}</code>" for line in lines[:MAX_LINES]]
+    if total > MAX_LINES:
+        more = total - MAX_LINES
+        text.append(_("and {count} more", "and {count} more", more).format(count=more))
+    return text

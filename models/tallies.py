@@ -1,0 +1,68 @@
+"""Squads and the record of weekly digest deliveries.
+
+Points are not stored: they are computed from sightings, reports and the audit trail with
+aggregate SQL (services/tallies.py), so a change of weights or a late verdict needs no backfill.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime, utcnow
+
+
+class Squad(SQLModel, table=True):
+    """A university, college or district team; volunteers join it with its code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    code: str = Field(sa_column=Column(String(16), nullable=False, unique=True))
+    created_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SquadMember(SQLModel, table=True):
+    """A volunteer's squad. One squad per volunteer (the primary key): joining another moves them,
+    so squad totals never count one person twice."""
+
+    __tablename__ = "squad_member"
+
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), primary_key=True)
+    )
+    squad_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("squad.id"), nullable=False, index=True)
+    )
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class SquadCurator(SQLModel, table=True):
+    """A coordinator who sees their squad's statistics; need not be a member."""
+
+    __tablename__ = "squad_curator"
+
+    squad_id: int = Field(sa_column=Column(Integer, ForeignKey("squad.id"), primary_key=True))
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), primary_key=True)
+    )
+
+
+class DigestDelivery(SQLModel, table=True):
+    """One weekly digest delivered to one recipient: written right after the send succeeded.
+
+    The unique constraint is what makes a restart resume: a recipient with a row is skipped.
+    """
+
+    __tablename__ = "digest_delivery"
+    __table_args__ = (UniqueConstraint("week", "recipient_kind", "recipient_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The ISO week the digest reports on, e.g. "2026-W47" (Asia/Almaty calendar).
+    week: str = Field(sa_column=Column(String(8), nullable=False))
+    # "chat" (a configured chat id) or "volunteer" (volunteer.id, the personal message).
+    recipient_kind: str = Field(sa_column=Column(String(16), nullable=False))
+    recipient_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    delivered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

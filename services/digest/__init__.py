@@ -1,0 +1,1 @@
+"""The weekly digest: numbers (counts), the chart, and exactly-once delivery bookkeeping."""

@@ -1,0 +1,1 @@
+"""Graffiti photo reports: the conversation, duplicates, the wall's handle, crews' exports."""

@@ -1,0 +1,23 @@
+"""Metadata stripping for every photo the bot sends on: the pixels only, no EXIF, no GPS."""
+
+import asyncio
+import io
+
+from PIL import Image, ImageOps
+
+
+def _strip_sync(data: bytes) -> bytes:
+    with Image.open(io.BytesIO(data)) as original:
+        # Apply the orientation tag to the pixels first: dropping it would turn the photo.
+        upright = ImageOps.exif_transpose(original)
+        rgb = upright.convert("RGB")
+    # A fresh image from raw pixels carries no info dict, EXIF, XMP or ICC profile.
+    clean = Image.frombytes("RGB", rgb.size, rgb.tobytes())
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+async def strip_metadata(data: bytes) -> bytes:
+    """The photo re-encoded as a JPEG from its pixels alone (in a worker thread)."""
+    return await asyncio.to_thread(_strip_sync, data)

@@ -1,0 +1,241 @@
+"""Turning a finished (or abandoned) conversation into a graffiti report, in one transaction."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import ReportStatus, TargetKind
+from models.graffiti import Graffiti, GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
+from models.report import Report, Sighting
+from services.clock import utcnow
+from services.graffiti.geo import haversine_m
+from services.graffiti.handle import link_wall_handle, wall_handle
+from services.graffiti.options import GraffitiOptions
+from services.graffiti.phash import PhashIndex
+from services.intake import Outcome
+from services.lifecycle import change_status
+
+# Reports that no longer stand for a wall of their own.
+_CLOSED = (ReportStatus.REJECTED, ReportStatus.MERGED)
+
+
+@dataclass(slots=True)
+class FinishedReport:
+    report_id: int
+    volunteer_id: int
+    chat_id: int
+    message_id: int
+    photo_count: int
+    has_place: bool
+    handle_text: str | None = None
+    handle_report_id: int | None = None
+    handle_new: bool = False
+    possible_duplicate_of: int | None = None
+    same_wall_of: int | None = None
+    # The painted-over report this photo showed to be back.
+    reappeared: int | None = None
+    hashes: list[int] = field(default_factory=list)
+
+
+def describe_place(
+    *, address: str | None, latitude: float | None, longitude: float | None, district: str | None
+) -> str:
+    """Address, else coordinates, else district: what a crew needs to find the wall."""
+    if address:
+        return address
+    if latitude is not None and longitude is not None:
+        return f"{latitude:.5f}, {longitude:.5f}"
+    return district or ""
+
+
+async def finish_draft(
+    session: AsyncSession, *, draft: GraffitiDraft, options: GraffitiOptions, index: PhashIndex
+) -> FinishedReport | None:
+    """Create the report from the draft (no commit). None if another task finished it first."""
+    await index.ensure_loaded(session)
+    photos = list(
+        (
+            await session.exec(
+                select(GraffitiDraftPhoto)
+                .where(GraffitiDraftPhoto.draft_id == draft.id)
+                .order_by(col(GraffitiDraftPhoto.id))
+            )
+        ).all()
+    )
+    # Deleting the draft is the claim: of two racing finishers only one deletes a row.
+    await session.exec(
+        delete(GraffitiDraftPhoto).where(col(GraffitiDraftPhoto.draft_id) == draft.id)
+    )
+    claimed = await session.exec(delete(GraffitiDraft).where(col(GraffitiDraft.id) == draft.id))
+    if claimed.rowcount != 1 or not photos:
+        return None
+    handle = wall_handle([], draft.handle_text) if draft.handle_text else None
+    place = describe_place(
+        address=draft.address,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        district=draft.district,
+    )
+    shown = " · ".join(part for part in ("graffiti", place, draft.handle_text or "") if part)
+    report = Report(
+        kind=TargetKind.GRAFFITI,
+        display=shown[:2100],
+        status=ReportStatus.NEW,
+        found_by_id=draft.volunteer_id,
+        created_at=draft.created_at,
+        status_changed_at=draft.created_at,
+    )
+    session.add(report)
+    await session.flush()
+    report_id = report.id or 0
+    session.add(
+        Sighting(
+            report_id=report_id,
+            volunteer_id=draft.volunteer_id,
+            chat_id=draft.chat_id,
+            message_id=draft.message_id,
+            text_as_sent=(draft.caption or "[photo]")[:2100],
+            created_at=draft.created_at,
+        )
+    )
+    result = FinishedReport(
+        report_id=report_id,
+        volunteer_id=draft.volunteer_id,
+        chat_id=draft.chat_id,
+        message_id=draft.message_id,
+        photo_count=len(photos),
+        has_place=bool(place),
+        handle_text=draft.handle_text,
+        hashes=[p.phash for p in photos if p.phash is not None],
+    )
+    if handle is not None:
+        link = await link_wall_handle(
+            session,
+            handle=handle,
+            volunteer_id=draft.volunteer_id,
+            chat_id=draft.chat_id,
+            message_id=draft.message_id,
+        )
+        result.handle_report_id = link.report_id
+        result.handle_new = link.outcome is Outcome.NEW
+    result.possible_duplicate_of = _nearest_duplicate(index, result.hashes, options)
+    if result.handle_report_id is not None and draft.latitude is not None:
+        await _same_wall(session, draft, result, options)
+    primary = photos[0]
+    session.add(
+        Graffiti(
+            report_id=report_id,
+            file_id=primary.file_id,
+            file_unique_id=primary.file_unique_id,
+            phash=primary.phash,
+            latitude=draft.latitude,
+            longitude=draft.longitude,
+            address=draft.address,
+            district=draft.district,
+            handle_text=draft.handle_text,
+            handle_report_id=result.handle_report_id,
+            possible_duplicate_of=result.possible_duplicate_of,
+            same_wall_of=result.same_wall_of,
+            media_group_id=draft.media_group_id,
+            photo_path=primary.photo_path,
+        )
+    )
+    for extra in photos[1:]:
+        session.add(
+            GraffitiPhoto(
+                report_id=report_id,
+                volunteer_id=draft.volunteer_id,
+                file_id=extra.file_id,
+                file_unique_id=extra.file_unique_id,
+                phash=extra.phash,
+                photo_path=extra.photo_path,
+            )
+        )
+    await session.flush()
+    return result
+
+
+def _nearest_duplicate(
+    index: PhashIndex, hashes: list[int], options: GraffitiOptions
+) -> int | None:
+    matches = [m for h in hashes for m in index.search(h, options.duplicate_distance)]
+    if not matches:
+        return None
+    return min(matches, key=lambda m: (m.distance, m.report_id)).report_id
+
+
+async def _same_wall(
+    session: AsyncSession, draft: GraffitiDraft, result: FinishedReport, options: GraffitiOptions
+) -> None:
+    """The nearest report of the same handle within the radius; a painted-over one reappears."""
+    assert draft.latitude is not None and draft.longitude is not None
+    rows = await session.exec(
+        select(Graffiti, Report)
+        .join(Report, col(Report.id) == col(Graffiti.report_id))
+        .where(
+            Graffiti.handle_report_id == result.handle_report_id,
+            col(Graffiti.latitude).is_not(None),
+            col(Report.status).not_in(_CLOSED),
+        )
+    )
+    nearest: tuple[float, Report] | None = None
+    for graffiti, report in rows.all():
+        if graffiti.latitude is None or graffiti.longitude is None:
+            continue
+        distance = haversine_m(
+            draft.latitude, draft.longitude, graffiti.latitude, graffiti.longitude
+        )
+        if distance <= options.same_wall_radius_m and (nearest is None or distance < nearest[0]):
+            nearest = (distance, report)
+    if nearest is None:
+        return
+    wall = nearest[1]
+    result.same_wall_of = wall.id
+    if wall.status == ReportStatus.PAINTED_OVER:
+        await change_status(
+            session,
+            report_ids=[wall.id or 0],
+            to=ReportStatus.REAPPEARED,
+            actor_id=draft.volunteer_id,
+            note=f"#{result.report_id}",
+            commit=False,
+        )
+        result.reappeared = wall.id
+
+
+async def finish_abandoned(
+    session: AsyncSession,
+    *,
+    options: GraffitiOptions,
+    index: PhashIndex,
+    now: datetime | None = None,
+) -> list[FinishedReport]:
+    """Save every conversation quiet for finish_after_minutes with what it has; one commit each."""
+    cutoff = (now or utcnow()) - timedelta(minutes=options.finish_after_minutes)
+    drafts = (
+        await session.exec(
+            select(GraffitiDraft)
+            .where(col(GraffitiDraft.touched_at) < cutoff)
+            .order_by(col(GraffitiDraft.id))
+        )
+    ).all()
+    finished = []
+    for draft in drafts:
+        done = await finish_draft(session, draft=draft, options=options, index=index)
+        await session.commit()
+        if done is not None:
+            index.extend(done.hashes, [done.report_id] * len(done.hashes))
+            finished.append(done)
+    return finished
+
+
+async def surviving_graffiti(session: AsyncSession, report_id: int) -> Report | None:
+    """The report, following merges to the report that absorbed it."""
+    report = await session.get(Report, report_id)
+    for _ in range(20):
+        if report is None or report.merged_into_id is None:
+            return report
+        report = await session.get(Report, report.merged_into_id)
+    return report

@@ -1,0 +1,120 @@
+"""Street lifecycle steps that need graffiti details: assigning crews and painting over."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import District, ReportStatus, TargetKind
+from models.graffiti import Graffiti, GraffitiPhoto
+from models.report import Report
+from models.upsert import insert_ignore
+from services.graffiti.finish import surviving_graffiti
+from services.lifecycle import Refused, TransitionResult, change_status
+
+
+async def assign(
+    session: AsyncSession,
+    *,
+    report_ids: Sequence[int],
+    district: District | None,
+    actor_id: int,
+    require_district: bool = True,
+) -> TransitionResult:
+    """Assign graffiti reports to a district crew (the report's own district if none given).
+
+    Crew batches may assign walls whose district nobody knows (`require_district=False`).
+    """
+    details = await _details(session, report_ids)
+    movable, refused = [], []
+    for report_id in dict.fromkeys(report_ids):
+        graffiti = details.get(report_id)
+        crew = district or (graffiti.district if graffiti else None)
+        if graffiti is None or (crew is None and require_district):
+            report = await session.get(Report, report_id)
+            refused.append(Refused(report_id, report.status if report else None))
+            continue
+        movable.append((report_id, crew))
+    result = TransitionResult(refused=refused)
+    for crew in dict.fromkeys(c for _, c in movable):
+        ids = [r for r, c in movable if c == crew]
+        step = await change_status(
+            session,
+            report_ids=ids,
+            to=ReportStatus.ASSIGNED,
+            actor_id=actor_id,
+            note=crew.value if crew else None,
+            commit=False,
+        )
+        for report in step.changed:
+            details[report.id or 0].assigned_district = crew
+            session.add(details[report.id or 0])
+        result.changed.extend(step.changed)
+        result.refused.extend(step.refused)
+    await session.commit()
+    return result
+
+
+async def _details(session: AsyncSession, report_ids: Sequence[int]) -> dict[int, Graffiti]:
+    rows = await session.exec(
+        select(Graffiti).where(col(Graffiti.report_id).in_(list(report_ids)))
+    )
+    return {graffiti.report_id: graffiti for graffiti in rows.all()}
+
+
+@dataclass(frozen=True, slots=True)
+class AfterPhoto:
+    file_id: str
+    file_unique_id: str
+    photo_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaintedResult:
+    report_id: int
+    changed: bool
+    # The status that refused the change; None with changed=False: no such graffiti report.
+    status: ReportStatus | None = None
+
+
+async def mark_painted(
+    session: AsyncSession,
+    *,
+    report_id: int,
+    actor_id: int,
+    after: AfterPhoto | None = None,
+) -> PaintedResult:
+    """Painted over, confirmed by a moderator or shown by a volunteer's "after" photo.
+
+    The after-photo is kept even when the status cannot change (e.g. already painted over):
+    it is evidence of the wall's state that day.
+    """
+    report = await surviving_graffiti(session, report_id)
+    if report is None or report.kind != TargetKind.GRAFFITI:
+        return PaintedResult(report_id, changed=False)
+    target_id = report.id or 0
+    if after is not None:
+        await insert_ignore(
+            session,
+            GraffitiPhoto,
+            {
+                "report_id": target_id,
+                "is_after": True,
+                "volunteer_id": actor_id,
+                "file_id": after.file_id,
+                "file_unique_id": after.file_unique_id,
+                "photo_path": after.photo_path,
+            },
+            ["report_id", "file_unique_id"],
+        )
+    result = await change_status(
+        session,
+        report_ids=[target_id],
+        to=ReportStatus.PAINTED_OVER,
+        actor_id=actor_id,
+        note="after-photo" if after is not None else None,
+    )
+    if result.changed:
+        return PaintedResult(target_id, changed=True, status=ReportStatus.PAINTED_OVER)
+    return PaintedResult(target_id, changed=False, status=result.refused[0].status)

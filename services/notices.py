@@ -1,0 +1,151 @@
+"""Outcome notices: drain the Notice outbox into one message per volunteer.
+
+The lifecycle writes a Notice row per volunteer and report in the transaction of the change.
+A drain pass takes the pending rows of a set of volunteers, marks done at once the rows of
+volunteers who turned notices off, are banned or have blocked the bot, and hands back one
+payload per remaining volunteer. A row is marked done only after its message was delivered, so
+a crash in between means the volunteer may hear the news twice, never not at all.
+"""
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import NoticeEvent
+from models.moderation import Notice
+from models.volunteer import Volunteer
+from services.clock import utcnow
+
+EVENT_ORDER = (
+    NoticeEvent.ACCEPTED,
+    NoticeEvent.REJECTED,
+    NoticeEvent.BLOCKED,
+    NoticeEvent.PAINTED_OVER,
+)
+# Keeps every UPDATE … WHERE id IN (…) under the parameter limits of SQLite and asyncpg.
+_CHUNK = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeLine:
+    """Reports that had the same outcome (and, for rejections, the same reason)."""
+
+    event: NoticeEvent
+    report_ids: tuple[int, ...]
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VolunteerNotice:
+    volunteer_id: int
+    telegram_id: int
+    language: str | None
+    telegram_language: str | None
+    notice_ids: tuple[int, ...]
+    lines: tuple[NoticeLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingNotices:
+    to_send: list[VolunteerNotice]
+    skipped: int  # rows closed without a message: notices off, banned or unreachable
+
+
+def wants_notices(volunteer: Volunteer) -> bool:
+    return volunteer.notices_enabled and volunteer.is_reachable and volunteer.banned_at is None
+
+
+def group_lines(notices: Iterable[Notice]) -> tuple[NoticeLine, ...]:
+    """One line per outcome (per reason for rejections), reports in number order, no repeats."""
+    groups: dict[tuple[NoticeEvent, str | None], set[int]] = {}
+    for notice in notices:
+        reason = (notice.note or None) if notice.event == NoticeEvent.REJECTED else None
+        groups.setdefault((notice.event, reason), set()).add(notice.report_id)
+    ordered = sorted(groups, key=lambda k: (EVENT_ORDER.index(k[0]), k[1] or ""))
+    return tuple(NoticeLine(event, tuple(sorted(groups[event, r])), r) for event, r in ordered)
+
+
+async def take_pending(
+    session: AsyncSession, *, max_volunteers: int = 500, exclude: Collection[int] = ()
+) -> PendingNotices:
+    """The pending notices of the volunteers waiting longest, one payload per volunteer.
+
+    `exclude` lists volunteers whose last message failed, so that one undeliverable message
+    does not block the outbox; their rows stay pending for a later pass.
+    """
+    waiting = (
+        select(Notice.volunteer_id)
+        .where(col(Notice.done_at).is_(None))
+        .group_by(col(Notice.volunteer_id))
+        .order_by(func.min(Notice.id))
+        .limit(max_volunteers)
+    )
+    if exclude:
+        waiting = waiting.where(col(Notice.volunteer_id).not_in(list(exclude)))
+    volunteer_ids = list((await session.exec(waiting)).all())
+    if not volunteer_ids:
+        return PendingNotices([], 0)
+    volunteers = {
+        v.id: v
+        for v in (
+            await session.exec(select(Volunteer).where(col(Volunteer.id).in_(volunteer_ids)))
+        ).all()
+    }
+    rows = (
+        await session.exec(
+            select(Notice)
+            .where(col(Notice.volunteer_id).in_(volunteer_ids), col(Notice.done_at).is_(None))
+            .order_by(col(Notice.id))
+        )
+    ).all()
+    by_volunteer: dict[int, list[Notice]] = {}
+    for row in rows:
+        by_volunteer.setdefault(row.volunteer_id, []).append(row)
+    to_send: list[VolunteerNotice] = []
+    to_skip: list[int] = []
+    for volunteer_id, notices in by_volunteer.items():
+        volunteer = volunteers[volunteer_id]
+        if not wants_notices(volunteer):
+            to_skip.extend(n.id for n in notices if n.id is not None)
+            continue
+        to_send.append(
+            VolunteerNotice(
+                volunteer_id=volunteer_id,
+                telegram_id=volunteer.telegram_id,
+                language=volunteer.language,
+                telegram_language=volunteer.telegram_language,
+                notice_ids=tuple(n.id for n in notices if n.id is not None),
+                lines=group_lines(notices),
+            )
+        )
+    if to_skip:
+        await mark_done(session, notice_ids=to_skip)
+    else:
+        await session.commit()  # ends the read transaction: the pass may take minutes
+    return PendingNotices(to_send, len(to_skip))
+
+
+async def mark_done(session: AsyncSession, *, notice_ids: Sequence[int]) -> None:
+    now = utcnow()
+    for start in range(0, len(notice_ids), _CHUNK):
+        chunk = list(notice_ids[start : start + _CHUNK])
+        await session.exec(
+            update(Notice)
+            .where(col(Notice.id).in_(chunk), col(Notice.done_at).is_(None))
+            .values(done_at=now)
+        )
+    await session.commit()
+
+
+async def mark_unreachable(
+    session: AsyncSession, *, volunteer_id: int, notice_ids: Sequence[int] = ()
+) -> None:
+    """Telegram says the volunteer blocked the bot or is gone: bulk senders skip them from now,
+    and the notices that could not reach them are closed with it."""
+    await session.exec(
+        update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(is_reachable=False)
+    )
+    await mark_done(session, notice_ids=notice_ids)

@@ -1,0 +1,197 @@
+"""Everything a moderator's queue card or /report screen shows, read in explicit queries.
+
+Nothing here lazy-loads: each piece is one SELECT, so rendering never touches the database.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import Category, ReportStatus, TargetKind
+from models.moderation import AuditEntry
+from models.report import Evidence, Report, Sighting
+from models.volunteer import Volunteer
+from services.identity import Target, canonicalize
+
+SIBLING_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    report_id: int
+    status: ReportStatus
+    display: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    report_id: int
+    display: str
+    kind: TargetKind
+    site_key: str | None
+    status: ReportStatus
+    category: Category | None
+    created_at: datetime
+    confirmations: int
+    siblings: list[ReportLine]
+    banned_reporter: bool
+    merged_into_id: int | None
+    resolution_note: str | None
+    batch_id: int | None
+    found_by_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    at: datetime
+    from_status: ReportStatus
+    to_status: ReportStatus
+    actor_name: str | None  # None: the bot itself
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reporter:
+    first_name: str
+    username: str | None
+    telegram_id: int
+    at: datetime
+    is_finder: bool
+    banned: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FullReport:
+    card: CardView
+    history: list[HistoryLine]
+    evidence: list[str]
+    reporters: list[Reporter]
+    reporters_total: int
+
+
+async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
+    report = await session.get(Report, report_id, populate_existing=True)
+    if report is None:
+        return None
+    reporters = (
+        await session.exec(
+            select(func.count(), func.count(col(Volunteer.banned_at)))
+            .select_from(Sighting)
+            .join(Volunteer, col(Volunteer.id) == col(Sighting.volunteer_id))
+            .where(Sighting.report_id == report_id)
+        )
+    ).one()
+    siblings: list[ReportLine] = []
+    if report.site_key:
+        rows = await session.exec(
+            select(Report.id, Report.status)
+            .where(Report.site_key == report.site_key, col(Report.id) != report_id)
+            .order_by(col(Report.id))
+            .limit(SIBLING_LIMIT)
+        )
+        siblings = [ReportLine(rid or 0, ReportStatus(status)) for rid, status in rows.all()]
+    return CardView(
+        report_id=report_id,
+        display=report.display,
+        kind=report.kind,
+        site_key=report.site_key,
+        status=report.status,
+        category=report.category,
+        created_at=report.created_at,
+        # Sightings are unique per volunteer, so every one but the find is a confirmation.
+        confirmations=max(reporters[0] - 1, 0),
+        siblings=siblings,
+        banned_reporter=reporters[1] > 0,
+        merged_into_id=report.merged_into_id,
+        resolution_note=report.resolution_note,
+        batch_id=report.batch_id,
+        found_by_id=report.found_by_id,
+    )
+
+
+async def load_full(
+    session: AsyncSession, report_id: int, *, reporter_limit: int = 25, history_limit: int = 20
+) -> FullReport | None:
+    card = await load_card(session, report_id)
+    if card is None:
+        return None
+    history_rows = await session.exec(
+        select(AuditEntry, Volunteer.first_name)
+        .outerjoin(Volunteer, col(Volunteer.id) == col(AuditEntry.actor_id))
+        .where(AuditEntry.report_id == report_id)
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+        .limit(history_limit)
+    )
+    history = [
+        HistoryLine(entry.at, entry.from_status, entry.to_status, name, entry.note)
+        for entry, name in reversed(history_rows.all())
+    ]
+    evidence = (
+        await session.exec(
+            select(Evidence.url)
+            .where(Evidence.report_id == report_id)
+            .order_by(col(Evidence.id))
+            .limit(10)
+        )
+    ).all()
+    reporter_rows = await session.exec(
+        select(Volunteer, Sighting.created_at)
+        .join(Sighting, col(Sighting.volunteer_id) == col(Volunteer.id))
+        .where(Sighting.report_id == report_id)
+        .order_by(col(Sighting.created_at), col(Sighting.id))
+        .limit(reporter_limit)
+    )
+    reporters = [
+        Reporter(
+            first_name=volunteer.first_name,
+            username=volunteer.username,
+            telegram_id=volunteer.telegram_id,
+            at=at,
+            is_finder=volunteer.id == card.found_by_id,
+            banned=volunteer.banned_at is not None,
+        )
+        for volunteer, at in reporter_rows.all()
+    ]
+    total = (
+        await session.exec(
+            select(func.count()).select_from(Sighting).where(Sighting.report_id == report_id)
+        )
+    ).one()
+    return FullReport(card, history, list(evidence), reporters, total)
+
+
+@dataclass(frozen=True, slots=True)
+class FindResult:
+    target: Target | None  # None: the query is not a link, domain or handle
+    reports: list[ReportLine]
+
+
+async def find_reports(session: AsyncSession, query: str, *, limit: int = 30) -> FindResult:
+    """By canonical key; a bare domain or handle also finds every report on that site."""
+    target = canonicalize(query)
+    if not isinstance(target, Target):
+        return FindResult(None, [])
+    exact = or_(col(Report.canonical_key) == target.key, col(Report.site_key) == target.site_key)
+    if target.key != target.site_key:
+        # A page: the page itself, and its site's other reports only if the page is unknown.
+        known = (
+            await session.exec(select(Report.id).where(Report.canonical_key == target.key))
+        ).first()
+        if known is not None:
+            exact = col(Report.canonical_key) == target.key
+    rows = await session.exec(
+        select(Report.id, Report.status, Report.display)
+        .where(exact)
+        .order_by(col(Report.id))
+        .limit(limit)
+    )
+    return FindResult(
+        target,
+        [
+            ReportLine(rid or 0, ReportStatus(status), display)
+            for rid, status, display in rows.all()
+        ],
+    )

@@ -1,0 +1,208 @@
+"""Per-volunteer tallies and points, computed by the database in one aggregate query.
+
+Points are not stored: each sighting is worth points by what became of its report —
+- found first, and the target was later blocked or painted over: `found_blocked` (the most);
+- found first, accepted by a moderator: `found_accepted`;
+- a confirmation of an accepted target, sent before it was blocked: `confirmation` (little);
+- new (undecided) or rejected reports, and confirmations of already-blocked targets: nothing —
+and each volunteer earns at most `daily_cap` points per Almaty day, which stops farming.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import ReportStatus, TargetKind
+from models.moderation import AuditEntry
+from models.report import Report, Sighting
+from models.tallies import SquadMember
+
+S = ReportStatus
+# Every status a report can reach only through a moderator's acceptance.
+ACCEPTED_STATUSES = frozenset(
+    {S.ACCEPTED, S.SENT, S.BLOCKED, S.DECLINED, S.STILL_ONLINE, S.REAPPEARED, S.ASSIGNED,
+     S.PAINTED_OVER}
+)  # fmt: skip
+CLOSED_STATUSES = frozenset({S.BLOCKED, S.PAINTED_OVER})
+
+
+@dataclass(frozen=True, slots=True)
+class PointWeights:
+    found_blocked: int = 10
+    found_accepted: int = 3
+    confirmation: int = 1
+    daily_cap: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    volunteer_id: int
+    links: int = 0
+    photos: int = 0
+    found_first: int = 0
+    confirmations: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    blocked: int = 0
+    painted_over: int = 0
+    points: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        """Accepted ÷ decided; None while nothing was decided."""
+        decided = self.accepted + self.rejected
+        return self.accepted / decided if decided else None
+
+
+def almaty_day(column: Any, dialect: str) -> Any:
+    """The Almaty calendar day of a UTC timestamp, as the database computes it."""
+    if dialect == "postgresql":
+        return func.date(func.timezone("Asia/Almaty", column))
+    # Almaty has been UTC+5 all year since 2024-03-01; SQLite has no time zone database.
+    return func.date(column, "+5 hours")
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+def closed_at_subquery() -> Any:
+    """When each report was first blocked or painted over (the audit trail knows)."""
+    return (
+        select(
+            col(AuditEntry.report_id).label("report_id"),
+            func.min(AuditEntry.at).label("closed_at"),
+        )
+        .where(col(AuditEntry.to_status).in_([s.value for s in CLOSED_STATUSES]))
+        .group_by(col(AuditEntry.report_id))
+        .subquery("closed")
+    )
+
+
+async def tallies(
+    session: AsyncSession,
+    *,
+    weights: PointWeights,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    volunteer_ids: Collection[int] | None = None,
+    squad_id: int | None = None,
+) -> dict[int, Tally]:
+    """Tallies of every volunteer with a sighting in [since, until), keyed by volunteer id."""
+    closed = closed_at_subquery()
+    found = col(Report.found_by_id) == col(Sighting.volunteer_id)
+    status = col(Report.status)
+    accepted = status.in_([s.value for s in ACCEPTED_STATUSES])
+    is_closed = closed.c.closed_at.is_not(None)
+    graffiti = col(Report.kind) == TargetKind.GRAFFITI.value
+    before_closed = or_(~is_closed, col(Sighting.created_at) < closed.c.closed_at)
+    points = case(
+        (status == S.REJECTED.value, 0),
+        (and_(found, is_closed), weights.found_blocked),
+        (and_(found, accepted), weights.found_accepted),
+        (and_(~found, accepted, before_closed), weights.confirmation),
+        else_=0,
+    )
+
+    def total(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    day = almaty_day(col(Sighting.created_at), _dialect(session))
+    per_day = (
+        sa_select(
+            col(Sighting.volunteer_id).label("volunteer_id"),
+            func.count().label("sightings"),
+            total(graffiti).label("photos"),
+            total(found).label("found_first"),
+            total(accepted).label("accepted"),
+            total(status == S.REJECTED.value).label("rejected"),
+            total(and_(is_closed, ~graffiti)).label("blocked"),
+            total(and_(is_closed, graffiti)).label("painted_over"),
+            func.sum(points).label("points"),
+        )
+        .select_from(Sighting)
+        .join(Report, col(Report.id) == col(Sighting.report_id))
+        .outerjoin(closed, closed.c.report_id == col(Sighting.report_id))
+        .group_by(col(Sighting.volunteer_id), day)
+    )
+    if since is not None:
+        per_day = per_day.where(col(Sighting.created_at) >= since)
+    if until is not None:
+        per_day = per_day.where(col(Sighting.created_at) < until)
+    if volunteer_ids is not None:
+        per_day = per_day.where(col(Sighting.volunteer_id).in_(list(volunteer_ids)))
+    if squad_id is not None:
+        per_day = per_day.join(
+            SquadMember, col(SquadMember.volunteer_id) == col(Sighting.volunteer_id)
+        ).where(col(SquadMember.squad_id) == squad_id)
+    days = per_day.subquery("per_day")
+    cap = literal(weights.daily_cap)
+    statement = sa_select(
+        days.c.volunteer_id,
+        func.sum(days.c.sightings),
+        func.sum(days.c.photos),
+        func.sum(days.c.found_first),
+        func.sum(days.c.accepted),
+        func.sum(days.c.rejected),
+        func.sum(days.c.blocked),
+        func.sum(days.c.painted_over),
+        func.sum(case((days.c.points > cap, cap), else_=days.c.points)),
+    ).group_by(days.c.volunteer_id)
+    result: dict[int, Tally] = {}
+    for row in (await session.exec(statement)).all():  # type: ignore[call-overload]
+        volunteer_id, sightings, photos, found_first, *rest = (int(v or 0) for v in row)
+        result[volunteer_id] = Tally(
+            volunteer_id,
+            links=sightings - photos,
+            photos=photos,
+            found_first=found_first,
+            confirmations=sightings - found_first,
+            accepted=rest[0],
+            rejected=rest[1],
+            blocked=rest[2],
+            painted_over=rest[3],
+            points=rest[4],
+        )
+    return result
+
+
+async def volunteer_tally(
+    session: AsyncSession,
+    *,
+    volunteer_id: int,
+    weights: PointWeights,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Tally:
+    found = await tallies(
+        session, weights=weights, since=since, until=until, volunteer_ids=[volunteer_id]
+    )
+    return found.get(volunteer_id, Tally(volunteer_id))
+
+
+def rank_of(points_by_volunteer: dict[int, int], volunteer_id: int) -> int | None:
+    """Competition rank (1 + how many have more points); None without points."""
+    mine = points_by_volunteer.get(volunteer_id, 0)
+    if mine <= 0:
+        return None
+    return 1 + sum(1 for points in points_by_volunteer.values() if points > mine)
+
+
+def ranks(points_by_volunteer: dict[int, int]) -> dict[int, int]:
+    """Competition ranks of everyone with points, in one sort (rank_of for all, without n²)."""
+    ordered = sorted(
+        ((p, v) for v, p in points_by_volunteer.items() if p > 0), key=lambda item: -item[0]
+    )
+    result: dict[int, int] = {}
+    previous_points, previous_rank = None, 0
+    for position, (points, volunteer_id) in enumerate(ordered, start=1):
+        if points != previous_points:
+            previous_points, previous_rank = points, position
+        result[volunteer_id] = previous_rank
+    return result

@@ -1,0 +1,154 @@
+"""Moderators' decisions on new reports: accept, reject, merge — one report or many at once.
+
+Every change goes through services.lifecycle, which checks the transition, writes the audit
+trail and the volunteers' notices. This module adds the moderators' vocabulary: report numbers
+as they type them, category words in three languages, and why a report was left unchanged.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import Category, ReportStatus
+from services import lifecycle
+
+# The report's resolution note (shown to volunteers) holds at most this many characters.
+MAX_REASON_LENGTH = 500
+
+_NUMBERS = re.compile(r"\s*((?:#?\d+(?:\s*,\s*|\s+|$))+)(.*)", re.DOTALL)
+_NUMBER = re.compile(r"#?(\d+)")
+_MERGE = re.compile(r"(.*?)\s+(?:into|в|->|→)\s+#?(\d+)\s*", re.DOTALL | re.IGNORECASE)
+
+# Words moderators may type after /accept, in English, Russian and Kazakh.
+CATEGORY_WORDS: dict[str, Category] = {
+    **dict.fromkeys(
+        ["sales", "sale", "shop", "продажа", "продажи", "магазин", "сату", "дүкен"],
+        Category.DRUG_SALES,
+    ),
+    **dict.fromkeys(
+        ["propaganda", "advertising", "ads", "пропаганда", "реклама", "насихат", "жарнама"],
+        Category.DRUG_PROPAGANDA,
+    ),
+    **dict.fromkeys(
+        ["couriers", "courier", "курьеры", "курьер", "закладчики", "курьерлер"],
+        Category.COURIER_RECRUITMENT,
+    ),
+    **dict.fromkeys(["other", "другое", "прочее", "басқа"], Category.OTHER_ILLEGAL),
+    **{category.value: category for category in Category},
+}
+
+
+def parse_numbers(text: str | None) -> tuple[list[int], str]:
+    """Leading report numbers (`12`, `#12`, `12,13`) and the rest of the text.
+
+    Everything after the last number is the rest, so a reason may not start with a number.
+    """
+    match = _NUMBERS.match(text or "")
+    if match is None:
+        return [], (text or "").strip()
+    numbers = [int(n) for n in _NUMBER.findall(match.group(1))]
+    return list(dict.fromkeys(numbers)), match.group(2).strip()
+
+
+def parse_category(word: str) -> Category | None:
+    return CATEGORY_WORDS.get(word.strip().casefold())
+
+
+def parse_merge(text: str | None) -> tuple[list[int], int] | None:
+    """`5 6 into 7` (also `в`, `->`): the sources and the surviving report, or None."""
+    match = _MERGE.fullmatch(text or "")
+    if match is None:
+        return None
+    sources, rest = parse_numbers(match.group(1))
+    if not sources or rest:
+        return None
+    return sources, int(match.group(2))
+
+
+class RefusalKind(StrEnum):
+    MISSING = "missing"  # no report with this number
+    WRONG_STATUS = "wrong_status"  # its current status does not allow the change
+    SAME_REPORT = "same_report"  # merging a report into itself
+    TARGET_MISSING = "target_missing"  # merging into a report that does not exist
+    TARGET_MERGED = "target_merged"  # merging into a report that is itself merged
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    report_id: int
+    kind: RefusalKind
+    status: ReportStatus | None = None
+
+
+@dataclass(slots=True)
+class BulkResult:
+    changed: list[int] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def _refusal(refused: lifecycle.Refused) -> Refusal:
+    if refused.status is None:
+        return Refusal(refused.report_id, RefusalKind.MISSING)
+    return Refusal(refused.report_id, RefusalKind.WRONG_STATUS, refused.status)
+
+
+async def accept(
+    session: AsyncSession,
+    *,
+    report_ids: Sequence[int],
+    category: Category,
+    actor_id: int,
+) -> BulkResult:
+    result = await lifecycle.change_status(
+        session,
+        report_ids=report_ids,
+        to=ReportStatus.ACCEPTED,
+        actor_id=actor_id,
+        category=category,
+    )
+    return BulkResult([r.id or 0 for r in result.changed], [_refusal(r) for r in result.refused])
+
+
+async def reject(
+    session: AsyncSession,
+    *,
+    report_ids: Sequence[int],
+    reason: str | None,
+    actor_id: int,
+) -> BulkResult:
+    result = await lifecycle.change_status(
+        session,
+        report_ids=report_ids,
+        to=ReportStatus.REJECTED,
+        actor_id=actor_id,
+        note=(reason or "").strip()[:MAX_REASON_LENGTH] or None,
+    )
+    return BulkResult([r.id or 0 for r in result.changed], [_refusal(r) for r in result.refused])
+
+
+async def merge(
+    session: AsyncSession,
+    *,
+    source_ids: Sequence[int],
+    into_id: int,
+    actor_id: int,
+) -> BulkResult:
+    """Merge duplicates into `into_id`; every sighting and every volunteer's credit moves."""
+    outcome = await lifecycle.merge(
+        session, source_ids=source_ids, into_id=into_id, actor_id=actor_id
+    )
+    result = BulkResult(changed=list(outcome.merged))
+    if outcome.into is None:
+        [target] = outcome.refused
+        kind = RefusalKind.TARGET_MISSING if target.status is None else RefusalKind.TARGET_MERGED
+        result.refused.append(Refusal(into_id, kind, target.status))
+        return result
+    for refused in outcome.refused:
+        if refused.report_id == into_id:
+            result.refused.append(Refusal(into_id, RefusalKind.SAME_REPORT, refused.status))
+        else:
+            result.refused.append(_refusal(refused))
+    return result

@@ -1,0 +1,200 @@
+"""Helpers for the tallies, digest and broadcast tests: a frozen clock, volunteers, reports.
+
+Data is built through the services (intake, lifecycle); graffiti rows are written the way
+services/graffiti/finish.py writes them, without the photo conversation.
+"""
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import models.base
+import services.clock
+from models.enums import District, ReportStatus, TargetKind
+from models.graffiti import Graffiti
+from models.report import Report, Sighting
+from models.volunteer import Volunteer
+from services import volunteers
+from services.clock import ALMATY
+from services.intake import submit_links
+from services.lifecycle import change_status
+from tests.recording_session import RecordingSession
+
+
+class FrozenClock:
+    """Every `utcnow()` of the models and services answers `now` until moved."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, start: datetime) -> None:
+        self.now = start
+        clock = self
+
+        class Frozen(datetime):
+            @classmethod
+            def now(cls, tz: Any = None) -> "Frozen":  # type: ignore[override]
+                return clock.now.astimezone(tz)  # type: ignore[return-value]
+
+        monkeypatch.setattr(models.base, "datetime", Frozen)
+        monkeypatch.setattr(services.clock, "datetime", Frozen)
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+
+def almaty(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=ALMATY)
+
+
+class FakeClock:
+    """A PacedSender clock: sleeping advances virtual time at once."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
+async def make_volunteer(
+    db: AsyncSession, telegram_id: int, first_name: str = "", username: str | None = None
+) -> Volunteer:
+    return await volunteers.register(
+        db,
+        telegram_id=telegram_id,
+        first_name=first_name or f"Name{telegram_id}",
+        username=username,
+        telegram_language="ru",
+    )
+
+
+async def send_links(db: AsyncSession, volunteer: Volunteer, *links: str) -> list[int]:
+    result = await submit_links(
+        db,
+        volunteer_id=volunteer.id or 0,
+        chat_id=volunteer.telegram_id,
+        message_id=1,
+        links=list(links),
+        max_links=20,
+    )
+    return [link.report_id or 0 for link in result.links]
+
+
+async def send_graffiti(db: AsyncSession, volunteer: Volunteer, district: District) -> int:
+    now = services.clock.utcnow()
+    report = Report(
+        kind=TargetKind.GRAFFITI,
+        display="graffiti",
+        found_by_id=volunteer.id,
+        created_at=now,
+        status_changed_at=now,
+    )
+    db.add(report)
+    await db.flush()
+    db.add(
+        Sighting(
+            report_id=report.id or 0,
+            volunteer_id=volunteer.id or 0,
+            chat_id=volunteer.telegram_id,
+            message_id=1,
+            text_as_sent="[photo]",
+            created_at=now,
+        )
+    )
+    unique = f"u{report.id}"
+    db.add(Graffiti(report_id=report.id or 0, file_id=unique, file_unique_id=unique,
+                    district=district))  # fmt: skip
+    await db.commit()
+    return report.id or 0
+
+
+async def move(db: AsyncSession, ids: list[int], to: ReportStatus, actor: Volunteer) -> None:
+    result = await change_status(db, report_ids=ids, to=to, actor_id=actor.id)
+    assert not result.refused, result.refused
+
+
+class ScriptedSession(RecordingSession):
+    """A recording session that answers 403 for blocked chats and can 'crash' after k sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocked: set[int] = set()
+        self.crash_after: int | None = None
+        self.crash: asyncio.Event = asyncio.Event()
+        self.delivered: list[TelegramMethod[Any]] = []
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        chat_id = getattr(method, "chat_id", None)
+        if self.crash_after is not None and len(self.delivered) >= self.crash_after:
+            self.crash.set()
+            await asyncio.sleep(3600)  # the process dies before this request reaches Telegram
+        if chat_id in self.blocked:
+            self.fail_next(
+                type(method).__name__,
+                error_code=403,
+                description="Forbidden: bot was blocked by the user",
+            )
+        result = await super().make_request(bot, method, timeout)
+        self.delivered.append(method)
+        return result
+
+
+def week_of_fixture() -> tuple[datetime, datetime]:
+    """2026-W47 (Monday 16 to Sunday 22 November, Almaty)."""
+    start = almaty(11, 16, 0)
+    return start, start + timedelta(days=7)
+
+
+async def fixture_weeks(db: AsyncSession, clock: FrozenClock) -> dict[str, Volunteer]:
+    """Weeks 46 and 47 of 2026, as described in tests/test_digest.py."""
+    people = {
+        "mod": await make_volunteer(db, 500, "Moderator"),
+        "a": await make_volunteer(db, 501, "Aruzhan", "aruzhan_a"),
+        "b": await make_volunteer(db, 502, "Bakhyt", "bakhyt_b"),
+        "c": await make_volunteer(db, 503, "Camila"),
+        "d": await make_volunteer(db, 504, "Daniyar"),
+        "g": await make_volunteer(db, 505, "Gulnara", "gulnara_g"),
+    }
+    mod = people["mod"]
+    clock.set(almaty(11, 10, 10))
+    one, two = await send_links(db, people["a"], "t.me/shop_one", "shop-two.kz")
+    old_wall = await send_graffiti(db, people["g"], District.ALMALY)
+    clock.set(almaty(11, 11, 12))
+    await move(db, [one], ReportStatus.ACCEPTED, mod)
+    clock.set(almaty(11, 16, 9))
+    _, three = await send_links(db, people["b"], "t.me/shop_one", "t.me/shop_three")
+    clock.set(almaty(11, 16, 9, 30))
+    _, four = await send_links(db, people["c"], "t.me/shop_three", "t.me/shop_four")
+    clock.set(almaty(11, 16, 12))
+    await move(db, [two, three], ReportStatus.ACCEPTED, mod)
+    clock.set(almaty(11, 17, 10))
+    walls = [
+        await send_graffiti(db, people["g"], district)
+        for district in (District.ALMALY, District.ALMALY, District.MEDEU)
+    ]
+    clock.set(almaty(11, 17, 12))
+    await move(db, [four], ReportStatus.REJECTED, mod)
+    await move(db, [old_wall, *walls], ReportStatus.ACCEPTED, mod)
+    clock.set(almaty(11, 18, 12))
+    await move(db, [one, two, three], ReportStatus.SENT, mod)
+    clock.set(almaty(11, 19, 12))
+    await move(db, [one], ReportStatus.BLOCKED, mod)
+    clock.set(almaty(11, 20, 12))
+    await move(db, [three], ReportStatus.BLOCKED, mod)
+    clock.set(almaty(11, 21, 10))
+    await send_links(db, people["d"], "t.me/shop_one")  # already blocked: worth nothing
+    await move(db, [walls[0]], ReportStatus.PAINTED_OVER, mod)
+    clock.set(almaty(11, 23, 11))  # Monday of week 48, after the digest moment
+    return people

@@ -1,0 +1,260 @@
+"""The weekly digest: a fixture week's exact numbers, its chart, languages, exactly-once delivery.
+
+Fixture (Almaty time, built through intake and the lifecycle, see tests/tally_world.py):
+week 46 — A finds #1 t.me/shop_one and #2 shop-two.kz (Tue 10), G photographs a wall in
+Almaly; #1 accepted (Wed 11 12:00).
+week 47 — B confirms #1 and finds #3, C confirms #3 and finds #4 (Mon 16); #2 and #3 accepted
+(Mon 16 12:00); G photographs three walls (Almaly, Almaly, Medeu) on Tue 17; #4 rejected and
+the four walls accepted (Tue 17); #1 #2 #3 sent (Wed 18); #1 blocked (Thu 19 12:00: 8 days
+after acceptance); #3 blocked (Fri 20 12:00: 4 days); D sends the blocked #1 and the first
+Almaly wall of the week is painted over (Sat 21).
+"""
+
+import asyncio
+import io
+from datetime import timedelta
+
+import pytest
+from aiogram import Bot
+from aiogram.methods import SendMessage, SendPhoto
+from aiogram.utils.i18n import I18n
+from PIL import Image
+from sqlalchemy import func
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import DigestChat, DigestSettings, Settings
+from bot.digest_run import BulkMessages
+from bot.digest_tasks import DigestScheduler
+from bot.factory import create_bot
+from handlers.digest_texts import render_for_chat
+from models.enums import District
+from models.tallies import DigestDelivery
+from models.volunteer import Volunteer
+from services.digest.build import build_digest
+from services.digest.counts import WeekCounts
+from services.pacing import PacedSender
+from services.schedule import due_week, next_moment, parse_clock
+from services.tallies import PointWeights
+from services.weeks import Week
+from tests.client import BotClient, texts
+from tests.conftest import ADMIN_ID
+from tests.tally_world import (
+    FakeClock,
+    FrozenClock,
+    ScriptedSession,
+    almaty,
+    fixture_weeks,
+    make_volunteer,
+    send_links,
+)
+
+W47 = Week(2026, 47)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    return FrozenClock(monkeypatch, almaty(11, 1))
+
+
+async def test_fixture_week_numbers(db: AsyncSession, clock: FrozenClock) -> None:
+    people = await fixture_weeks(db, clock)
+    g = people["g"]
+    g.nickname, g.public_consent = "Street Fox", True
+    db.add(g)
+    await db.commit()
+
+    digest = await build_digest(db, week=W47, weights=PointWeights())
+
+    assert digest.current == WeekCounts(
+        links=5, photos=3, targets=2, accepted=2, sent=3, blocked=2, graffiti=3, painted_over=1
+    )
+    assert digest.previous == WeekCounts(
+        links=2, photos=1, targets=2, accepted=1, sent=0, blocked=0, graffiti=1, painted_over=0
+    )
+    assert digest.median_days == pytest.approx(6.0)
+    assert [(d.district, d.reported, d.painted_over) for d in digest.districts] == [
+        (District.ALMALY, 2, 1),
+        (District.MEDEU, 1, 0),
+    ]
+    # G: a painted wall (10) and two accepted walls (3 + 3); B: a confirmation before the block
+    # (1) and a blocked find (10); C: a confirmation (1), the rejected find earns nothing;
+    # D confirmed a target already blocked: no points, not ranked.
+    assert [(row.rank, row.points, row.name) for row in digest.top.rows] == [
+        (1, 16, "Street Fox"),
+        (2, 11, None),
+        (3, 1, None),
+    ]
+    assert [w.key for w, _ in digest.history][-2:] == ["2026-W46", "2026-W47"]
+    assert len(digest.history) == 12
+
+
+async def test_digest_text_chart_and_languages(
+    db: AsyncSession, clock: FrozenClock, i18n: I18n
+) -> None:
+    people = await fixture_weeks(db, clock)
+    digest = await build_digest(db, week=W47, weights=PointWeights())
+
+    texts = {}
+    for locale in ("ru", "kk", "en"):
+        text, png = await render_for_chat(digest, i18n, locale)
+        texts[locale] = text
+        assert png.startswith(PNG_SIGNATURE)
+        with Image.open(io.BytesIO(png)) as image:
+            image.verify()
+            assert image.format == "PNG"
+    assert "Links received: <b>5</b> (previous week 2, +3)" in texts["en"]
+    assert "Median days from acceptance to blocking: <b>6.0</b>" in texts["en"]
+    assert "Almaly: 2 / 1" in texts["en"]
+    assert "Получено ссылок" in texts["ru"] and "Алмалинский: 2 / 1" in texts["ru"]
+    assert "сілтеме" in texts["kk"].lower()
+    for text in texts.values():
+        for person in people.values():
+            for secret in (person.first_name, person.username, str(person.telegram_id)):
+                assert not secret or secret not in text, (secret, text)
+
+
+def _settings(settings: Settings, chats: list[tuple[int, str]]) -> Settings:
+    digest = DigestSettings(chats=[DigestChat(chat_id=c, language=lang) for c, lang in chats])
+    return settings.model_copy(update={"digest": digest})
+
+
+async def _active_volunteers(db: AsyncSession, count: int) -> list[Volunteer]:
+    people = []
+    for index in range(count):
+        person = await make_volunteer(db, 7000 + index)
+        await send_links(db, person, f"t.me/active_shop_{index:03d}")
+        people.append(person)
+    return people
+
+
+def _copies(*sessions: ScriptedSession) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for session in sessions:
+        for method in session.delivered:
+            if isinstance(method, SendMessage):
+                counts[int(method.chat_id)] = counts.get(int(method.chat_id), 0) + 1
+    return counts
+
+
+async def test_crash_half_way_then_restart_delivers_each_copy_once(
+    db: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> None:
+    clock.set(almaty(11, 18))
+    people = await _active_volunteers(db, 8)
+    clock.set(almaty(11, 23, 11))
+    config = _settings(settings, [(-1001, "ru"), (-1002, "kk")])
+    expected = {-1001, -1002, *(p.telegram_id for p in people)}
+
+    first = ScriptedSession()
+    first.crash_after = 6  # two chats (text + chart each) and two volunteers
+    bulk = BulkMessages(settings=config, session_maker=session_maker, i18n=i18n,
+                        sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
+    run = asyncio.create_task(bulk.run_digest(bot=create_bot(config, first), week=W47))
+    await asyncio.wait_for(first.crash.wait(), 10)
+    await asyncio.sleep(0.05)  # let the sends that finished be recorded, then "kill" the process
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    recorded = (await db.exec(select(func.count()).select_from(DigestDelivery))).one()
+    assert 0 < recorded < len(expected)
+
+    second = ScriptedSession()
+    bulk = BulkMessages(settings=config, session_maker=session_maker, i18n=i18n,
+                        sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
+    report = await bulk.run_digest(bot=create_bot(config, second), week=W47)
+    assert report.progress is not None and report.progress.failed == 0
+
+    assert _copies(first, second) == dict.fromkeys(expected, 1)
+    charts = [m.chat_id for s in (first, second) for m in s.delivered if isinstance(m, SendPhoto)]
+    assert sorted(charts) == [-1002, -1001]
+    rows = (await db.exec(select(DigestDelivery).where(DigestDelivery.week == W47.key))).all()
+    assert len(rows) == len(expected)
+
+    again = ScriptedSession()
+    report = await bulk.run_digest(bot=create_bot(config, again), week=W47)
+    assert report.progress is None and again.delivered == []
+
+
+async def test_blocked_volunteer_is_marked_unreachable_and_skipped(
+    db: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> None:
+    clock.set(almaty(11, 18))
+    people = await _active_volunteers(db, 3)
+    quiet = people[2]
+    quiet.personal_digest_enabled = False
+    db.add(quiet)
+    await db.commit()
+    clock.set(almaty(11, 23, 11))
+    session = ScriptedSession()
+    session.blocked.add(people[0].telegram_id)
+    bulk = BulkMessages(settings=settings, session_maker=session_maker, i18n=i18n,
+                        sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
+    report = await bulk.run_digest(bot=create_bot(settings, session), week=W47)
+
+    assert report.progress is not None
+    assert (report.progress.sent, report.progress.unavailable) == (1, 1)
+    assert _copies(session) == {people[1].telegram_id: 1}  # the one who turned it off: nothing
+    await db.refresh(people[0])
+    assert people[0].is_reachable is False
+    [message] = [m for m in session.delivered if isinstance(m, SendMessage)]
+    assert "Ваша неделя" in message.text
+
+
+def test_schedule_moment_and_catch_up() -> None:
+    at = parse_clock("10:00")
+    monday_early = almaty(11, 23, 9, 59)
+    assert due_week(monday_early, weekday=1, at=at) is None
+    assert next_moment(monday_early, weekday=1, at=at) == almaty(11, 23, 10)
+    # Down at the moment, started on Wednesday: the previous week's digest is due now.
+    assert due_week(almaty(11, 25, 15), weekday=1, at=at) == W47
+    assert next_moment(almaty(11, 25, 15), weekday=1, at=at) == almaty(11, 30, 10)
+    assert due_week(almaty(11, 27, 9), weekday=5, at=at) is None
+    assert due_week(almaty(11, 27, 10), weekday=5, at=at) == W47
+    sunday_night = almaty(11, 29, 23, 59)
+    assert due_week(sunday_night + timedelta(minutes=2), weekday=1, at=at) is None
+
+
+async def test_scheduler_catches_up_on_start(
+    db: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> None:
+    clock.set(almaty(11, 18))
+    [person] = await _active_volunteers(db, 1)
+    session = ScriptedSession()
+    bulk = BulkMessages(settings=settings, session_maker=session_maker, i18n=i18n,
+                        sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
+    bot: Bot = create_bot(settings, session)
+    scheduler = DigestScheduler(bot=bot, bulk=bulk, settings=settings,
+                                now=lambda: almaty(11, 25, 15))  # fmt: skip
+    report = await scheduler.tick()
+    assert report is not None and report.week == W47
+    assert _copies(session) == {person.telegram_id: 1}
+    assert await scheduler.tick() is not None
+    assert _copies(session) == {person.telegram_id: 1}
+
+
+async def test_staff_digest_commands(client: BotClient) -> None:
+    volunteer = client.as_user(1234, language_code="en")
+    refused = texts(await volunteer.send("/digest_preview"))
+    assert refused == ["This command is for moderators only."]
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    shown = await admin.send("/digest_preview")
+    assert any("Preview, not posted" in t for t in texts(shown))
+    assert any(isinstance(r, SendPhoto) for r in shown)
+    posted = texts(await admin.send("/digest_now"))
+    assert any("Everyone already has" in t or "posted" in t for t in posted)

@@ -1,0 +1,214 @@
+"""Graffiti photos through the real dispatcher: the conversation, albums, duplicates, /cancel."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from aiogram import Bot
+from aiogram.methods import SendMessage
+from aiogram.utils.i18n import I18n
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.graffiti_tasks import finish_abandoned_once
+from handlers.callbacks import GraffitiAction, GraffitiStep
+from models.enums import District, TargetKind
+from models.graffiti import Graffiti, GraffitiDraft, GraffitiPhoto
+from models.report import Report, Sighting
+from models.volunteer import Volunteer
+from services.clock import utcnow
+from services.graffiti.storage import keep_copy
+from services.graffiti.view import graffiti_details, graffiti_for_target
+from tests.client import BotClient, buttons, text, texts
+from tests.graffiti_helpers import ABAY_DOSTYK, jpeg, send_location, send_photo, wall_image
+from tests.test_intake_e2e import numbers
+
+
+async def count(db: AsyncSession, model: type) -> int:
+    return (await db.exec(select(func.count()).select_from(model))).one()
+
+
+async def graffiti(db: AsyncSession, report_id: int) -> Graffiti:
+    db.expire_all()
+    return (await db.exec(select(Graffiti).where(Graffiti.report_id == report_id))).one()
+
+
+def draft_button(replies: list, action: GraffitiAction, district: str = "") -> str:
+    for request in replies:
+        if not hasattr(getattr(request, "reply_markup", None), "inline_keyboard"):
+            continue
+        for _label, data in buttons(request):
+            parsed = GraffitiStep.unpack(data) if data.startswith("gf:") else None
+            if parsed and parsed.action is action and parsed.district == district:
+                return data
+    raise AssertionError(f"no {action} button in {replies!r}")
+
+
+async def report_wall(
+    client: BotClient, seed: int, *, point: tuple[float, float] = ABAY_DOSTYK, handle: str = ""
+) -> int:
+    """Photo, location, handle (or «Nothing readable»): the whole conversation; returns #N."""
+    await send_photo(client, jpeg(wall_image(seed)))
+    question = await send_location(client, point)
+    if handle:
+        reply = text(await client.send(handle))
+    else:
+        reply = text(await client.click(draft_button(question, GraffitiAction.NO_HANDLE)))
+    return numbers(reply)[0]
+
+
+async def test_photo_location_handle_make_one_report(client: BotClient, db: AsyncSession) -> None:
+    asked = texts(await send_photo(client, jpeg(wall_image(1))))
+    assert "Где эта стена" in asked[0] or "Where" in asked[0], asked
+    assert await count(db, GraffitiDraft) == 1 and await count(db, Report) == 0
+    handle_question = text(await send_location(client, ABAY_DOSTYK))
+    assert "@" in handle_question
+    saved = text(await client.send("@DrugShop_kz"))
+    number, target = numbers(saved)[:2]
+    details = await graffiti(db, number)
+    assert (details.latitude, details.longitude) == ABAY_DOSTYK
+    assert details.handle_report_id == target and details.phash is not None
+    assert details.file_unique_id == "uniq" + details.file_id.removeprefix("photo")
+    shop = await db.get(Report, target)
+    assert shop is not None and shop.kind == TargetKind.TELEGRAM
+    assert await count(db, GraffitiDraft) == 0
+    assert await count(db, Sighting) == 2  # the wall and the shop, both by this volunteer
+    # The same shop reported as a link by someone else is the same target.
+    link_reply = text(await client.as_user(1002).send("https://t.me/drugshop_kz"))
+    assert numbers(link_reply) == [target]
+    # /report shows the shop's walls and the wall's shop, with the shop's status.
+    [wall] = await graffiti_for_target(db, target)
+    assert wall.report_id == number and wall.map_url and "43.238900" in wall.map_url
+    details_view = await graffiti_details(db, number)
+    assert details_view is not None and details_view.target_status == "new"
+    assert details_view.target_display and "drugshop_kz" in details_view.target_display.lower()
+    assert await graffiti_details(db, target) is None
+
+
+async def test_too_large_image_file_is_refused(client: BotClient, db: AsyncSession) -> None:
+    document = {
+        "file_id": "big",
+        "file_unique_id": "ubig",
+        "mime_type": "image/png",
+        "file_size": 25 * 1024 * 1024,
+    }
+    reply = text(await client.send(extra={"document": document}))
+    assert "20" in reply
+    assert await count(db, GraffitiDraft) == 0
+
+
+async def test_photo_dir_keeps_the_original(tmp_path: Path) -> None:
+    data = jpeg(wall_image(15))
+    path = await keep_copy(tmp_path, file_unique_id="AgAD/../x", data=data)
+    assert path is not None
+    kept = Path(path)
+    assert kept.read_bytes() == data  # noqa: ASYNC240 (a test reading a small file)
+    assert kept.resolve().is_relative_to(tmp_path)  # noqa: ASYNC240
+    assert await keep_copy(None, file_unique_id="x", data=data) is None
+
+
+async def test_caption_handle_is_not_asked_and_district_button(
+    client: BotClient, db: AsyncSession
+) -> None:
+    asked = await send_photo(client, jpeg(wall_image(2)), caption="t.me/wall_shop_1")
+    almaly = draft_button(asked, GraffitiAction.DISTRICT, District.ALMALY.value)
+    saved = text(await client.click(almaly))
+    [number, target] = numbers(saved)[:2]
+    details = await graffiti(db, number)
+    assert details.district == District.ALMALY and details.latitude is None
+    assert details.handle_text == "t.me/wall_shop_1" and details.handle_report_id == target
+
+
+async def test_album_is_one_report(client: BotClient, db: AsyncSession) -> None:
+    album = {"media_group_id": "album-1"}
+    first = await send_photo(client, jpeg(wall_image(3)), extra=album)
+    assert len(texts(first)) == 2  # the place question and the districts
+    for seed in (4, 5):
+        assert texts(await send_photo(client, jpeg(wall_image(seed)), extra=album)) == []
+    question = await send_location(client, ABAY_DOSTYK)
+    saved = text(await client.click(draft_button(question, GraffitiAction.NO_HANDLE)))
+    [number] = numbers(saved)[:1]
+    assert await count(db, Report) == 1
+    extras = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == number))).all()
+    assert len(extras) == 2 and not any(photo.is_after for photo in extras)
+
+
+async def test_cancel_saves_nothing(client: BotClient, db: AsyncSession) -> None:
+    await send_photo(client, jpeg(wall_image(6)))
+    reply = text(await client.send("/cancel"))
+    assert await count(db, GraffitiDraft) == 0 and await count(db, Report) == 0
+    assert reply
+    # Afterwards text is a link report again, not an answer to the conversation.
+    assert numbers(text(await client.send("t.me/after_cancel_shop")))
+
+
+async def test_forward_is_an_exact_duplicate(client: BotClient, db: AsyncSession) -> None:
+    data = jpeg(wall_image(7))
+    await send_photo(client, data, unique_id="same-picture")
+    await send_location(client, ABAY_DOSTYK)
+    [first] = numbers(text(await client.send("@forward_shop")))[:1]
+    other = client.as_user(1002)
+    reply = text(await send_photo(other, data, unique_id="same-picture"))
+    assert numbers(reply) == [first]
+    assert await count(db, Report) == 2  # the wall and its shop; no second wall
+    assert await count(db, GraffitiDraft) == 0
+    volunteers = await db.exec(select(Sighting.volunteer_id).where(Sighting.report_id == first))
+    assert len(volunteers.all()) == 2  # the forward is a confirmation
+
+
+async def test_near_identical_photo_is_flagged_not_merged(
+    client: BotClient, db: AsyncSession
+) -> None:
+    first = await report_wall(client, 8)
+    other = client.as_user(1002)
+    await send_photo(other, jpeg(wall_image(8), 60))
+    await send_location(other, (43.25, 76.92))
+    second = numbers(text(await other.send("-")))[0]
+    assert second != first
+    assert (await graffiti(db, second)).possible_duplicate_of == first
+    await send_photo(other, jpeg(wall_image(9)))
+    await send_location(other, (43.25, 76.92))
+    third = numbers(text(await other.send("-")))[0]
+    assert (await graffiti(db, third)).possible_duplicate_of is None
+
+
+async def test_abandoned_conversation_is_saved_after_the_timeout(
+    client: BotClient, db: AsyncSession, bot: Bot, i18n: I18n, dispatcher
+) -> None:
+    await send_photo(client, jpeg(wall_image(10)), caption="@abandoned_shop")
+    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
+    session_maker = dispatcher["session_maker"]
+    kwargs = {"bot": bot, "session_maker": session_maker, "i18n": i18n, "options": options}
+    early = await finish_abandoned_once(index=index, now=utcnow() + timedelta(minutes=5), **kwargs)
+    assert early == [] and await count(db, Report) == 0
+    client.session.clear()  # type: ignore[attr-defined]
+    late = await finish_abandoned_once(index=index, now=utcnow() + timedelta(minutes=11), **kwargs)
+    [report] = late
+    details = await graffiti(db, report.report_id)
+    assert details.handle_report_id is not None and details.latitude is None
+    [told] = client.session.sent(SendMessage)  # type: ignore[attr-defined]
+    assert told.chat_id == client.user_id and f"#{report.report_id}" in told.text
+    assert await count(db, GraffitiDraft) == 0
+
+
+async def test_a_new_wall_saves_the_previous_conversation(
+    client: BotClient, db: AsyncSession
+) -> None:
+    await send_photo(client, jpeg(wall_image(12)))
+    replies = texts(await send_photo(client, jpeg(wall_image(13))))
+    [saved_number] = numbers(replies[0])
+    assert await count(db, Report) == 1 and await count(db, GraffitiDraft) == 1
+    assert (await db.get(Report, saved_number)) is not None
+
+
+async def test_someone_elses_draft_button_changes_nothing(
+    client: BotClient, db: AsyncSession
+) -> None:
+    asked = await send_photo(client, jpeg(wall_image(14)))
+    forged = draft_button(asked, GraffitiAction.DISTRICT, District.MEDEU.value)
+    reply = text(await client.as_user(1002).click(forged))
+    assert reply  # told the conversation is not theirs / over
+    draft = (await db.exec(select(GraffitiDraft))).one()
+    await db.refresh(draft)
+    assert draft.district is None and await count(db, Report) == 0
+    assert (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 1002))).one()

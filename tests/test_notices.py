@@ -1,0 +1,147 @@
+"""Outcome notices: volunteers send links, a moderator decides, one drain pass tells them."""
+
+import pytest
+from aiogram import Bot
+from aiogram.methods import SendMessage
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.background import NoticeDrainer
+from models.enums import Category, ReportStatus
+from models.moderation import Notice
+from models.report import Report
+from models.volunteer import Volunteer
+from services.lifecycle import change_status
+from services.pacing import PacedSender
+from services.roles import ban
+from tests.client import BotClient, buttons
+from tests.fake_clock import FakeClock
+from tests.recording_session import RecordingSession
+
+
+async def report_id(db: AsyncSession, handle: str) -> int:
+    report = (await db.exec(select(Report).where(Report.canonical_key.contains(handle)))).one()  # type: ignore[union-attr]
+    assert report.id is not None
+    return report.id
+
+
+async def pending(db: AsyncSession) -> list[Notice]:
+    db.expire_all()
+    return list((await db.exec(select(Notice).where(col(Notice.done_at).is_(None)))).all())
+
+
+async def volunteer(db: AsyncSession, telegram_id: int) -> Volunteer:
+    db.expire_all()
+    return (await db.exec(select(Volunteer).where(Volunteer.telegram_id == telegram_id))).one()
+
+
+@pytest.fixture
+def drainer(
+    bot: Bot, session_maker: async_sessionmaker[AsyncSession], i18n: I18n
+) -> NoticeDrainer:
+    sender = PacedSender(clock=FakeClock())
+    return NoticeDrainer(bot=bot, session_maker=session_maker, sender=sender, i18n=i18n)
+
+
+def messages(session: RecordingSession) -> dict[int, list[str]]:
+    by_chat: dict[int, list[str]] = {}
+    for request in session.sent(SendMessage):
+        by_chat.setdefault(int(request.chat_id), []).append(request.text)
+    return by_chat
+
+
+async def test_one_message_per_volunteer_in_their_language(
+    client: BotClient, db: AsyncSession, drainer: NoticeDrainer, fake_session: RecordingSession
+) -> None:
+    english = client.as_user(5001, language_code="en", first_name="Secret Finder")
+    russian = client.as_user(5002, first_name="Другой Волонтёр")
+    kazakh = client.as_user(5003, language_code="kk")
+    quiet = client.as_user(5004, language_code="en")
+    await english.send("t.me/shop_alpha t.me/shop_beta t.me/shop_gamma")
+    await russian.send("t.me/shop_alpha")
+    await kazakh.send("t.me/shop_gamma")
+    await quiet.send("t.me/shop_beta")
+    [settings] = await quiet.send("/settings")
+    await quiet.click(dict(buttons(settings))["Turn notices off"])
+    alpha, beta, gamma = [
+        await report_id(db, h) for h in ("shop_alpha", "shop_beta", "shop_gamma")
+    ]
+
+    await change_status(db, report_ids=[alpha, beta], to=ReportStatus.ACCEPTED, actor_id=None,
+                        category=Category.DRUG_SALES)  # fmt: skip
+    await change_status(db, report_ids=[gamma], to=ReportStatus.REJECTED, actor_id=None,
+                        note="not drug-related <b>")  # fmt: skip
+    fake_session.clear()
+    report = await drainer.drain_once()
+
+    sent = messages(fake_session)
+    assert sorted(sent) == [5001, 5002, 5003]  # nobody twice, nothing for the one who opted out
+    assert all(len(texts) == 1 for texts in sent.values())
+    [english_text] = sent[5001]
+    assert f"Reports #{alpha}, #{beta} were accepted." in english_text
+    assert f"Report #{gamma} was rejected: not drug-related &lt;b&gt;" in english_text
+    [russian_text] = sent[5002]
+    assert f"#{alpha}" in russian_text and "принят" in russian_text
+    assert f"#{beta}" not in russian_text and f"#{gamma}" not in russian_text
+    [kazakh_text] = sent[5003]
+    assert f"#{gamma}" in kazakh_text and "not drug-related" in kazakh_text
+    assert "қабылданбады" in kazakh_text
+    for text in (english_text, russian_text, kazakh_text):  # never who else reported
+        assert "Secret" not in text and "Другой" not in text and "500" not in text
+    assert (report.sent, report.skipped) == (3, 1)
+    assert await pending(db) == []
+
+    fake_session.clear()
+    await drainer.drain_once()
+    assert fake_session.sent(SendMessage) == []
+
+
+async def test_blocked_user_is_marked_unreachable_and_skipped_later(
+    client: BotClient, db: AsyncSession, drainer: NoticeDrainer, fake_session: RecordingSession
+) -> None:
+    await client.as_user(5101).send("t.me/shop_blocked_me")
+    await client.as_user(5102).send("t.me/shop_blocked_me")
+    target = await report_id(db, "shop_blocked_me")
+    await change_status(db, report_ids=[target], to=ReportStatus.ACCEPTED, actor_id=None)
+    fake_session.clear()
+    fake_session.fail_next(
+        "SendMessage", error_code=403, description="Forbidden: bot was blocked by the user"
+    )
+
+    report = await drainer.drain_once()
+    assert (report.sent, report.unavailable) == (1, 1)
+    [blocked] = [v for v in (5101, 5102) if not (await volunteer(db, v)).is_reachable]
+    assert await pending(db) == []  # the unreachable one's notice is closed, not retried
+    assert len(fake_session.sent(SendMessage)) == 2
+
+    # Later outcomes skip them without a request.
+    await change_status(db, report_ids=[target], to=ReportStatus.SENT, actor_id=None)
+    await change_status(db, report_ids=[target], to=ReportStatus.BLOCKED, actor_id=None)
+    fake_session.clear()
+    await drainer.drain_once()
+    assert [int(m.chat_id) for m in fake_session.sent(SendMessage)] == [5101 + 5102 - blocked]
+
+
+async def test_failed_message_stays_pending_and_banned_volunteers_are_skipped(
+    client: BotClient, db: AsyncSession, drainer: NoticeDrainer, fake_session: RecordingSession
+) -> None:
+    await client.as_user(5201).send("t.me/shop_failing")
+    await client.as_user(5202).send("t.me/shop_failing")
+    banned = await volunteer(db, 5202)
+    banned_id = banned.id
+    target = await report_id(db, "shop_failing")
+    await ban(db, volunteer=banned, reason="spam")
+    await change_status(db, report_ids=[target], to=ReportStatus.ACCEPTED, actor_id=None)
+    fake_session.clear()
+    fake_session.fail_next("SendMessage", description="Bad Request: can't parse entities")
+
+    report = await drainer.drain_once()
+    assert (report.sent, report.failed, report.skipped) == (0, 1, 1)
+    [left] = await pending(db)
+    assert left.volunteer_id != banned_id
+    # Deferred, not hammered: the next pass leaves it alone for a while.
+    await drainer.drain_once()
+    assert len(fake_session.sent(SendMessage)) == 1
+    assert (await volunteer(db, 5201)).is_reachable

@@ -1,0 +1,70 @@
+"""/settings as a volunteer sees it: the current switches, changed with a button."""
+
+from aiogram.methods import AnswerCallbackQuery, EditMessageText
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.volunteer import Volunteer
+from tests.client import BotClient, buttons, text
+
+
+async def stored(db: AsyncSession, telegram_id: int) -> Volunteer:
+    db.expire_all()
+    return (await db.exec(select(Volunteer).where(Volunteer.telegram_id == telegram_id))).one()
+
+
+async def test_settings_shows_and_turns_notices_off_and_on(
+    client: BotClient, db: AsyncSession
+) -> None:
+    english = client.as_user(4101, language_code="en")
+    [shown] = await english.send("/settings")
+    assert "Notices about your reports: <b>on</b>" in shown.text
+    labels = dict(buttons(shown))
+    assert set(labels) == {"Turn notices off", "Turn the weekly message off"}
+
+    answered = await english.click(labels["Turn notices off"])
+    [edited] = [r for r in answered if isinstance(r, EditMessageText)]
+    assert "Notices about your reports: <b>off</b>" in edited.text
+    assert "Turn notices on" in dict(buttons(edited))
+    assert any(isinstance(r, AnswerCallbackQuery) for r in answered)
+    assert (await stored(db, 4101)).notices_enabled is False
+
+    # A second tap on the old button wants "off" again: nothing flips back.
+    await english.click(labels["Turn notices off"])
+    assert (await stored(db, 4101)).notices_enabled is False
+    assert "<b>off</b>" in text(await english.send("/settings")).split("\n\n")[1]
+
+    await english.click(dict(buttons(edited))["Turn notices on"])
+    assert (await stored(db, 4101)).notices_enabled is True
+
+
+async def test_weekly_numbers_switch(client: BotClient, db: AsyncSession) -> None:
+    [shown] = await client.send("/settings")
+    assert "<b>Настройки</b>" in shown.text  # Russian by default
+    [_notices, (_, digest)] = buttons(shown)
+    await client.click(digest)
+    volunteer = await stored(db, client.user_id)
+    assert (volunteer.personal_digest_enabled, volunteer.notices_enabled) == (False, True)
+
+
+async def test_a_button_acts_only_on_whoever_presses_it(
+    client: BotClient, db: AsyncSession
+) -> None:
+    owner = client.as_user(4201)
+    [shown] = await owner.send("/settings")
+    off = dict(buttons(shown))
+    stranger = client.as_user(4202)
+    await stranger.send("/start")
+    for data in off.values():
+        await stranger.click(data)
+    assert (await stored(db, 4201)).notices_enabled is True
+    assert (await stored(db, 4201)).personal_digest_enabled is True
+    assert (await stored(db, 4202)).notices_enabled is False
+
+
+async def test_forged_setting_name_changes_nothing(client: BotClient, db: AsyncSession) -> None:
+    await client.send("/start")
+    await client.click("settings:banned_at:0")
+    await client.click("settings:notices:maybe")
+    volunteer = await stored(db, client.user_id)
+    assert (volunteer.notices_enabled, volunteer.banned_at) == (True, None)

@@ -1,0 +1,68 @@
+"""Squads: created by administrators, joined by code or deep link, one at a time, curated."""
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.tallies import Squad, SquadMember
+from models.volunteer import Volunteer
+from tests.client import BotClient, texts
+from tests.conftest import ADMIN_ID
+
+
+async def _create(client: BotClient, name: str) -> str:
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    reply = texts(await admin.send(f"/squad_add {name}"))[0]
+    assert "created" in reply and "?start=squad_" in reply
+    return reply.split("<code>")[1].split("</code>")[0]
+
+
+async def test_admin_creates_and_volunteers_join(client: BotClient, db: AsyncSession) -> None:
+    code = await _create(client, "KazNU Law")
+    other = await _create(client, "Satbayev")
+    student = client.as_user(2001, language_code="en")
+    assert "joined" in texts(await student.send(f"/squad {code.lower()}"))[0]
+    assert "already" in texts(await student.send(f"/squad {code}"))[0]
+    assert "moved" in texts(await student.send(f"/start squad_{other}"))[0]
+    assert "no squad with this code" in texts(await student.send("/squad NOPE99"))[0]
+    memberships = (await db.exec(select(SquadMember))).all()
+    assert len(memberships) == 1  # one squad per volunteer
+    squad = await db.get(Squad, memberships[0].squad_id)
+    assert squad is not None and squad.name == "Satbayev"
+    assert "Satbayev" in texts(await student.send("/squad"))[0]
+    assert "left" in texts(await student.send("/squad leave"))[0]
+
+
+async def test_only_admins_create_squads(client: BotClient, db: AsyncSession) -> None:
+    volunteer = client.as_user(2002, language_code="en")
+    assert texts(await volunteer.send("/squad_add Mine")) == [
+        "This command is for moderators only."
+    ]
+    moderator = client.as_user(2003, language_code="en")
+    await moderator.send("/start")
+    await client.as_user(ADMIN_ID).send("/start")
+    await client.as_user(ADMIN_ID).send("/grant 2003")
+    refused = texts(await moderator.send("/squad_add Mine"))
+    assert refused == ["This command is for administrators only."]
+    assert (await db.exec(select(Squad))).all() == []
+
+
+async def test_curator_sees_statistics_without_identities(
+    client: BotClient, db: AsyncSession
+) -> None:
+    code = await _create(client, "College 5")
+    member = client.as_user(2010, first_name="Hiddenname", username="hidden_member",
+                            language_code="en")  # fmt: skip
+    await member.send(f"/squad {code}")
+    await member.send("t.me/college_found_shop")
+    curator = client.as_user(2011, language_code="en")
+    await curator.send("/start")
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    assert "now curates" in texts(await admin.send(f"/squad_curator {code} 2011"))[0]
+    shown = texts(await curator.send("/squad"))
+    stats = shown[-1]
+    assert "College 5" in stats and "Members: 1" in stats and "Links: 1" in stats
+    for secret in ("Hiddenname", "hidden_member", "2010"):
+        assert secret not in stats
+    person = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 2010))).one()
+    assert person.public_consent is False

@@ -1,0 +1,234 @@
+"""/blocked and /declined: by numbers, by uploaded CSV/TXT lists, with confirmation for domains."""
+
+from typing import Any
+
+from aiogram.methods import AnswerCallbackQuery, EditMessageText
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import NoticeEvent, ReportStatus
+from models.moderation import AuditEntry, Notice
+from models.report import Report
+from services import verdicts
+from tests.client import BotClient, buttons, texts
+from tests.conftest import ADMIN_ID
+from tests.recording_session import RecordingSession
+from tests.report_setup import make_reports, statuses
+
+S = ReportStatus
+
+
+def moderator(client: BotClient) -> BotClient:
+    return client.as_user(ADMIN_ID, language_code="en")
+
+
+def document(file_id: str, name: str, data: bytes, mime: str = "text/plain") -> dict[str, Any]:
+    return {
+        "file_id": file_id,
+        "file_unique_id": "u" + file_id,
+        "file_name": name,
+        "mime_type": mime,
+        "file_size": len(data),
+    }
+
+
+async def upload(
+    client: BotClient,
+    fake_session: RecordingSession,
+    name: str,
+    data: bytes,
+    *,
+    mime: str = "text/plain",
+) -> list:
+    file_id = f"list-{name}"
+    fake_session.add_file(file_id, data)
+    return await client.send(
+        caption="/blocked", extra={"document": document(file_id, name, data, mime)}
+    )
+
+
+async def test_blocked_and_declined_by_number(client: BotClient, db: AsyncSession) -> None:
+    sent = await make_reports(client, db, ["t.me/verdict_a", "t.me/verdict_b"], status=S.SENT)
+    [online] = await make_reports(
+        client, db, ["verdict-c.kz"], status=S.STILL_ONLINE, first_volunteer=3200
+    )
+    [new] = await make_reports(
+        client, db, ["t.me/verdict_new"], first_volunteer=3300, status=S.NEW
+    )
+
+    reply = texts(await moderator(client).send(f"/blocked #{sent[0]}, {online} {new} 999"))[-1]
+    assert f"Marked as blocked: #{sent[0]}, #{online}." in reply
+    assert f"#{new} — new, waiting for a moderator" in reply
+    assert "#999 — no such report" in reply
+    assert await statuses(db, [sent[0], online, new]) == [S.BLOCKED, S.BLOCKED, S.NEW]
+    notices = (await db.exec(select(Notice).where(Notice.report_id == sent[0]))).all()
+    assert [n.event for n in notices][-1] == NoticeEvent.BLOCKED  # the finder will hear of it
+
+    reply = texts(await moderator(client).send(f"/declined {sent[1]} no drug content found"))[-1]
+    assert f"Marked as declined: #{sent[1]}." in reply
+    db.expire_all()
+    declined = await db.get(Report, sent[1])
+    assert declined is not None and declined.status == S.DECLINED
+    assert declined.resolution_note == "no drug content found"
+    audit = (await db.exec(select(AuditEntry).where(AuditEntry.report_id == sent[1]))).all()
+    assert audit[-1].to_status == S.DECLINED and audit[-1].note == "no drug content found"
+
+    # Already decided: neither verdict applies again.
+    reply = texts(await moderator(client).send(f"/declined {sent[0]}"))[-1]
+    assert "Not changed" in reply and "blocked" in reply
+    assert await statuses(db, [sent[0]]) == [S.BLOCKED]
+
+
+async def test_illegal_verdicts_refused(client: BotClient, db: AsyncSession) -> None:
+    [new] = await make_reports(client, db, ["t.me/verdict_fresh"], status=S.NEW)
+    [accepted] = await make_reports(client, db, ["t.me/verdict_ok"], first_volunteer=3400)
+    reply = texts(await moderator(client).send(f"/blocked {new} {accepted}"))[-1]
+    assert "Marked as" not in reply and "new, waiting for a moderator" in reply
+    assert "accepted" in reply
+    assert await statuses(db, [new, accepted]) == [S.NEW, S.ACCEPTED]
+    assert "Use /blocked" in texts(await moderator(client).send("/blocked"))[-1]
+    assert "Use /declined" in texts(await moderator(client).send("/declined soon"))[-1]
+
+
+async def test_txt_list_exact_matches_and_unmatched(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    links = ["shop-verdict.kz/catalog", "t.me/verdict_chan", "t.me/verdict_late"]
+    ids = await make_reports(client, db, links, status=S.SENT)
+    await make_reports(client, db, ["t.me/verdict_unsent"], first_volunteer=3500)
+    data = (
+        b"https://www.shop-verdict.kz/catalog/?utm_source=x\r\n"
+        b"@Verdict_Chan\n\n"
+        b"t.me/verdict_unsent\n"
+        b"unknown-verdict.kz/page\n"
+        b"not a link at all\n"
+    )
+    reply = texts(await upload(moderator(client), fake_session, "blocked.txt", data))[-1]
+    assert f"Marked as blocked: #{ids[0]}, #{ids[1]}." in reply
+    assert "accepted" in reply  # t.me/verdict_unsent matched but was never sent
+    assert "2 lines matched no report" in reply
+    assert "<code>unknown-verdict.kz/page</code>" in reply and "not a link at all" in reply
+    assert await statuses(db, ids) == [S.BLOCKED, S.BLOCKED, S.SENT]
+
+
+async def test_csv_list_with_url_column(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    ids = await make_reports(client, db, ["t.me/verdict_csv", "csv-verdict.kz/x"], status=S.SENT)
+    data = (
+        "\ufeffНомер;Ссылка;Решение\r\n"
+        f"{ids[0]};https://t.me/s/verdict_csv;заблокировано\r\n"
+        "5;https://missing-verdict.kz/;заблокировано\r\n"
+    ).encode()
+    reply = texts(
+        await upload(moderator(client), fake_session, "reply.csv", data, mime="text/csv")
+    )[-1]
+    assert f"Marked as blocked: #{ids[0]}." in reply and "1 line matched no report" in reply
+    assert "missing-verdict.kz" in reply and "заблокировано" not in reply
+    assert await statuses(db, ids) == [S.BLOCKED, S.SENT]
+
+
+async def _domain_upload(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> tuple[list[int], int, str]:
+    links = ["dom-verdict.kz/a", "shop.dom-verdict.kz/b", "t.me/verdict_exact"]
+    ids = await make_reports(client, db, links, status=S.SENT)
+    others = ["other-verdict.kz/a"]
+    [other] = await make_reports(client, db, others, status=S.SENT, first_volunteer=3600)
+    data = b"dom-verdict.kz\nt.me/verdict_exact\nnowhere-verdict.kz/x\n"
+    requests = await upload(moderator(client), fake_session, "list.txt", data)
+    [preview] = [r for r in requests if getattr(r, "reply_markup", None) is not None]
+    assert "dom-verdict.kz" in preview.text and "nowhere-verdict.kz/x" in preview.text
+    assert await statuses(db, [*ids, other]) == [S.SENT] * 4  # nothing before the answer
+    confirm, cancel = [data for _, data in buttons(preview)]
+    assert confirm.startswith("vl:1:") and cancel == confirm.replace("vl:1:", "vl:0:")
+    return ids, other, confirm
+
+
+async def test_domain_line_blocks_after_confirm(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    ids, other, confirm = await _domain_upload(client, db, fake_session)
+    done = await moderator(client).click(confirm)
+    [edit] = [r for r in done if isinstance(r, EditMessageText)]
+    assert "Marked as blocked" in edit.text and "nowhere-verdict.kz/x" in edit.text
+    assert await statuses(db, [*ids, other]) == [S.BLOCKED] * 3 + [S.SENT]
+    # The list was used up: a second press changes nothing.
+    again = await moderator(client).click(confirm)
+    [alert] = [r for r in again if isinstance(r, AnswerCallbackQuery)]
+    assert "no longer waiting" in (alert.text or "")
+
+
+async def test_domain_line_cancel_and_forged_buttons(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    ids, other, confirm = await _domain_upload(client, db, fake_session)
+    # A volunteer pressing it, or a moderator with a made-up token, changes nothing.
+    refused = await client.as_user(3000, language_code="en").click(confirm)
+    assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in refused)
+    forged = await moderator(client).click("vl:1:deadbeef")
+    assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in forged)
+    assert await statuses(db, [*ids, other]) == [S.SENT] * 4
+    cancel = confirm.replace("vl:1:", "vl:0:")
+    done = await moderator(client).click(cancel)
+    assert "nothing was changed" in texts(done)[-1]
+    assert await statuses(db, [*ids, other]) == [S.SENT] * 4
+    await moderator(client).click(confirm)
+    assert await statuses(db, ids) == [S.SENT] * 3
+
+
+async def test_reply_to_a_document_and_limits(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    [sent] = await make_reports(client, db, ["t.me/verdict_reply"], status=S.SENT)
+    data = b"https://t.me/verdict_reply\n"
+    fake_session.add_file("replied", data)
+    carrier = client.message_update(extra={"document": document("replied", "l.txt", data)})
+    reply = await moderator(client).send(
+        "/blocked", extra={"reply_to_message": carrier["message"]}
+    )
+    assert f"Marked as blocked: #{sent}." in texts(reply)[-1]
+
+    too_many = "\n".join(f"t.me/verdict_{n:05d}" for n in range(5_002)).encode()
+    reply = await upload(moderator(client), fake_session, "many.txt", too_many)
+    assert "too long" in texts(reply)[-1]
+    big = document("big", "big.txt", b"x")
+    big["file_size"] = 2_000_000
+    reply = await moderator(client).send(caption="/blocked", extra={"document": big})
+    assert "1 MB" in texts(reply)[-1]
+    picture = document("pic", "photo.jpg", b"x", mime="image/jpeg")
+    reply = await moderator(client).send(caption="/blocked", extra={"document": picture})
+    assert "CSV or TXT" in texts(reply)[-1]
+
+
+async def test_volunteer_cannot_record_verdicts(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    [sent] = await make_reports(client, db, ["t.me/verdict_perm"], status=S.SENT)
+    volunteer = client.as_user(3000, language_code="en")
+    for command in [f"/blocked {sent}", f"/declined {sent} fake"]:
+        assert texts(await volunteer.send(command)) == ["This command is for moderators only."]
+    reply = await upload(volunteer, fake_session, "v.txt", b"t.me/verdict_perm\n")
+    assert texts(reply) == ["This command is for moderators only."]
+    assert await statuses(db, [sent]) == [S.SENT]
+
+
+def test_reading_lists() -> None:
+    assert verdicts.read_url_list(b"a.kz\r\n\r\n# note\n b.kz \n", as_csv=False) == [
+        "a.kz",
+        "b.kz",
+    ]
+    # Russian Excel saves CSV in cp1251 with semicolons; no URL column: the first one is read.
+    data = "Сайт;Статус\nshop.kz/a;блок\n".encode("cp1251")
+    assert verdicts.read_url_list(data, as_csv=True) == ["shop.kz/a"]
+    assert verdicts.read_url_list(b"link,n\nt.me/x_shop,1\n", as_csv=True) == ["t.me/x_shop"]
+
+
+async def test_subdomain_line_covers_only_that_host(client: BotClient, db: AsyncSession) -> None:
+    links = ["sub-verdict.kz/a", "one.sub-verdict.kz/b", "two.sub-verdict.kz/c"]
+    ids = await make_reports(client, db, links, status=S.SENT)
+    match = await verdicts.match_url_list(db, ["one.sub-verdict.kz"])
+    assert match.by_domain == {"one.sub-verdict.kz": [ids[1]]} and not match.exact
+    match = await verdicts.match_url_list(db, ["sub-verdict.kz", "sub-verdict.kz/a"])
+    assert match.exact == [ids[0]]
+    assert match.by_domain == {"sub-verdict.kz": [ids[1], ids[2]]} and not match.unmatched

@@ -1,0 +1,67 @@
+"""Shared steps for the triage tests: volunteers report links, the admin makes moderators."""
+
+import re
+from typing import Any
+
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.moderation import AuditEntry
+from models.report import Report
+from tests.client import BotClient, buttons, text, texts
+from tests.conftest import ADMIN_ID
+
+NUMBER = re.compile(r"#(\d+)")
+CARD = re.compile(r"<b>#(\d+)</b>")
+
+
+async def make_moderator(client: BotClient, user_id: int, **kwargs: Any) -> BotClient:
+    moderator = client.as_user(user_id, language_code="en", **kwargs)
+    await moderator.send("/start")
+    assert "now a moderator" in text(
+        await client.as_user(ADMIN_ID, language_code="en").send(f"/grant {user_id}")
+    )
+    return moderator
+
+
+async def report_link(client: BotClient, user_id: int, link: str) -> int:
+    reply = text(await client.as_user(user_id).send(link))
+    return int(NUMBER.findall(reply)[0])
+
+
+def card_number(requests: list[TelegramMethod[Any]]) -> int | None:
+    """The report number on the last card shown, or None when no card (no buttons) was shown."""
+    shown = [r for r in requests if buttons(r)]
+    if not shown:
+        return None
+    return int(CARD.findall(shown[-1].text)[0])
+
+
+def button_data(requests: list[TelegramMethod[Any]], label: str) -> str:
+    for request in reversed(requests):
+        for caption, data in buttons(request):
+            if label in caption:
+                return data
+    raise AssertionError(f"no button {label!r} in {[buttons(r) for r in requests]}")
+
+
+def alerts(requests: list[TelegramMethod[Any]]) -> list[str]:
+    return [r.text or "" for r in requests if isinstance(r, AnswerCallbackQuery) and r.show_alert]
+
+
+def all_text(requests: list[TelegramMethod[Any]]) -> str:
+    return "\n".join(texts(requests))
+
+
+async def report_row(db: AsyncSession, report_id: int) -> Report:
+    db.expire_all()
+    row = (await db.exec(select(Report).where(Report.id == report_id))).one()
+    return row
+
+
+async def audit(db: AsyncSession, report_id: int) -> list[AuditEntry]:
+    rows = await db.exec(
+        select(AuditEntry).where(AuditEntry.report_id == report_id).order_by(AuditEntry.id)
+    )
+    return list(rows.all())
