@@ -130,7 +130,9 @@ async def build(path: Path, now: datetime) -> float:
     started = time.perf_counter()
     async with session_maker() as session:
         digest = await build_digest(session, week=week, weights=PointWeights())
-        numbers = await personal_numbers(session, week=week, weights=PointWeights())
+        numbers = await personal_numbers(
+            session, week=week, weights=PointWeights(), week_tallies=digest.tallies
+        )
     ranks(numbers.points(all_time=True))
     ranks(numbers.points(all_time=False))
     history = [counts for _week, counts in digest.history]

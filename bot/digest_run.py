@@ -103,7 +103,9 @@ class BulkMessages:
             if not chat_ids and not people:
                 return DigestRunReport(week, 0, 0, None)
             digest = await build_digest(session, week=week, weights=weights)
-            numbers = await personal_numbers(session, week=week, weights=weights)
+            numbers = await personal_numbers(
+                session, week=week, weights=weights, week_tallies=digest.tallies
+            )
         deliveries: list[Delivery] = []
         rendered: dict[str, tuple[str, bytes]] = {}
         for chat_id in chat_ids:

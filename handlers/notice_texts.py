@@ -46,7 +46,8 @@ def render_line(line: NoticeLine) -> str:
             "The graffiti {numbers} were painted over.",
             n,
         )
-    reason = escape(shorten(line.reason or "", 300))
+    # Preset reasons are stored in English and translate here; typed reasons stay as typed.
+    reason = escape(shorten(_(line.reason) if line.reason else "", 300))
     return "• " + text.format(numbers=numbers(line.report_ids), reason=reason)
 
 

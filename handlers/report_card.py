@@ -8,9 +8,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import TriageAction, TriageCard
+from handlers.graffiti_texts import district_label
 from handlers.texts import N_, category_label, shorten, status_label
 from models.enums import Category, TargetKind
 from services.clock import to_almaty
+from services.graffiti.view import GraffitiView
 from services.report_view import CardView, FindResult, FullReport, HistoryLine, ReportLine
 from services.triage import Refusal, RefusalKind
 
@@ -73,6 +75,47 @@ def card_lines(card: CardView) -> list[str]:
         )
     if card.banned_reporter:
         lines.append("⚠️ " + _("Reported by a banned volunteer."))
+    if card.graffiti is not None:
+        lines += _wall_lines(card.graffiti)
+    if card.walls:
+        walls = ", ".join(
+            f"#{wall.report_id} ({status_label(wall.status)})" for wall in card.walls[:20]
+        )
+        lines.append(_("Graffiti advertising it: {reports}").format(reports=walls))
+    return lines
+
+
+def _wall_lines(wall: GraffitiView) -> list[str]:
+    """Where the wall is, what it advertises, and what it may duplicate."""
+    lines = []
+    if wall.place:
+        place = escape(wall.place)
+        if wall.district is not None and wall.place != wall.district:
+            place += f" ({district_label(wall.district)})"
+        elif wall.district is not None:
+            place = district_label(wall.district)
+        lines.append(_("Place: {place}").format(place=place))
+    if wall.map_url:
+        lines.append(_("Map: {url}").format(url=escape(wall.map_url)))
+    if wall.target_id is not None and wall.target_status is not None:
+        lines.append(
+            _("On the wall: #{id} {display} ({status})").format(
+                id=wall.target_id,
+                display=f"<code>{escape(shorten(wall.target_display or '', 80))}</code>",
+                status=status_label(wall.target_status),
+            )
+        )
+    elif wall.handle_text:
+        lines.append(_("On the wall: {text}").format(text=escape(shorten(wall.handle_text, 80))))
+    if wall.possible_duplicate_of is not None:
+        lines.append(
+            "⚠️ " + _("Possible duplicate of #{id}.").format(id=wall.possible_duplicate_of)
+        )
+    if wall.same_wall_of is not None:
+        lines.append("⚠️ " + _("Probably the same wall as #{id}.").format(id=wall.same_wall_of))
+    lines.append(
+        _("Photos: {count} · /photo {id}").format(count=wall.photo_count, id=wall.report_id)
+    )
     return lines
 
 

@@ -14,6 +14,7 @@ from models.enums import Category, ReportStatus, TargetKind
 from models.moderation import AuditEntry
 from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
+from services.graffiti.view import GraffitiView, graffiti_details, graffiti_for_target
 from services.identity import Target, canonicalize
 
 SIBLING_LIMIT = 10
@@ -42,6 +43,9 @@ class CardView:
     resolution_note: str | None
     batch_id: int | None
     found_by_id: int | None
+    # A graffiti report's street details; for an online target, the walls advertising it.
+    graffiti: GraffitiView | None = None
+    walls: tuple[GraffitiView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
             .limit(SIBLING_LIMIT)
         )
         siblings = [ReportLine(rid or 0, ReportStatus(status)) for rid, status in rows.all()]
+    is_graffiti = report.kind == TargetKind.GRAFFITI
     return CardView(
         report_id=report_id,
         display=report.display,
@@ -109,6 +114,8 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
         resolution_note=report.resolution_note,
         batch_id=report.batch_id,
         found_by_id=report.found_by_id,
+        graffiti=await graffiti_details(session, report_id) if is_graffiti else None,
+        walls=() if is_graffiti else tuple(await graffiti_for_target(session, report_id)),
     )
 
 

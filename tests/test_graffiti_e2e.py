@@ -20,6 +20,7 @@ from services.clock import utcnow
 from services.graffiti.storage import keep_copy
 from services.graffiti.view import graffiti_details, graffiti_for_target
 from tests.client import BotClient, buttons, text, texts
+from tests.conftest import ADMIN_ID
 from tests.graffiti_helpers import ABAY_DOSTYK, jpeg, send_location, send_photo, wall_image
 from tests.test_intake_e2e import numbers
 
@@ -83,6 +84,14 @@ async def test_photo_location_handle_make_one_report(client: BotClient, db: Asyn
     assert details_view is not None and details_view.target_status == "new"
     assert details_view.target_display and "drugshop_kz" in details_view.target_display.lower()
     assert await graffiti_details(db, target) is None
+    # What a moderator reads: the wall's /report names the shop and its status; the shop's
+    # /report lists the wall. Blocking the shop does not close the wall.
+    moderator = client.as_user(ADMIN_ID, language_code="en")
+    wall_report = text(await moderator.send(f"/report {number}"))
+    assert f"On the wall: #{target}" in wall_report and "drugshop_kz" in wall_report.lower()
+    assert "waiting for a moderator" in wall_report and "openstreetmap" in wall_report
+    shop_report = text(await moderator.send(f"/report {target}"))
+    assert f"Graffiti advertising it: #{number}" in shop_report
 
 
 async def test_too_large_image_file_is_refused(client: BotClient, db: AsyncSession) -> None:

@@ -145,3 +145,18 @@ async def test_failed_message_stays_pending_and_banned_volunteers_are_skipped(
     await drainer.drain_once()
     assert len(fake_session.sent(SendMessage)) == 1
     assert (await volunteer(db, 5201)).is_reachable
+
+
+async def test_preset_rejection_reason_reaches_the_volunteer_in_their_language(
+    client: BotClient, db: AsyncSession, drainer: NoticeDrainer, fake_session: RecordingSession
+) -> None:
+    await client.as_user(5101).send("t.me/shop_delta")
+    delta = await report_id(db, "shop_delta")
+    # The queue's preset reason is stored in English, as the moderator's button wrote it.
+    await change_status(
+        db, report_ids=[delta], to=ReportStatus.REJECTED, actor_id=None, note="not drug-related"
+    )
+    fake_session.clear()
+    await drainer.drain_once()
+    [russian_text] = messages(fake_session)[5101]
+    assert "не связано с наркотиками" in russian_text

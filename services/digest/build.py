@@ -23,6 +23,8 @@ class Digest:
     top: Board
     # Oldest first, ending with `week`: the chart's twelve points.
     history: list[tuple[Week, WeekCounts]]
+    # Every volunteer's tally of the week (reused for the personal messages).
+    tallies: dict[int, Tally]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +51,19 @@ async def build_digest(session: AsyncSession, *, week: Week, weights: PointWeigh
         districts=await graffiti_by_district(session, week),
         top=await board_from(session, week_tallies, limit=10),
         history=[(w, counts[w.key]) for w in weeks],
+        tallies=week_tallies,
     )
 
 
 async def personal_numbers(
-    session: AsyncSession, *, week: Week, weights: PointWeights
+    session: AsyncSession,
+    *,
+    week: Week,
+    weights: PointWeights,
+    week_tallies: dict[int, Tally] | None = None,
 ) -> PersonalNumbers:
+    if week_tallies is None:
+        week_tallies = await tallies(session, weights=weights, since=week.start, until=week.end)
     return PersonalNumbers(
-        week=await tallies(session, weights=weights, since=week.start, until=week.end),
-        all_time=await tallies(session, weights=weights, until=week.end),
+        week=week_tallies, all_time=await tallies(session, weights=weights, until=week.end)
     )
