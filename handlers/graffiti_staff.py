@@ -48,8 +48,7 @@ def _numbers(words: list[str]) -> tuple[list[int], list[str]]:
 def _refused(refused: list[Refused]) -> str:
     missing = _("no such graffiti")
     return ", ".join(
-        f"#{r.report_id} ({status_label(r.status) if r.status else missing})"
-        for r in refused[:50]
+        f"#{r.report_id} ({status_label(r.status) if r.status else missing})" for r in refused[:50]
     )
 
 
