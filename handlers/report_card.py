@@ -65,7 +65,8 @@ def card_lines(card: CardView) -> list[str]:
         f"<b>#{card.report_id}</b> · {kind_label(card.kind)}",
         f"<code>{escape(shorten(card.display, 300))}</code>",
     ]
-    if card.site_key:
+    # A Telegram target is its own site; its internal key would only puzzle moderators.
+    if card.site_key and card.kind != TargetKind.TELEGRAM:
         lines.append(_("Site: {site}").format(site=f"<code>{escape(card.site_key)}</code>"))
     lines.append(_("Confirmations: {count}").format(count=card.confirmations))
     lines.append(_("First seen: {date}").format(date=_when(card.created_at)))

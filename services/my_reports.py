@@ -7,7 +7,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import ReportStatus
+from models.enums import ReportStatus, TargetKind
 from models.report import Report, Sighting
 
 
@@ -67,19 +67,21 @@ async def list_my_reports(
 
 
 async def volunteer_stats(session: AsyncSession, *, volunteer_id: int) -> VolunteerStats:
+    """Links, finds and confirmations count online targets; statuses cover photos too."""
     found_first_expr = func.sum(case((col(Report.found_by_id) == volunteer_id, 1), else_=0))
     rows = await session.exec(
-        select(Report.status, func.count(), found_first_expr)
+        select(Report.status, Report.kind, func.count(), found_first_expr)
         .join(Sighting, col(Sighting.report_id) == col(Report.id))
         .where(Sighting.volunteer_id == volunteer_id)
-        .group_by(Report.status)
+        .group_by(Report.status, Report.kind)
     )
     by_status: dict[ReportStatus, int] = {}
     links_sent = found_first = 0
-    for status, count, found in rows.all():
-        by_status[ReportStatus(status)] = count
-        links_sent += count
-        found_first += int(found or 0)
+    for status, kind, count, found in rows.all():
+        by_status[ReportStatus(status)] = by_status.get(ReportStatus(status), 0) + count
+        if kind != TargetKind.GRAFFITI:
+            links_sent += count
+            found_first += int(found or 0)
     return VolunteerStats(
         links_sent=links_sent,
         found_first=found_first,

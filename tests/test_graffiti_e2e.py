@@ -74,6 +74,8 @@ async def test_photo_location_handle_make_one_report(client: BotClient, db: Asyn
     assert shop is not None and shop.kind == TargetKind.TELEGRAM
     assert await count(db, GraffitiDraft) == 0
     assert await count(db, Sighting) == 2  # the wall and the shop, both by this volunteer
+    stats = text(await client.send("/stats"))
+    assert "Отправлено ссылок: 1" in stats and "Отправлено фото: 1" in stats  # a photo is no link
     # The same shop reported as a link by someone else is the same target.
     link_reply = text(await client.as_user(1002).send("https://t.me/drugshop_kz"))
     assert numbers(link_reply) == [target]
