@@ -38,6 +38,8 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("batches", N_("Batches sent so far")),
     ("blocked", N_("Record blocked reports: /blocked N…")),
     ("declined", N_("Record declined reports: /declined N… [reason]")),
+    ("still_online", N_("Sent reports still online: /still_online N…")),
+    ("reappeared", N_("Blocked reports back online: /reappeared N…")),
     ("ban", N_("Ban a volunteer: /ban id [reason]")),
     ("unban", N_("Lift a ban: /unban id")),
     ("digest_preview", N_("The weekly digest, not posted")),

@@ -8,12 +8,21 @@ from collections.abc import Sequence
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import shorten, status_label
+from handlers.texts import N_, shorten, status_label
 from models.enums import ReportStatus
 from services.lifecycle import TransitionResult
 
 MAX_NUMBERS = 120
 MAX_LINES = 15
+
+_MARKED = {
+    ReportStatus.BLOCKED: N_("Marked as blocked: {numbers}."),
+    ReportStatus.DECLINED: N_("Marked as declined: {numbers}."),
+    ReportStatus.STILL_ONLINE: N_("Marked as still online: {numbers}."),
+    ReportStatus.REAPPEARED: N_(
+        "Marked as reappeared: {numbers}. The next /batch sends them again."
+    ),
+}
 
 
 def numbers(ids: Sequence[int], limit: int = MAX_NUMBERS) -> str:
@@ -27,10 +36,8 @@ def numbers(ids: Sequence[int], limit: int = MAX_NUMBERS) -> str:
 def outcome(verdict: ReportStatus, result: TransitionResult) -> list[str]:
     lines = []
     changed = [report.id or 0 for report in result.changed]
-    if changed and verdict == ReportStatus.BLOCKED:
-        lines.append(_("Marked as blocked: {numbers}.").format(numbers=numbers(changed)))
-    elif changed:
-        lines.append(_("Marked as declined: {numbers}.").format(numbers=numbers(changed)))
+    if changed:
+        lines.append(_(_MARKED[verdict]).format(numbers=numbers(changed)))
     groups: dict[ReportStatus | None, list[int]] = {}
     for refused in result.refused:
         groups.setdefault(refused.status, []).append(refused.report_id)

@@ -81,6 +81,29 @@ async def cmd_declined(
     await message.answer("\n".join(verdict_texts.outcome(ReportStatus.DECLINED, result)))
 
 
+async def cmd_simple_verdict(
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+) -> None:
+    """/still_online N… and /reappeared N…: a check's finding, recorded by a moderator."""
+    verdict = _SIMPLE_VERDICTS[command.command]
+    report_ids, rest = parse_numbers(command.args)
+    if not report_ids or rest:
+        await message.answer(_("Use /{command} N… with report numbers.").format(
+            command=command.command
+        ))  # fmt: skip
+        return
+    result = await verdicts.record_verdict(
+        session, report_ids=report_ids, verdict=verdict, actor_id=volunteer.id or 0
+    )
+    await message.answer("\n".join(verdict_texts.outcome(verdict, result)))
+
+
+_SIMPLE_VERDICTS = {
+    "still_online": ReportStatus.STILL_ONLINE,
+    "reappeared": ReportStatus.REAPPEARED,
+}
+
+
 def _is_text_list(document: Document) -> tuple[bool, bool]:
     """(acceptable, read as CSV) judged by the file name, else by the MIME type."""
     name = (document.file_name or "").lower()
@@ -207,5 +230,6 @@ def create_router() -> Router:
     router = Router(name="verdicts")
     router.message.register(cmd_blocked, Command("blocked"))
     router.message.register(cmd_declined, Command("declined"))
+    router.message.register(cmd_simple_verdict, Command(*_SIMPLE_VERDICTS))
     router.callback_query.register(on_list_answer, UrlListAnswer.filter())
     return router

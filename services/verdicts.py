@@ -22,7 +22,17 @@ MAX_FILE_BYTES = 1_000_000
 MAX_LINES = 5_000
 MAX_REASON_LENGTH = 500
 URL_COLUMNS = frozenset({"url", "link", "ссылка"})
-VERDICTS = frozenset({ReportStatus.BLOCKED, ReportStatus.DECLINED})
+# still online: a sent target a moderator checked is not blocked yet; reappeared: a blocked
+# target is back, so the next /batch sends it again. Until automatic rechecks exist, moderators
+# record both by hand.
+VERDICTS = frozenset(
+    {
+        ReportStatus.BLOCKED,
+        ReportStatus.DECLINED,
+        ReportStatus.STILL_ONLINE,
+        ReportStatus.REAPPEARED,
+    }
+)
 _CHUNK = 500
 _HOST_END = re.compile(r"[/?#]")
 
@@ -35,7 +45,7 @@ async def record_verdict(
     actor_id: int,
     reason: str | None = None,
 ) -> lifecycle.TransitionResult:
-    """sent | still online → blocked or declined; the others come back as refused."""
+    """What the regulator or a check found; reports whose status forbids it come back refused."""
     if verdict not in VERDICTS:
         raise ValueError(f"not a verdict: {verdict}")
     note = (reason or "").strip()[:MAX_REASON_LENGTH] or None
