@@ -45,7 +45,7 @@ def board_lines(board: Board, *, empty: str | None = None) -> list[str]:
 
 def _compare(label: str, now: int, before: int) -> str:
     delta = now - before
-    sign = f"+{delta}" if delta > 0 else str(delta)
+    sign = f"+{delta}" if delta > 0 else ("±0" if delta == 0 else str(delta))
     return _("{label}: <b>{now}</b> (previous week {before}, {delta})").format(
         label=label, now=now, before=before, delta=sign
     )

@@ -31,7 +31,9 @@ def render_png(*, title: str, weeks: Sequence[str], series: Sequence[Series]) ->
     axes.set_xticks(list(positions), [w.split("-")[-1] for w in weeks])
     axes.set_title(title)
     axes.grid(True, alpha=0.3)
-    axes.set_ylim(bottom=0)
+    # A quiet stretch of weeks must still read as counts: whole numbers from 0, at least 0–1.
+    peak = max((max(line.values, default=0) for line in series), default=0)
+    axes.set_ylim(0, max(peak * 1.15, 1))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.legend(loc="upper left", fontsize="small")
     figure.tight_layout()
