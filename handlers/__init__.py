@@ -15,6 +15,7 @@ from handlers import (
     banned,
     batches,
     digest_staff,
+    errors,
     graffiti_intake,
     graffiti_staff,
     groups,
@@ -70,4 +71,4 @@ def build_routers() -> list[Router]:
         graffiti_intake.create_router(),
         refusals.create_router(),
     )
-    return [groups.create_router(), private, intake.create_router()]
+    return [errors.create_router(), groups.create_router(), private, intake.create_router()]

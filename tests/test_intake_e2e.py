@@ -1,7 +1,10 @@
 """Volunteers send links through the real dispatcher; we read what they are told and the DB."""
 
+import logging
 import re
 
+import pytest
+from aiogram.methods import SendMessage
 from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
 from tests.client import BotClient, text
+from tests.recording_session import RecordingSession
 
 NUMBER = re.compile(r"#(\d+)")
 
@@ -150,3 +154,17 @@ async def test_html_in_links_is_escaped(client: BotClient) -> None:
 
 def _command(command: str) -> dict[str, object]:
     return {"type": "bot_command", "offset": 0, "length": len(command)}
+
+
+async def test_a_failure_is_logged_once_and_the_volunteer_hears_an_apology(
+    client: BotClient, fake_session: RecordingSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Telegram refuses the reply once: the link is already committed, the handler fails.
+    fake_session.fail_next("SendMessage", error_code=400, description="Bad Request: test")
+    with caplog.at_level(logging.ERROR):
+        sent = await client.send("t.me/failure_shop")
+    [apology] = [r for r in sent if isinstance(r, SendMessage)][1:]
+    assert "что-то пошло не так" in apology.text.lower() and "/my" in apology.text
+    [record] = [r for r in caplog.records if r.name == "handlers.errors"]
+    assert "from user 1001" in record.getMessage()
+    assert "#" in text(await client.send("/my"))  # the link was saved before the failure
