@@ -25,4 +25,6 @@ RUN pip install . \
 USER bot
 WORKDIR /home/bot
 VOLUME ["/data"]
+# Used only in webhook mode ([webhook] url set; listen = "0.0.0.0" inside the container).
+EXPOSE 8080
 CMD ["python", "-m", "bot", "--config", "/config/config.toml"]

@@ -1,4 +1,4 @@
-"""`python -m bot --config PATH`: run the bot with long polling."""
+"""`python -m bot --config PATH`: run the bot (long polling, or a webhook if configured)."""
 
 import argparse
 import asyncio
@@ -13,6 +13,7 @@ from bot.digest_tasks import start_digest_scheduler
 from bot.factory import create_bot, create_dispatcher
 from bot.graffiti_tasks import start_graffiti_tasks, stop_graffiti_tasks
 from bot.i18n import create_i18n
+from bot.webhook import serve_webhook
 from models.engine import create_engine, create_schema, create_session_maker
 
 logger = logging.getLogger("bot")
@@ -55,9 +56,16 @@ async def run(settings: Settings) -> None:
             background.append(
                 start_digest_scheduler(bot=bot, bulk=dispatcher["bulk"], settings=settings)
             )
-            # aiogram's polling installs SIGINT/SIGTERM handlers and stops cleanly on them.
             try:
-                await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+                if settings.webhook.url:
+                    await serve_webhook(dispatcher, bot, settings.webhook)
+                else:
+                    # A webhook left from an earlier run would make Telegram refuse polling.
+                    await bot.delete_webhook()
+                    # aiogram's polling handles SIGINT/SIGTERM and stops cleanly on them.
+                    await dispatcher.start_polling(
+                        bot, handle_signals=True, close_bot_session=False
+                    )
             finally:
                 await stop_graffiti_tasks(graffiti_task)
                 await stop_background(background)

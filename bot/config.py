@@ -8,10 +8,18 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 _TOKEN_PATTERN = re.compile(r"^\d+:[\w-]{20,}$")
+_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
@@ -36,6 +44,37 @@ class TelegramSettings(BaseModel):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must be empty or an http(s) URL such as http://127.0.0.1:8081")
         return value
+
+
+class WebhookSettings(BaseModel):
+    """Empty url: long polling. Set: Telegram posts updates to url, served on listen:port."""
+
+    url: str = ""
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    # Telegram sends it in X-Telegram-Bot-Api-Secret-Token; requests without it are refused.
+    secret: SecretStr = SecretStr("")
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith("https://"):
+            raise ValueError("must be empty or an https:// URL (Telegram posts only over HTTPS)")
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and not _SECRET_PATTERN.match(value.get_secret_value()):
+            raise ValueError("must be 1–256 characters of A–Z, a–z, 0–9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_with_url(self) -> "WebhookSettings":
+        if self.url and not self.secret.get_secret_value():
+            raise ValueError("secret is required with url (any long random string)")
+        return self
 
 
 class DatabaseSettings(BaseModel):
@@ -151,6 +190,7 @@ class Settings(BaseSettings):
     )
 
     telegram: TelegramSettings
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)

@@ -36,6 +36,12 @@ def test_token_may_come_from_the_environment_alone(
         (f'[telegram]\ntoken = "{TOKEN}"\n[telegram2]\nx = 1\n', "telegram2"),
         ("[telegram\n", "not valid TOML"),
         (f'[telegram]\ntoken = "{TOKEN}"\n[redis]\nurl = "http://x"\n', "redis.url"),
+        (f'[telegram]\ntoken = "{TOKEN}"\n[webhook]\nurl = "http://x.kz/h"\n', "webhook.url"),
+        (f'[telegram]\ntoken = "{TOKEN}"\n[webhook]\nurl = "https://x.kz/h"\n', "webhook"),
+        (
+            f'[telegram]\ntoken = "{TOKEN}"\n[webhook]\nurl = "https://x.kz/h"\nsecret = "a b"\n',
+            "webhook.secret",
+        ),
     ],
 )
 def test_bad_settings_name_the_key(tmp_path: Path, content: str, key: str) -> None:
