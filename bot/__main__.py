@@ -67,6 +67,7 @@ async def run(settings: Settings) -> None:
                         bot, handle_signals=True, close_bot_session=False
                     )
             finally:
+                await dispatcher["jobs"].stop()
                 await stop_graffiti_tasks(graffiti_task)
                 await stop_background(background)
                 await dispatcher.storage.close()

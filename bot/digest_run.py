@@ -6,6 +6,7 @@ after its send succeeded; recipients already recorded for the week are left out,
 short (crash, restart, a second /digest_now) resumes where it stopped.
 """
 
+import asyncio
 import logging
 
 from aiogram import Bot
@@ -40,8 +41,9 @@ def weights_of(settings: Settings) -> PointWeights:
     return PointWeights(**settings.points.model_dump())
 
 
-def _chat_delivery(bot: Bot, chat_id: int, text: str, png: bytes) -> Delivery:
+def _chat_delivery(bot: Bot, chat_id: int, text: str, png: bytes, text_sent: set[int]) -> Delivery:
     # The text and its chart are one delivery; after a 429 only the part not yet sent is retried.
+    # `text_sent` learns the chats that have the text, whatever then becomes of the chart.
     done: set[str] = set()
 
     async def send_text() -> object:
@@ -57,6 +59,8 @@ def _chat_delivery(bot: Bot, chat_id: int, text: str, png: bytes) -> Delivery:
             if name not in done:
                 await telegram_call(call)()
                 done.add(name)
+                if name == "text":
+                    text_sent.add(chat_id)
 
     return Delivery(chat_id=chat_id, send=send, key=(RecipientKind.CHAT, chat_id))
 
@@ -92,9 +96,16 @@ class BulkMessages:
     ) -> None:
         self.settings, self.session_maker, self.i18n = settings, session_maker, i18n
         self.sender = sender
+        # The scheduler and /digest_now share this object: two runs at once would both find the
+        # same people waiting and send them two copies.
+        self._digest_lock = asyncio.Lock()
 
     async def run_digest(self, *, bot: Bot, week: Week) -> DigestRunReport:
-        """Post `week`'s digest to everyone who has not had it yet."""
+        """Post `week`'s digest to everyone who has not had it yet (one run at a time)."""
+        async with self._digest_lock:
+            return await self._run_digest(bot=bot, week=week)
+
+    async def _run_digest(self, *, bot: Bot, week: Week) -> DigestRunReport:
         weights = weights_of(self.settings)
         languages = {chat.chat_id: chat.language for chat in self.settings.digest.chats}
         async with self.session_maker() as session:
@@ -108,11 +119,12 @@ class BulkMessages:
             )
         deliveries: list[Delivery] = []
         rendered: dict[str, tuple[str, bytes]] = {}
+        text_sent: set[int] = set()
         for chat_id in chat_ids:
             locale = languages[chat_id]
             if locale not in rendered:
                 rendered[locale] = await render_for_chat(digest, self.i18n, locale)
-            deliveries.append(_chat_delivery(bot, chat_id, *rendered[locale]))
+            deliveries.append(_chat_delivery(bot, chat_id, *rendered[locale], text_sent))
         texts = _personal_texts(self.i18n, week, people, numbers)
         deliveries += [
             message_delivery(
@@ -128,8 +140,13 @@ class BulkMessages:
             assert isinstance(delivery.key, tuple)
             kind: RecipientKind = delivery.key[0]
             recipient_id: int = delivery.key[1]
+            # A chat that has the text but refused the chart (no right to post photos, say) is
+            # served: the hourly pass would otherwise post the same text again and again.
+            chart_only = kind is RecipientKind.CHAT and recipient_id in text_sent
+            if chart_only and outcome is not DeliveryOutcome.SENT:
+                logger.warning("digest %s: the chart to chat %s failed", week.key, recipient_id)
             async with self.session_maker() as session:
-                if outcome is DeliveryOutcome.SENT:
+                if outcome is DeliveryOutcome.SENT or chart_only:
                     await record_delivery(session, week=week, kind=kind, recipient_id=recipient_id)
                 elif outcome is DeliveryOutcome.UNAVAILABLE and kind is RecipientKind.VOLUNTEER:
                     await mark_unreachable(session, volunteer_id=recipient_id)

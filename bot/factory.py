@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.digest_run import BulkMessages, weights_of
 from bot.graffiti_tasks import graffiti_options
+from bot.jobs import BackgroundJobs
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
@@ -63,6 +64,7 @@ def create_dispatcher(
         phash_index=PhashIndex(),
     )
     # Digests and broadcasts for /digest_now and /broadcast (handlers cannot import bot/).
+    dispatcher["jobs"] = BackgroundJobs()
     dispatcher["bulk"] = BulkMessages(
         settings=settings, session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
     )

@@ -7,9 +7,9 @@ moderator-gated staff router, so the administrator's commands check the role the
 """
 
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Coroutine
 from html import escape
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
@@ -42,6 +42,12 @@ class BulkPoster(Protocol):
     ) -> Progress: ...
 
 
+class JobRunner(Protocol):
+    """bot.jobs.BackgroundJobs, given to handlers as the workflow data `jobs`."""
+
+    def spawn(self, job: Coroutine[Any, Any, None], *, name: str) -> None: ...
+
+
 def last_week() -> Week:
     return Week.of(utcnow()).previous()
 
@@ -64,9 +70,13 @@ async def cmd_digest_preview(
     await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))
 
 
-async def cmd_digest_now(message: Message, bot: Bot, bulk: BulkPoster) -> None:
+async def cmd_digest_now(message: Message, bot: Bot, bulk: BulkPoster, jobs: JobRunner) -> None:
     week = last_week()
     await message.answer(_("Posting the digest of {week}…").format(week=week.key))
+    jobs.spawn(_post_digest(message, bot, bulk, week), name=f"digest {week.key}")
+
+
+async def _post_digest(message: Message, bot: Bot, bulk: BulkPoster, week: Week) -> None:
     report = await bulk.run_digest(bot=bot, week=week)
     if report.progress is None:
         await message.answer(_("Everyone already has the digest of {week}.").format(week=week.key))
@@ -111,19 +121,27 @@ async def _refuse_non_admin(
 
 async def cmd_broadcast(
     message: Message,
+    *,
     bot: Bot,
     bulk: BulkPoster,
+    jobs: JobRunner,
     volunteer: Volunteer,
     admin_ids: frozenset[int],
 ) -> None:
     if await _refuse_non_admin(message, volunteer, admin_ids):
         return
-    # The administrator's own formatting is kept: html_text renders their entities.
-    _command, _space, text = (message.html_text or "").partition(" ")
+    # The administrator's own formatting is kept: html_text renders their entities. The text
+    # may follow the command on the next line, so split at any whitespace, not a space.
+    parts = (message.html_text or "").split(maxsplit=1)
+    text = parts[1] if len(parts) > 1 else ""
     if not text.strip():
         await message.answer(_("Write the text after the command: /broadcast Hello!"))
         return
     status = await message.answer(_("Broadcast starting…"))
+    jobs.spawn(_broadcast(status, bot, bulk, text.strip()), name="broadcast")
+
+
+async def _broadcast(status: Message, bot: Bot, bulk: BulkPoster, text: str) -> None:
     shown = ProgressMessage(status, lambda done, total: "")
     last = 0.0
 
@@ -133,7 +151,7 @@ async def cmd_broadcast(
             last = time.monotonic()
             await shown.show(_progress_text(progress))
 
-    progress = await bulk.broadcast(bot=bot, text=text.strip(), on_progress=on_progress)
+    progress = await bulk.broadcast(bot=bot, text=text, on_progress=on_progress)
     await shown.show(
         _(
             "Broadcast finished: {sent} of {total} sent, {unavailable} unreachable, "
@@ -197,7 +215,9 @@ async def cmd_squad_curator(
     curator = await roles.find_volunteer(session, parts[1])
     if curator is None:
         await message.answer(
-            _("I do not know {who}: they must write to the bot first.").format(who=parts[1])
+            _("I do not know {who}: they must write to the bot first.").format(
+                who=escape(parts[1])
+            )
         )
         return
     added = await squads.add_curator(session, squad=squad, volunteer=curator)

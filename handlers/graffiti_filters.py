@@ -5,6 +5,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.filters import Filter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, PhotoSize
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +14,9 @@ from services.graffiti.conversation import open_draft
 
 _REPORT_NUMBER = re.compile(r"#(\d{1,9})")
 _PAINTED = re.compile(r"^/painted(?:@\w+)?\s+#?(\d{1,9})", re.IGNORECASE)
+# FSM data: [album id, report] of the last after-photo album, whose later photos carry no
+# caption. The parts of an album are handled one after another (per-user event isolation).
+AFTER_ALBUM = "graffiti_after_album"
 
 
 def largest(sizes: list[PhotoSize]) -> PhotoSize:
@@ -30,11 +34,18 @@ class ImageMessage(Filter):
 
 
 class AfterPhoto(Filter):
-    """An image captioned `/painted N`, or sent in reply to the bot's message naming `#N`."""
+    """An image captioned `/painted N`, or sent in reply to the bot's message naming `#N`, or a
+    later photo of such an album (`album_part`: the album's first photo was answered)."""
 
-    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
+    async def __call__(
+        self, message: Message, bot: Bot, state: FSMContext | None = None
+    ) -> bool | dict[str, Any]:
         if not await ImageMessage()(message):
             return False
+        if message.media_group_id is not None and state is not None:
+            album = (await state.get_data()).get(AFTER_ALBUM)
+            if album and album[0] == message.media_group_id:
+                return {"painted_id": int(album[1]), "album_part": True}
         command = _PAINTED.match(message.caption or "")
         if command:
             return {"painted_id": int(command[1])}

@@ -9,12 +9,14 @@ import logging
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import GraffitiAction, GraffitiStep
 from handlers.graffiti_filters import (
+    AFTER_ALBUM,
     AfterPhoto,
     HasLocation,
     ImageMessage,
@@ -32,7 +34,7 @@ from handlers.graffiti_texts import (
 )
 from handlers.message_links import message_links
 from handlers.texts import status_label
-from models.enums import District
+from models.enums import District, ReportStatus
 from models.graffiti import DraftStep, GraffitiDraft
 from models.volunteer import Volunteer
 from services.graffiti import conversation, street
@@ -84,6 +86,8 @@ async def on_after_photo(
     volunteer: Volunteer,
     painted_id: int,
     graffiti_options: GraffitiOptions,
+    state: FSMContext,
+    album_part: bool = False,
 ) -> None:
     photo = await _photo_in(message, bot, graffiti_options, with_hash=False)
     result = await street.mark_painted(
@@ -92,10 +96,16 @@ async def on_after_photo(
         actor_id=volunteer.id or 0,
         after=street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path),
     )
+    if album_part:
+        return  # the album's first photo was answered; one answer per album
+    if message.media_group_id is not None:
+        await state.update_data({AFTER_ALBUM: [message.media_group_id, painted_id]})
     if result.changed:
         text = _("#{id} is marked as painted over. Thank you!")
     elif result.status is None:
         text = _("#{id} is not a graffiti report.")
+    elif result.status == ReportStatus.PAINTED_OVER:
+        text = _("#{id} is already marked as painted over; your photo is kept. Thank you!")
     else:
         text = _("#{id} cannot be marked as painted over now: its status is «{status}».")
     status = status_label(result.status) if result.status else ""
@@ -140,11 +150,18 @@ async def on_photo(
             else _("This exact photo was already reported as #{id}; your confirmation is counted.")
         )
         await message.reply(text.format(id=result.duplicate_of))
+    elif result.outcome is PhotoOutcome.REPEATED and result.draft is not None:
+        if result.draft.step == DraftStep.HANDLE:
+            await message.reply(ask_handle(), reply_markup=handle_keyboard(result.draft.id or 0))
+        else:
+            await _ask_place(message, result.draft)
     elif result.outcome is PhotoOutcome.STARTED and result.draft is not None:
-        await message.reply(ask_place(), reply_markup=place_keyboard())
-        await message.answer(
-            _("Or pick the district:"), reply_markup=district_keyboard(result.draft.id or 0)
-        )
+        await _ask_place(message, result.draft)
+
+
+async def _ask_place(message: Message, draft: GraffitiDraft) -> None:
+    await message.reply(ask_place(), reply_markup=place_keyboard())
+    await message.answer(_("Or pick the district:"), reply_markup=district_keyboard(draft.id or 0))
 
 
 async def _answered(message: Message, result: StepResult) -> None:

@@ -31,7 +31,7 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("queue", N_("Next report to triage")),
     ("report", N_("A report in full: /report N")),
     ("find", N_("Find reports by link, domain or @handle")),
-    ("accept", N_("Accept reports: /accept N… [category]")),
+    ("accept", N_("Accept reports: /accept N… category")),
     ("reject", N_("Reject reports: /reject N… [reason]")),
     ("merge", N_("Merge duplicates: /merge N into M")),
     ("batch", N_("Send accepted reports to Кибернадзор as files")),

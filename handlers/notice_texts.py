@@ -16,6 +16,9 @@ from services.notices import NoticeLine, VolunteerNotice
 
 # A line lists this many numbers at most, so one message stays far below Telegram's 4,096 chars.
 MAX_NUMBERS = 40
+# Typed rejection reasons make one line each: after a backlog they could fill more than one
+# message, and a message over the limit would never go out (and block the volunteer's notices).
+MAX_LINES_CHARS = 3500
 
 
 def numbers(report_ids: tuple[int, ...]) -> str:
@@ -55,7 +58,13 @@ def render_notice(i18n: I18n, notice: VolunteerNotice) -> str:
     locale = pick_locale(notice.language, notice.telegram_language)
     with i18n.context(), i18n.use_locale(locale):
         lines = [_("<b>News about your reports</b>")]
-        lines.extend(render_line(line) for line in notice.lines)
+        size = 0
+        for line in map(render_line, notice.lines):
+            size += len(line) + 1
+            if size > MAX_LINES_CHARS:
+                lines.append(_("• … and more news: see /my"))
+                break
+            lines.append(line)
         if any(line.event != NoticeEvent.REJECTED for line in notice.lines):
             lines.append(_("Thank you: your reports make the city safer."))
         lines.append("")

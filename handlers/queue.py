@@ -121,8 +121,14 @@ async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup 
 
 async def _show_keyboard(press: CardPress, keyboard: InlineKeyboardMarkup) -> None:
     await press.query.answer()
-    if isinstance(press.query.message, Message):
+    if not isinstance(press.query.message, Message):
+        return
+    try:
         await press.query.message.edit_reply_markup(reply_markup=keyboard)
+    except TelegramBadRequest as error:
+        # A double press asks for the keyboard already shown.
+        if "not modified" not in str(error):
+            raise
 
 
 async def _accept(press: CardPress) -> None:

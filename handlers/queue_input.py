@@ -21,7 +21,12 @@ from models.volunteer import Volunteer
 from services import queue, triage
 from services.triage import RefusalKind
 
-_TARGET_REFUSALS = (RefusalKind.SAME_REPORT, RefusalKind.TARGET_MISSING, RefusalKind.TARGET_MERGED)
+_TARGET_REFUSALS = (
+    RefusalKind.SAME_REPORT,
+    RefusalKind.TARGET_MISSING,
+    RefusalKind.TARGET_MERGED,
+    RefusalKind.OTHER_KIND,  # the card is fine; the number names a report of the other kind
+)
 
 
 class TypedText(Filter):

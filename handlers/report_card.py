@@ -262,11 +262,20 @@ def refusal_text(refusal: Refusal) -> str:
         return _("{number} is itself merged into another report; merge into that one.").format(
             number=number
         )
+    if refusal.kind is RefusalKind.OTHER_KIND:
+        return _(
+            "{number}: a graffiti report and an online report cannot be merged into each other."
+        ).format(number=number)
     status = status_label(refusal.status) if refusal.status else "?"
     return _("{number} was not changed: its status is “{status}”.").format(
         number=number, status=status
     )
 
 
-def numbers(report_ids: list[int]) -> str:
-    return ", ".join(f"#{report_id}" for report_id in report_ids)
+def numbers(report_ids: list[int], limit: int = 100) -> str:
+    """`#1, #2, #3`; a bulk command may name thousands, so the list stops at `limit`."""
+    shown = ", ".join(f"#{report_id}" for report_id in report_ids[:limit])
+    more = len(report_ids) - limit
+    if more > 0:
+        shown += " " + _("and {count} more", "and {count} more", more).format(count=more)
+    return shown

@@ -1,5 +1,7 @@
 """Administrators grant and revoke the moderator role; moderators ban and unban volunteers."""
 
+from html import escape
+
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -27,12 +29,19 @@ async def _target(
     if not reference:
         await message.answer(_("Say whom: an id or @username."))
         return None
-    volunteer = await roles.find_volunteer(session, reference)
-    if volunteer is None:
+    found = await roles.find_volunteers(session, reference)
+    if len(found) > 1:
+        text = _("Several people have used {who}: name them by their numeric id instead.")
+        await message.answer(text.format(who=escape(reference)))
+        return None
+    if not found:
         await message.answer(
-            _("I do not know {who}: they must write to the bot first.").format(who=reference)
+            _("I do not know {who}: they must write to the bot first.").format(
+                who=escape(reference)
+            )
         )
-    return volunteer
+        return None
+    return found[0]
 
 
 async def cmd_grant(
@@ -40,6 +49,10 @@ async def cmd_grant(
 ) -> None:
     volunteer = await _target(message, session, command.args)
     if volunteer is None:
+        return
+    if volunteer.banned_at is not None:
+        # A banned moderator could not moderate anyway (services.roles.is_moderator).
+        await message.answer(_("{who} is banned: lift the ban first.").format(who=_who(volunteer)))
         return
     change = await roles.set_role(session, volunteer=volunteer, role=Role.MODERATOR)
     if change.changed:

@@ -3,6 +3,7 @@
 from html import escape
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -84,6 +85,9 @@ _PROBLEMS = {
     privacy.NicknameProblem.OWN_NAME: N_(
         "Choose a nickname that is not your name or username: it must not identify you."
     ),
+    privacy.NicknameProblem.PHONE: N_(
+        "A nickname must not contain a phone number or other long numbers: it could identify you."
+    ),
 }
 
 
@@ -152,10 +156,14 @@ async def on_privacy_choice(
         await privacy.set_personal_digest(
             session, volunteer=volunteer, enabled=callback_data.action == "digest_on"
         )
-    text, keyboard = render_privacy(volunteer)
-    if query.message is not None and isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=keyboard)
     await query.answer(_("Saved."))
+    text, keyboard = render_privacy(volunteer)
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(text, reply_markup=keyboard)
+        except TelegramBadRequest as error:
+            if "not modified" not in error.message:  # a second tap on an old button
+                raise
 
 
 def create_router() -> Router:

@@ -14,12 +14,19 @@ from models.volunteer import Volunteer
 from services import triage
 from services.report_view import find_reports, load_full
 
+# Refusals listed one a line; a repeated bulk command may refuse every one of its numbers.
+MAX_REFUSAL_LINES = 30
+
 
 def _outcome(done: str | None, result: triage.BulkResult) -> str:
     lines = [done] if done and result.changed else []
     if result.refused:
         lines.append(_("Not changed:"))
-        lines += [f"• {refusal_text(refusal)}" for refusal in result.refused]
+        shown = result.refused[:MAX_REFUSAL_LINES]
+        lines += [f"• {refusal_text(refusal)}" for refusal in shown]
+        more = len(result.refused) - len(shown)
+        if more > 0:
+            lines.append(_("and {count} more", "and {count} more", more).format(count=more))
     return "\n".join(lines) or _("Nothing changed.")
 
 
@@ -56,7 +63,8 @@ async def cmd_reject(
     )
     done = _("Rejected: {numbers}").format(numbers=numbers(result.changed))
     if reason:
-        done += "\n" + _("Reason: {reason}").format(reason=escape(reason))
+        shown = reason[: triage.MAX_REASON_LENGTH]  # what was stored
+        done += "\n" + _("Reason: {reason}").format(reason=escape(shown))
     await message.answer(_outcome(done, result))
 
 

@@ -32,6 +32,8 @@ from services.triage import parse_numbers
 logger = logging.getLogger(__name__)
 
 PENDING = "blocked_list"  # FSM data key, next to whatever other features keep there
+# Domain lines listed in the confirmation; a regulator's list may name hundreds of sites.
+MAX_DOMAIN_LINES = 20
 
 
 async def cmd_blocked(
@@ -61,7 +63,7 @@ async def cmd_blocked(
     result = await verdicts.record_verdict(
         session, report_ids=report_ids, verdict=ReportStatus.BLOCKED, actor_id=volunteer.id or 0
     )
-    await message.answer("\n".join(verdict_texts.outcome(ReportStatus.BLOCKED, result)))
+    await message.answer(verdict_texts.join(verdict_texts.outcome(ReportStatus.BLOCKED, result)))
 
 
 async def cmd_declined(
@@ -78,7 +80,7 @@ async def cmd_declined(
         actor_id=volunteer.id or 0,
         reason=reason,
     )
-    await message.answer("\n".join(verdict_texts.outcome(ReportStatus.DECLINED, result)))
+    await message.answer(verdict_texts.join(verdict_texts.outcome(ReportStatus.DECLINED, result)))
 
 
 async def cmd_simple_verdict(
@@ -95,7 +97,7 @@ async def cmd_simple_verdict(
     result = await verdicts.record_verdict(
         session, report_ids=report_ids, verdict=verdict, actor_id=volunteer.id or 0
     )
-    await message.answer("\n".join(verdict_texts.outcome(verdict, result)))
+    await message.answer(verdict_texts.join(verdict_texts.outcome(verdict, result)))
 
 
 _SIMPLE_VERDICTS = {
@@ -170,19 +172,22 @@ async def _blocked_from_file(
         )
         lines_out += verdict_texts.outcome(ReportStatus.BLOCKED, result)
     lines_out += verdict_texts.unmatched(match.unmatched)
-    await message.answer("\n".join(lines_out) or _("The file holds no links."))
+    await message.answer(verdict_texts.join(lines_out) or _("The file holds no links."))
 
 
 def _preview(match: verdicts.ListMatch) -> str:
     lines = [_("Some lines name a whole site. Mark every report on it as blocked?")]
-    for line, ids in match.by_domain.items():
+    domains = list(match.by_domain.items())
+    for line, ids in domains[:MAX_DOMAIN_LINES]:
         shown = html.escape(shorten(line, 70))
         lines.append(f"<code>{shown}</code> — {verdict_texts.numbers(ids, 30)}")
+    if len(domains) > MAX_DOMAIN_LINES:
+        lines.append(verdict_texts.more(len(domains) - MAX_DOMAIN_LINES))
     if match.exact:
         exact = verdict_texts.numbers(match.exact, 60)
         lines.append(_("Matched exactly: {numbers}.").format(numbers=exact))
     lines += verdict_texts.unmatched(match.unmatched)
-    return "\n".join(lines)
+    return verdict_texts.join(lines)
 
 
 def _confirm_keyboard(token: str) -> InlineKeyboardMarkup:
@@ -216,7 +221,7 @@ async def on_list_answer(
         )
         lines = verdict_texts.outcome(ReportStatus.BLOCKED, result)
         lines += verdict_texts.unmatched(pending["unmatched"], pending["unmatched_total"])
-        text = "\n".join(lines)
+        text = verdict_texts.join(lines)
     else:
         text = _("Cancelled: nothing was changed.")
     await query.answer()

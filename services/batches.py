@@ -159,5 +159,7 @@ async def recent_batches(session: AsyncSession, *, limit: int = 20) -> list[Batc
 
 
 async def delivered_batch(session: AsyncSession, batch_id: int) -> Batch | None:
+    if not lifecycle.valid_id(batch_id):
+        return None
     batch = await session.get(Batch, batch_id)
     return batch if batch is not None and batch.csv_file_id is not None else None

@@ -19,6 +19,15 @@ from models.upsert import insert_ignore
 from services.clock import utcnow
 
 S = ReportStatus
+_CHUNK = 500
+# Ids are INTEGER columns: a longer number a moderator typed names no report, and must not
+# reach the database (PostgreSQL and SQLite refuse it as out of range).
+MAX_ID = 2**31 - 1
+
+
+def valid_id(number: int) -> bool:
+    return 0 < number <= MAX_ID
+
 
 ONLINE_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
     S.NEW: frozenset({S.ACCEPTED, S.REJECTED, S.MERGED}),
@@ -56,6 +65,8 @@ def allowed_next(report: Report) -> frozenset[ReportStatus]:
 class Refused:
     report_id: int
     status: ReportStatus | None  # None: no such report
+    # A merge between a wall and an online target: each has its own lifecycle and closing.
+    other_kind: bool = False
 
 
 @dataclass(slots=True)
@@ -67,11 +78,17 @@ class TransitionResult:
 async def load_reports(
     session: AsyncSession, report_ids: Iterable[int], *, lock: bool = True
 ) -> dict[int, Report]:
-    statement = select(Report).where(col(Report.id).in_(list(report_ids)))
-    if lock:
-        # Serialises concurrent moderators on PostgreSQL; SQLite serialises writers anyway.
-        statement = statement.with_for_update()
-    return {report.id: report for report in (await session.exec(statement)).all() if report.id}
+    ids = sorted({i for i in report_ids if valid_id(i)})
+    found: dict[int, Report] = {}
+    # Chunked: a domain line of a /blocked list may stand for more reports than the database
+    # accepts bound parameters in one statement.
+    for start in range(0, len(ids), _CHUNK):
+        statement = select(Report).where(col(Report.id).in_(ids[start : start + _CHUNK]))
+        if lock:
+            # Serialises concurrent moderators on PostgreSQL; SQLite serialises writers anyway.
+            statement = statement.with_for_update()
+        found.update((r.id, r) for r in (await session.exec(statement)).all() if r.id)
+    return found
 
 
 async def change_status(
@@ -89,12 +106,19 @@ async def change_status(
     reports = await load_reports(session, report_ids)
     result = TransitionResult()
     now = utcnow()
+    movable = [r for r in reports.values() if to in allowed_next(r)]
+    # One query for every report's volunteers: a query per report inside the loop would flush
+    # and hold SQLite's write lock for seconds on a 5,000-line /blocked list.
+    volunteers = await _sighting_volunteers(session, [r.id or 0 for r in movable], to)
     for report_id in dict.fromkeys(report_ids):
         report = reports.get(report_id)
         if report is None or to not in allowed_next(report):
             result.refused.append(Refused(report_id, report.status if report else None))
             continue
-        await _apply(session, report, to, actor_id=actor_id, note=note, now=now)
+        await _apply(
+            session, report, to, actor_id=actor_id, note=note, now=now,
+            volunteers=volunteers.get(report_id, []),
+        )  # fmt: skip
         if category is not None:
             report.category = category
         if batch_id is not None:
@@ -115,6 +139,7 @@ async def _apply(
     actor_id: int | None,
     note: str | None,
     now: datetime,
+    volunteers: Sequence[int] = (),
 ) -> None:
     session.add(
         AuditEntry(
@@ -133,7 +158,7 @@ async def _apply(
     session.add(report)
     event = NOTIFIED.get(to)
     if event is not None:
-        for volunteer_id in await sighting_volunteers(session, report.id or 0):
+        for volunteer_id in volunteers:
             session.add(
                 Notice(volunteer_id=volunteer_id, report_id=report.id or 0, event=event, note=note)
             )
@@ -142,6 +167,25 @@ async def _apply(
 async def sighting_volunteers(session: AsyncSession, report_id: int) -> list[int]:
     rows = await session.exec(select(Sighting.volunteer_id).where(Sighting.report_id == report_id))
     return list(rows.all())
+
+
+async def _sighting_volunteers(
+    session: AsyncSession, report_ids: Sequence[int], to: ReportStatus
+) -> dict[int, list[int]]:
+    """Who sighted each report, for the notices; nothing to read when `to` is not notified."""
+    found: dict[int, list[int]] = {}
+    if to not in NOTIFIED:
+        return found
+    ids = sorted(set(report_ids))
+    for start in range(0, len(ids), _CHUNK):
+        rows = await session.exec(
+            select(Sighting.report_id, Sighting.volunteer_id)
+            .where(col(Sighting.report_id).in_(ids[start : start + _CHUNK]))
+            .order_by(col(Sighting.id))
+        )
+        for report_id, volunteer_id in rows.all():
+            found.setdefault(report_id, []).append(volunteer_id)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,12 +215,21 @@ async def merge(
         if source is None or source_id == into_id or S.MERGED not in allowed_next(source):
             refused.append(Refused(source_id, source.status if source else None))
             continue
+        if _is_street(source) != _is_street(into):
+            # A channel merged into a wall would never be sent to Кибернадзор; a wall merged
+            # into a channel would never be painted over.
+            refused.append(Refused(source_id, source.status, other_kind=True))
+            continue
         await _move_sightings(session, source, into)
         await _apply(session, source, S.MERGED, actor_id=actor_id, note=f"#{into_id}", now=now)
         source.merged_into_id = into_id
         merged.append(source_id)
     await session.commit()
     return MergeResult(merged, refused, into)
+
+
+def _is_street(report: Report) -> bool:
+    return report.kind == TargetKind.GRAFFITI
 
 
 async def _move_sightings(session: AsyncSession, source: Report, into: Report) -> None:

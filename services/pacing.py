@@ -114,6 +114,7 @@ class PacedSender:
         group_per_minute: int = 20,
         max_attempts: int = 5,
         max_in_flight: int = 32,
+        stop_grace: float = 5.0,
         clock: Clock | None = None,
     ) -> None:
         self.interval = 1.0 / rate_per_second
@@ -123,6 +124,8 @@ class PacedSender:
         self.max_attempts = max_attempts
         self.clock: Clock = clock or SystemClock()
         self.max_in_flight = max_in_flight
+        # Real seconds a cancelled deliver() gives the sends already on their way to Telegram.
+        self.stop_grace = stop_grace
         self._active = 0
         # (ready time, rank, tie-break, item). The rank interleaves concurrent deliver() calls
         # one to one, so a handful of notices never waits behind a digest to thousands.
@@ -158,13 +161,28 @@ class PacedSender:
             await job.finished
         except asyncio.CancelledError:
             job.cancelled = True
-            for task in job.tasks:
-                task.cancel()
+            try:
+                await self._settle(job)
+            finally:
+                for task in job.tasks:  # only if cancelled again while settling
+                    task.cancel()
             raise
         progress.eta_seconds = 0.0
         if on_progress is not None:
             await self._report(job, final=True)
         return progress
+
+    async def _settle(self, job: _Job) -> None:
+        """No new sends for a cancelled job, but the ones Telegram may already have got finish
+        and have their outcome recorded: cut off, a digest or notice would go out again after
+        a restart. A send that outlives the grace is cancelled."""
+        if job.tasks and self.stop_grace > 0:
+            await asyncio.wait(set(job.tasks), timeout=self.stop_grace)
+        late = set(job.tasks)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
 
     # -- scheduling ---------------------------------------------------------------------------
 

@@ -11,12 +11,15 @@ MIN_NICKNAME, MAX_NICKNAME = 3, 20
 # Letters of any alphabet, digits, spaces, "_", "-" and "."; no "@", "/" or ":", so a nickname
 # can never be a handle or a link that leads to a person.
 _NICKNAME = re.compile(r"[^\W_][\w .\-]*", re.UNICODE)
+# Kazakh numbers have ten digits after the country code; "Owl 2007" is fine, "701 123 45 67" not.
+_PHONE_DIGITS = 7
 
 
 class NicknameProblem(StrEnum):
     LENGTH = "length"
     CHARACTERS = "characters"
     OWN_NAME = "own_name"  # the Telegram first name or username: it would identify them
+    PHONE = "phone"  # seven or more digits: a phone number leads straight to a person
 
 
 def check_nickname(volunteer: Volunteer, nickname: str) -> NicknameProblem | None:
@@ -25,6 +28,8 @@ def check_nickname(volunteer: Volunteer, nickname: str) -> NicknameProblem | Non
         return NicknameProblem.LENGTH
     if not _NICKNAME.fullmatch(nickname) or nickname.isdigit():
         return NicknameProblem.CHARACTERS
+    if sum(character.isdigit() for character in nickname) >= _PHONE_DIGITS:
+        return NicknameProblem.PHONE
     lowered = nickname.casefold()
     own = {volunteer.first_name.casefold(), (volunteer.username or "").casefold()}
     if lowered in own:

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import ReportStatus
 from models.report import Report
 from services.clock import utcnow
+from services.lifecycle import valid_id
 
 # Candidates read per round; a lost race moves on to the next one without a new query.
 _CANDIDATES = 20
@@ -52,8 +53,9 @@ async def claim_next(
             .order_by(col(Report.created_at), col(Report.id))
             .limit(_CANDIDATES)
         )
-        if skip:
-            statement = statement.where(col(Report.id).not_in(list(skip)))
+        skipped = [i for i in skip if valid_id(i)]
+        if skipped:
+            statement = statement.where(col(Report.id).not_in(skipped))
         candidates = [rid for rid in (await session.exec(statement)).all() if rid is not None]
         if not candidates:
             await session.rollback()
@@ -90,6 +92,8 @@ async def _try_claim(
 
 async def release(session: AsyncSession, *, report_id: int, moderator_id: int) -> None:
     """Give a card back to the pool; only the moderator who holds it can."""
+    if not valid_id(report_id):
+        return
     await session.exec(
         update(Report)
         .where(col(Report.id) == report_id, col(Report.claimed_by_id) == moderator_id)
@@ -103,6 +107,8 @@ async def held_by_other(
 ) -> bool:
     """True while another moderator's claim on this report is still running."""
     now = now or utcnow()
+    if not valid_id(report_id):
+        return False
     row = await session.exec(
         select(Report.claimed_by_id, Report.claimed_until).where(Report.id == report_id)
     )

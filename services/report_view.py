@@ -16,6 +16,7 @@ from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
 from services.graffiti.view import GraffitiView, graffiti_details, graffiti_for_target
 from services.identity import Target, canonicalize
+from services.lifecycle import valid_id
 
 SIBLING_LIMIT = 10
 
@@ -77,6 +78,8 @@ class FullReport:
 
 
 async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
+    if not valid_id(report_id):
+        return None
     report = await session.get(Report, report_id, populate_existing=True)
     if report is None:
         return None

@@ -24,16 +24,29 @@ def is_moderator(volunteer: Volunteer | None, admin_ids: Collection[int]) -> boo
 
 
 async def find_volunteer(session: AsyncSession, reference: str) -> Volunteer | None:
-    """By Telegram id (`12345`) or by username (`@name`, case-insensitive)."""
+    """By Telegram id (`12345`) or by username (`@name`, case-insensitive).
+
+    None also when several people carry the name: never guess whom a role or a ban is for.
+    """
+    found = await find_volunteers(session, reference)
+    return found[0] if len(found) == 1 else None
+
+
+async def find_volunteers(session: AsyncSession, reference: str) -> list[Volunteer]:
+    """Everyone `reference` may mean, at most two.
+
+    A username can name two rows: Telegram lets names change hands, and a row keeps the old
+    name until its owner writes to the bot again.
+    """
     reference = reference.strip()
     if reference.lstrip("-").isdigit():
         statement = select(Volunteer).where(Volunteer.telegram_id == int(reference))
     else:
         name = reference.removeprefix("@").lower()
         if not name:
-            return None
+            return []
         statement = select(Volunteer).where(func.lower(Volunteer.username) == name)
-    return (await session.exec(statement)).first()
+    return list((await session.exec(statement.limit(2))).all())
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -43,20 +44,21 @@ def new_code() -> str:
 async def create_squad(session: AsyncSession, *, name: str, created_by_id: int) -> Squad | None:
     """A new squad with a fresh join code; None if the name is taken."""
     name = " ".join(name.split())[:MAX_NAME]
-    existing = await session.exec(select(Squad).where(func.lower(Squad.name) == name.lower()))
-    if existing.first() is not None:
+    # Compared in Python: SQLite's lower() folds only ASCII, and most squads have Cyrillic names.
+    taken = {existing.casefold() for existing in (await session.exec(select(Squad.name))).all()}
+    if name.casefold() in taken:
         return None
-    while True:
-        code = new_code()
-        squad_id = await insert_ignore(
-            session,
-            Squad,
-            {"name": name, "code": code, "created_by_id": created_by_id, "created_at": utcnow()},
-            ["code"],
-        )
-        if squad_id is not None:
-            break
-    await session.commit()
+    try:
+        while True:
+            values = {"name": name, "code": new_code(), "created_by_id": created_by_id}
+            values["created_at"] = utcnow()
+            squad_id = await insert_ignore(session, Squad, values, ["code"])
+            if squad_id is not None:
+                break
+        await session.commit()
+    except IntegrityError:  # the same name created by another administrator just now
+        await session.rollback()
+        return None
     return await session.get(Squad, squad_id)
 
 

@@ -74,6 +74,7 @@ class RefusalKind(StrEnum):
     SAME_REPORT = "same_report"  # merging a report into itself
     TARGET_MISSING = "target_missing"  # merging into a report that does not exist
     TARGET_MERGED = "target_merged"  # merging into a report that is itself merged
+    OTHER_KIND = "other_kind"  # merging a wall with an online target
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,8 @@ async def merge(
     for refused in outcome.refused:
         if refused.report_id == into_id:
             result.refused.append(Refusal(into_id, RefusalKind.SAME_REPORT, refused.status))
+        elif refused.other_kind:
+            result.refused.append(Refusal(refused.report_id, RefusalKind.OTHER_KIND))
         else:
             result.refused.append(_refusal(refused))
     return result

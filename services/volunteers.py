@@ -1,6 +1,7 @@
 """Registering volunteers and their preferences."""
 
-from sqlmodel import select
+from sqlalchemy import func, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.upsert import insert_ignore
@@ -18,6 +19,8 @@ async def register(
     """Return the volunteer for this Telegram user, creating or refreshing the row."""
     volunteer = await get_by_telegram_id(session, telegram_id)
     if volunteer is None:
+        if username:
+            await _release_username(session, username, keep_id=None)
         await insert_ignore(
             session,
             Volunteer,
@@ -41,6 +44,8 @@ async def register(
         volunteer.is_reachable,
     ) != (first_name[:128], username, telegram_language, True)
     if changed:
+        if username and username != volunteer.username:
+            await _release_username(session, username, keep_id=volunteer.id)
         volunteer.first_name = first_name[:128]
         volunteer.username = username
         volunteer.telegram_language = telegram_language
@@ -48,6 +53,19 @@ async def register(
         session.add(volunteer)
         await session.commit()
     return volunteer
+
+
+async def _release_username(session: AsyncSession, username: str, *, keep_id: int | None) -> None:
+    """Telegram usernames change hands: forget it on whoever carried it before, so that
+    `/grant @name` can never reach the previous owner."""
+    statement = (
+        update(Volunteer)
+        .where(func.lower(Volunteer.username) == username.lower())
+        .values(username=None)
+    )
+    if keep_id is not None:
+        statement = statement.where(col(Volunteer.id) != keep_id)
+    await session.exec(statement)
 
 
 async def get_by_telegram_id(session: AsyncSession, telegram_id: int) -> Volunteer | None:

@@ -60,11 +60,17 @@ class BotClient:
             return {"id": self.user_id, "type": "private", "first_name": self.first_name}
         return {"id": chat_id or -100123, "type": chat_type, "title": "Volunteers"}
 
-    async def feed(self, update: dict[str, Any]) -> list[TelegramMethod[Any]]:
+    async def feed(
+        self, update: dict[str, Any], *, wait_for_jobs: bool = True
+    ) -> list[TelegramMethod[Any]]:
         before = len(self.session.requests)
         await self.dispatcher.feed_update(
             self.bot, Update.model_validate(update, context={"bot": self.bot})
         )
+        # A long staff job (a broadcast) outlives its handler; what it sends is still the answer.
+        jobs = self.dispatcher.workflow_data.get("jobs")
+        if jobs is not None and wait_for_jobs:
+            await jobs.join()
         return self.session.requests[before:]
 
     def message_update(

@@ -5,6 +5,7 @@ the whole queue wait `retry_after` (on the sender's fake clock) and nobody is lo
 a 403 marks the volunteer unreachable, and the administrator sees one message edited as it goes.
 """
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 
@@ -133,3 +134,34 @@ async def test_broadcast_is_for_administrators_only(client: BotClient) -> None:
     assert texts(await client.as_user(2004, language_code="en").send("/broadcast hi")) == [
         "This command is for moderators only."
     ]
+
+
+async def test_a_long_broadcast_does_not_hold_the_administrators_chat(
+    db: AsyncSession,
+    *,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    bot: Bot,
+    fake_session: RecordingSession,
+) -> None:
+    for i in range(5):
+        await make_volunteer(db, 8200 + i)
+    dispatcher = create_dispatcher(
+        settings=settings, session_maker=session_maker, i18n=i18n,
+        sender=PacedSender(rate_per_second=1.0),  # the real clock: this broadcast takes seconds
+    )  # fmt: skip
+    admin = BotClient(dispatcher, bot, fake_session, user_id=ADMIN_ID, language_code="en")
+    try:
+        started = await asyncio.wait_for(
+            admin.feed(admin.message_update("/broadcast Hello"), wait_for_jobs=False), 2
+        )
+        assert "Broadcast starting…" in texts(started)
+        helped = await asyncio.wait_for(
+            admin.feed(admin.message_update("/help"), wait_for_jobs=False), 2
+        )
+        assert any("What to send" in t for t in texts(helped))
+    finally:
+        await dispatcher["jobs"].stop()
+    copies = [r for r in fake_session.requests if isinstance(r, SendMessage) and r.text == "Hello"]
+    assert len(copies) < 6  # stopped half-way: the job really was still running

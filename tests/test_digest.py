@@ -154,8 +154,10 @@ async def test_crash_half_way_then_restart_delivers_each_copy_once(
 
     first = ScriptedSession()
     first.crash_after = 6  # two chats (text + chart each) and two volunteers
+    # A killed process gives its sends no grace (a stop does: tests/test_review_digest.py).
     bulk = BulkMessages(settings=config, session_maker=session_maker, i18n=i18n,
-                        sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
+                        sender=PacedSender(rate_per_second=1000, stop_grace=0,
+                                           clock=FakeClock()))  # fmt: skip
     run = asyncio.create_task(bulk.run_digest(bot=create_bot(config, first), week=W47))
     await asyncio.wait_for(first.crash.wait(), 10)
     await asyncio.sleep(0.05)  # let the sends that finished be recorded, then "kill" the process

@@ -111,3 +111,24 @@ async def test_writing_again_makes_an_unreachable_volunteer_reachable(
     await db.commit()
     await client.as_user(5010).send("/help")
     assert (await _volunteer(db, 5010)).is_reachable is True
+
+
+async def test_a_username_taken_over_by_someone_else_leaves_the_old_owner(
+    client: BotClient, db: AsyncSession
+) -> None:
+    await client.as_user(5020, username="Shared_Name").send("/start")
+    await client.as_user(5021, username="shared_name").send("/start")  # the name changed hands
+    assert (await _volunteer(db, 5020)).username is None
+    reply = text(await client.as_user(ADMIN_ID, language_code="en").send("/grant @shared_name"))
+    assert "5021" in reply and "now a moderator" in reply
+    assert (await _volunteer(db, 5020)).role == Role.VOLUNTEER
+
+
+async def test_a_banned_person_is_not_made_a_moderator(
+    client: BotClient, db: AsyncSession
+) -> None:
+    await client.as_user(5022).send("/start")
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    await admin.send("/ban 5022")
+    assert "lift the ban first" in text(await admin.send("/grant 5022"))
+    assert (await _volunteer(db, 5022)).role == Role.VOLUNTEER

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlmodel import col, delete, or_, select
+from sqlmodel import col, delete, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import District
@@ -36,6 +36,7 @@ class PhotoOutcome(StrEnum):
     STARTED = "started"  # a new conversation: ask for what is missing
     ADDED = "added"  # another photo of an album already being asked about
     EXACT_DUPLICATE = "exact_duplicate"  # this very picture is already report #M
+    REPEATED = "repeated"  # this very picture is in the open conversation: ask again
 
 
 @dataclass(slots=True)
@@ -100,6 +101,20 @@ async def take_photo(
         return PhotoResult(
             PhotoOutcome.EXACT_DUPLICATE, duplicate_of=duplicate, already_yours=sighting_id is None
         )
+    # Sent twice (a slow connection, an impatient thumb): the same wall, still being asked
+    # about; finishing the conversation would save the first copy without its place.
+    repeated = (
+        await session.exec(
+            select(GraffitiDraft)
+            .join(GraffitiDraftPhoto, col(GraffitiDraftPhoto.draft_id) == col(GraffitiDraft.id))
+            .where(
+                GraffitiDraft.volunteer_id == volunteer_id,
+                GraffitiDraftPhoto.file_unique_id == photo.file_unique_id,
+            )
+        )
+    ).first()
+    if repeated is not None:
+        return PhotoResult(PhotoOutcome.REPEATED, draft=repeated)
     finished = await _finish_other_drafts(session, volunteer_id, media_group_id, options, index)
     now = utcnow()
     draft_id = await insert_ignore(
@@ -192,6 +207,27 @@ async def open_draft(
     return (await session.exec(statement.order_by(col(GraffitiDraft.touched_at).desc()))).first()
 
 
+async def _hold(
+    session: AsyncSession, *, volunteer_id: int, draft_id: int | None
+) -> GraffitiDraft | None:
+    """The draft to answer, touched first: the background finisher then leaves it alone.
+
+    Touching is a write, so it waits for a finisher that has already taken the draft and then
+    finds it gone; without it the answer's own update would fail on the vanished row.
+    """
+    draft = await open_draft(session, volunteer_id=volunteer_id, draft_id=draft_id)
+    if draft is None:
+        return None
+    now = utcnow()
+    touched = await session.exec(
+        update(GraffitiDraft).where(col(GraffitiDraft.id) == draft.id).values(touched_at=now)
+    )
+    if touched.rowcount != 1:
+        return None
+    draft.touched_at = now
+    return draft
+
+
 @dataclass(slots=True)
 class StepResult:
     """Either the next question (draft) or the saved report; neither if nothing was open."""
@@ -212,7 +248,7 @@ async def answer_place(
     address: str | None = None,
     district: District | None = None,
 ) -> StepResult:
-    draft = await open_draft(session, volunteer_id=volunteer_id, draft_id=draft_id)
+    draft = await _hold(session, volunteer_id=volunteer_id, draft_id=draft_id)
     if draft is None:
         return StepResult()
     if latitude is not None and longitude is not None:
@@ -241,7 +277,7 @@ async def answer_handle(
     links: Sequence[str] = (),
 ) -> StepResult:
     """What is written on the wall (None: nothing readable); this ends the conversation."""
-    draft = await open_draft(session, volunteer_id=volunteer_id, draft_id=draft_id)
+    draft = await _hold(session, volunteer_id=volunteer_id, draft_id=draft_id)
     if draft is None:
         return StepResult()
     # "-", "?" and the like mean nothing readable, as the button does.

@@ -1,8 +1,10 @@
 """Turning a finished (or abandoned) conversation into a graffiti report, in one transaction."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,6 +18,8 @@ from services.graffiti.options import GraffitiOptions
 from services.graffiti.phash import PhashIndex
 from services.intake import Outcome
 from services.lifecycle import change_status
+
+logger = logging.getLogger(__name__)
 
 # Reports that no longer stand for a wall of their own.
 _CLOSED = (ReportStatus.REJECTED, ReportStatus.MERGED)
@@ -64,12 +68,20 @@ async def finish_draft(
             )
         ).all()
     )
-    # Deleting the draft is the claim: of two racing finishers only one deletes a row.
+    # Deleting the draft is the claim: of two racing finishers only one deletes a row. Every
+    # answer moves touched_at, so a draft answered since it was read (by the background task)
+    # is not claimed and keeps its photos.
+    claimed = await session.exec(
+        delete(GraffitiDraft).where(
+            col(GraffitiDraft.id) == draft.id, col(GraffitiDraft.touched_at) == draft.touched_at
+        )
+    )
+    if claimed.rowcount != 1:
+        return None
     await session.exec(
         delete(GraffitiDraftPhoto).where(col(GraffitiDraftPhoto.draft_id) == draft.id)
     )
-    claimed = await session.exec(delete(GraffitiDraft).where(col(GraffitiDraft.id) == draft.id))
-    if claimed.rowcount != 1 or not photos:
+    if not photos:
         return None
     handle = wall_handle([], draft.handle_text) if draft.handle_text else None
     place = describe_place(
@@ -78,7 +90,9 @@ async def finish_draft(
         longitude=draft.longitude,
         district=draft.district,
     )
-    shown = " · ".join(part for part in ("graffiti", place, draft.handle_text or "") if part)
+    # No words in the display: it is shown to volunteers in three languages. The wall emoji
+    # marks a graffiti report; the place and the handle say which.
+    shown = "🧱 " + " · ".join(part for part in (place, draft.handle_text or "") if part)
     report = Report(
         kind=TargetKind.GRAFFITI,
         display=shown[:2100],
@@ -212,19 +226,32 @@ async def finish_abandoned(
     index: PhashIndex,
     now: datetime | None = None,
 ) -> list[FinishedReport]:
-    """Save every conversation quiet for finish_after_minutes with what it has; one commit each."""
+    """Save every conversation quiet for finish_after_minutes with what it has; one commit each.
+
+    A draft that cannot be saved is rolled back, logged and left for the next run, so it never
+    holds up the drafts after it.
+    """
     cutoff = (now or utcnow()) - timedelta(minutes=options.finish_after_minutes)
-    drafts = (
+    draft_ids = (
         await session.exec(
-            select(GraffitiDraft)
+            select(GraffitiDraft.id)
             .where(col(GraffitiDraft.touched_at) < cutoff)
             .order_by(col(GraffitiDraft.id))
         )
     ).all()
     finished = []
-    for draft in drafts:
-        done = await finish_draft(session, draft=draft, options=options, index=index)
-        await session.commit()
+    for draft_id in draft_ids:
+        # Read one at a time: a rollback expires what was loaded before it.
+        draft = await session.get(GraffitiDraft, draft_id)
+        if draft is None or draft.touched_at >= cutoff:
+            continue
+        try:
+            done = await finish_draft(session, draft=draft, options=options, index=index)
+            await session.commit()
+        except SQLAlchemyError:
+            await session.rollback()
+            logger.exception("graffiti draft %s could not be saved", draft_id)
+            continue
         if done is not None:
             index.extend(done.hashes, [done.report_id] * len(done.hashes))
             finished.append(done)

@@ -29,17 +29,23 @@ _EDGE_JUNK = "".join(chr(code) for code in range(0x21)) + "\u00a0\u200b\u200c\u2
 # Schemes recognised even when followed by something that looks like a port (javascript:1).
 _ALWAYS_SCHEMES = frozenset({"javascript", "vbscript", "data", "file", "tg", "http", "https"})
 _WEB_SCHEMES = frozenset({"http", "https"})
+# Matches the report table's canonical_key and display columns.
+MAX_KEY_LENGTH = 2100
 
 
 def canonicalize(raw: str) -> Target | Refusal:
     """Never raises: anything that is not a reportable link comes back as a Refusal."""
     try:
-        return _canonicalize(raw)
+        target = _canonicalize(raw)
     except LinkRefusedError as exc:
         return Refusal(raw=raw, reason=exc.reason)
     except ValueError:
         # yarl and idna reject malformed authorities (bad ports, brackets, punycode) this way.
         return Refusal(raw=raw, reason=RefusalReason.INVALID_HOST)
+    # Percent-encoding can make a short Cyrillic link's key several times longer than the text.
+    if max(len(target.key), len(target.display), len(target.evidence_url or "")) > MAX_KEY_LENGTH:
+        return Refusal(raw=raw, reason=RefusalReason.TOO_LONG)
+    return target
 
 
 def _canonicalize(raw: str) -> Target:

@@ -1,0 +1,166 @@
+"""Review of the graffiti flow: the background finisher racing an answer, after-photo albums,
+the same picture sent twice, and what a volunteer reads when a wall is already painted over."""
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enums import ReportStatus
+from models.graffiti import GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
+from models.report import Report
+from services.clock import utcnow
+from services.graffiti.finish import finish_draft
+from tests.client import BotClient, text, texts
+from tests.graffiti_helpers import (
+    ABAY_DOSTYK,
+    add_photo,
+    jpeg,
+    photo_sizes,
+    send_location,
+    send_photo,
+    wall_image,
+)
+from tests.test_graffiti_e2e import count, graffiti, report_wall
+from tests.test_graffiti_street import accept, reply_to_bot, status
+from tests.test_intake_e2e import numbers
+
+
+async def _quiet_for_eleven_minutes(db: AsyncSession) -> None:
+    await db.exec(update(GraffitiDraft).values(touched_at=utcnow() - timedelta(minutes=11)))
+    await db.commit()
+
+
+async def test_finisher_leaves_a_draft_answered_after_it_looked(
+    client: BotClient, db: AsyncSession, dispatcher, session_maker
+) -> None:
+    volunteer = client.as_user(1101, language_code="en")
+    await send_photo(volunteer, jpeg(wall_image(61)))
+    await _quiet_for_eleven_minutes(db)
+    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
+    async with session_maker() as finisher:
+        # The background task has read the quiet draft when the volunteer finally answers.
+        [stale] = (await finisher.exec(select(GraffitiDraft))).all()
+        assert "written on the wall" in text(await send_location(volunteer, ABAY_DOSTYK))
+        assert await finish_draft(finisher, draft=stale, options=options, index=index) is None
+        await finisher.commit()
+    assert await count(db, Report) == 0 and await count(db, GraffitiDraftPhoto) == 1
+    [number] = numbers(text(await volunteer.send("@late_answer_shop")))[:1]
+    details = await graffiti(db, number)
+    assert (details.latitude, details.longitude) == ABAY_DOSTYK  # the answer was not lost
+
+
+async def test_answer_while_the_finisher_saves_the_draft(
+    client: BotClient,
+    db: AsyncSession,
+    dispatcher,
+    session_maker: async_sessionmaker[AsyncSession],
+) -> None:
+    volunteer = client.as_user(1102, language_code="en")
+    await send_photo(volunteer, jpeg(wall_image(62)))
+    await _quiet_for_eleven_minutes(db)
+    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
+    async with session_maker() as finisher:
+        [stale] = (await finisher.exec(select(GraffitiDraft))).all()
+        done = await finish_draft(finisher, draft=stale, options=options, index=index)
+        assert done is not None  # taken, not yet committed: the volunteer's answer must wait
+        answer = asyncio.create_task(send_location(volunteer, ABAY_DOSTYK))
+        await asyncio.sleep(0.5)
+        await finisher.commit()
+    reply = text(await answer)
+    assert reply == "This conversation has already ended.", reply
+    assert await count(db, GraffitiDraft) == 0 and await count(db, Report) == 1
+
+
+async def test_after_photo_album_by_caption_is_one_answer(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 63)
+    await accept(db, wall)
+    helper = client.as_user(1103, language_code="en")
+    album = {"media_group_id": "after-album-1"}
+    first = await send_photo(helper, jpeg(wall_image(64)), caption=f"/painted {wall}", extra=album)
+    assert texts(first) == [f"#{wall} is marked as painted over. Thank you!"]
+    # The album's second photo carries no caption; it is the same after-photo answer.
+    assert texts(await send_photo(helper, jpeg(wall_image(65)), extra=album)) == []
+    assert await count(db, GraffitiDraft) == 0
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 2 and all(photo.is_after for photo in afters)
+    assert await status(db, wall) == ReportStatus.PAINTED_OVER
+
+
+async def test_after_photo_album_in_reply_is_one_answer(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 66)
+    await accept(db, wall)
+    helper = client.as_user(1104, language_code="en")
+    replies = []
+    for seed in (67, 68, 69):
+        file_id, unique = add_photo(helper, jpeg(wall_image(seed)))
+        extra = {
+            "photo": photo_sizes(file_id, unique),
+            "media_group_id": "after-album-2",
+            **reply_to_bot(f"#{wall} — graffiti report saved, thank you.", 1104),
+        }
+        replies += texts(await helper.send(extra=extra))
+    assert replies == [f"#{wall} is marked as painted over. Thank you!"]
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 3
+
+
+async def test_after_photo_of_a_wall_already_painted_over(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 70)
+    await accept(db, wall)
+    first = client.as_user(1105, language_code="en")
+    await send_photo(first, jpeg(wall_image(71)), caption=f"/painted {wall}")
+    second = client.as_user(1106, language_code="en")
+    reply = text(await send_photo(second, jpeg(wall_image(72)), caption=f"/painted {wall}"))
+    assert reply == f"#{wall} is already marked as painted over; your photo is kept. Thank you!"
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 2
+
+
+async def test_same_picture_sent_twice_keeps_the_conversation(
+    client: BotClient, db: AsyncSession
+) -> None:
+    volunteer = client.as_user(1107, language_code="en")
+    data = jpeg(wall_image(73))
+    await send_photo(volunteer, data, unique_id="double-send")
+    again = texts(await send_photo(volunteer, data, unique_id="double-send"))
+    # No report without a place, no second conversation: the question is simply asked again.
+    assert await count(db, Report) == 0 and await count(db, GraffitiDraft) == 1
+    assert await count(db, GraffitiDraftPhoto) == 1
+    assert again and "Where is this wall?" in again[0]
+    assert "written on the wall" in text(await send_location(volunteer, ABAY_DOSTYK))
+    [number] = numbers(text(await volunteer.send("@double_send_shop")))[:1]
+    assert await count(db, GraffitiPhoto) == 0
+    assert (await graffiti(db, number)).possible_duplicate_of is None
+
+
+async def test_one_unsaveable_draft_does_not_hold_up_the_others(
+    client: BotClient, db: AsyncSession, dispatcher, bot, i18n
+) -> None:
+    from bot.graffiti_tasks import finish_abandoned_once
+
+    if db.bind is None or db.bind.dialect.name != "postgresql":
+        import pytest
+
+        pytest.skip("only PostgreSQL enforces the canonical key's length")
+    # A link whose path percent-encodes past the canonical key's column (a DataError).
+    stuck = client.as_user(1108, language_code="en")
+    await send_photo(stuck, jpeg(wall_image(74)), caption="https://shop.kz/" + "ж" * 480)
+    fine = client.as_user(1109, language_code="en")
+    await send_photo(fine, jpeg(wall_image(75)), caption="@fine_abandoned_shop")
+    await _quiet_for_eleven_minutes(db)
+    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
+    session_maker = dispatcher["session_maker"]
+    done = await finish_abandoned_once(
+        bot=bot, session_maker=session_maker, i18n=i18n, options=options, index=index
+    )
+    assert [report.chat_id for report in done] == [1109]
+    assert await count(db, GraffitiDraft) == 1  # the other one is kept, not lost
