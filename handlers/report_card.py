@@ -9,15 +9,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import TriageAction, TriageCard
 from handlers.graffiti_texts import district_label
-from handlers.texts import N_, category_label, shorten, status_label
+from handlers.texts import N_, category_label, fit_lines, shorten, status_label
 from models.enums import Category, TargetKind
 from services.clock import to_almaty
 from services.graffiti.view import GraffitiView
 from services.report_view import CardView, FindResult, FullReport, HistoryLine, ReportLine
 from services.triage import Refusal, RefusalKind
-
-# Telegram refuses messages over 4,096 characters; long lists are cut at a line boundary.
-MESSAGE_LIMIT = 4000
 
 _KIND_LABELS: dict[TargetKind, str] = {
     TargetKind.WEBSITE: N_("web site"),
@@ -46,18 +43,6 @@ def _when(moment: datetime) -> str:
 
 def _line(report: ReportLine) -> str:
     return f"#{report.report_id} ({status_label(report.status)})"
-
-
-def _fit(lines: list[str]) -> str:
-    kept: list[str] = []
-    size = 0
-    for line in lines:
-        size += len(line) + 1
-        if size > MESSAGE_LIMIT:
-            kept.append("…")
-            break
-        kept.append(line)
-    return "\n".join(kept)
 
 
 def card_lines(card: CardView) -> list[str]:
@@ -121,7 +106,7 @@ def _wall_lines(wall: GraffitiView) -> list[str]:
 
 
 def render_card(card: CardView) -> str:
-    return _fit(card_lines(card))
+    return fit_lines(card_lines(card))
 
 
 def card_keyboard(report_id: int) -> InlineKeyboardMarkup:
@@ -231,7 +216,7 @@ def render_full(full: FullReport) -> str:
     if full.evidence:
         lines += ["", "<b>" + _("Evidence") + "</b>"]
         lines += [f"<code>{escape(shorten(url, 200))}</code>" for url in full.evidence]
-    return _fit(lines + _reporter_lines(full))
+    return fit_lines(lines + _reporter_lines(full))
 
 
 def render_found(query: str, found: FindResult) -> str:
@@ -247,7 +232,7 @@ def render_found(query: str, found: FindResult) -> str:
         lines.append(
             f"#{report.report_id} · <code>{display}</code> · {status_label(report.status)}"
         )
-    return _fit(lines)
+    return fit_lines(lines)
 
 
 def refusal_text(refusal: Refusal) -> str:

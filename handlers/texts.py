@@ -1,5 +1,7 @@
 """Labels shared by several screens. Marked with N_ for extraction, translated when shown."""
 
+from collections.abc import Sequence
+
 from aiogram.utils.i18n import gettext as _
 
 from models.enums import Category, ReportStatus
@@ -53,6 +55,23 @@ def status_label(status: ReportStatus) -> str:
 
 def refusal_label(reason: RefusalReason) -> str:
     return _(_REFUSALS[reason])
+
+
+# Telegram refuses messages over 4,096 characters; long answers are cut at a line boundary.
+MESSAGE_LIMIT = 4000
+
+
+def fit_lines(lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> str:
+    """The lines as one message, the last ones dropped (with "…") if they would not fit."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        size += len(line) + 1
+        if size > limit:
+            kept.append("…")
+            break
+        kept.append(line)
+    return "\n".join(kept)
 
 
 def shorten(text: str, limit: int = 80) -> str:

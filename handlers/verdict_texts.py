@@ -14,8 +14,6 @@ from services.lifecycle import TransitionResult
 
 MAX_NUMBERS = 120
 MAX_LINES = 15
-# Telegram refuses messages over 4,096 characters; answers are cut at a line boundary below it.
-MESSAGE_LIMIT = 4000
 
 _MARKED = {
     ReportStatus.BLOCKED: N_("Marked as blocked: {numbers}."),
@@ -73,16 +71,3 @@ def unmatched(lines: Sequence[str], total: int | None = None) -> list[str]:
 
 def more(count: int) -> str:
     return _("and {count} more", "and {count} more", count).format(count=count)
-
-
-def join(lines: Sequence[str]) -> str:
-    """The lines as one message, the last ones dropped (with "…") if they would not fit."""
-    kept: list[str] = []
-    size = 0
-    for line in lines:
-        size += len(line) + 1
-        if size > MESSAGE_LIMIT:
-            kept.append("…")
-            break
-        kept.append(line)
-    return "\n".join(kept)

@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import verdict_texts
 from handlers.callbacks import UrlListAnswer
-from handlers.texts import shorten
+from handlers.texts import fit_lines, shorten
 from models.enums import ReportStatus
 from models.volunteer import Volunteer
 from services import verdicts
@@ -63,7 +63,7 @@ async def cmd_blocked(
     result = await verdicts.record_verdict(
         session, report_ids=report_ids, verdict=ReportStatus.BLOCKED, actor_id=volunteer.id or 0
     )
-    await message.answer(verdict_texts.join(verdict_texts.outcome(ReportStatus.BLOCKED, result)))
+    await message.answer(fit_lines(verdict_texts.outcome(ReportStatus.BLOCKED, result)))
 
 
 async def cmd_declined(
@@ -80,7 +80,7 @@ async def cmd_declined(
         actor_id=volunteer.id or 0,
         reason=reason,
     )
-    await message.answer(verdict_texts.join(verdict_texts.outcome(ReportStatus.DECLINED, result)))
+    await message.answer(fit_lines(verdict_texts.outcome(ReportStatus.DECLINED, result)))
 
 
 async def cmd_simple_verdict(
@@ -97,7 +97,7 @@ async def cmd_simple_verdict(
     result = await verdicts.record_verdict(
         session, report_ids=report_ids, verdict=verdict, actor_id=volunteer.id or 0
     )
-    await message.answer(verdict_texts.join(verdict_texts.outcome(verdict, result)))
+    await message.answer(fit_lines(verdict_texts.outcome(verdict, result)))
 
 
 _SIMPLE_VERDICTS = {
@@ -172,7 +172,7 @@ async def _blocked_from_file(
         )
         lines_out += verdict_texts.outcome(ReportStatus.BLOCKED, result)
     lines_out += verdict_texts.unmatched(match.unmatched)
-    await message.answer(verdict_texts.join(lines_out) or _("The file holds no links."))
+    await message.answer(fit_lines(lines_out) or _("The file holds no links."))
 
 
 def _preview(match: verdicts.ListMatch) -> str:
@@ -187,7 +187,7 @@ def _preview(match: verdicts.ListMatch) -> str:
         exact = verdict_texts.numbers(match.exact, 60)
         lines.append(_("Matched exactly: {numbers}.").format(numbers=exact))
     lines += verdict_texts.unmatched(match.unmatched)
-    return verdict_texts.join(lines)
+    return fit_lines(lines)
 
 
 def _confirm_keyboard(token: str) -> InlineKeyboardMarkup:
@@ -221,7 +221,7 @@ async def on_list_answer(
         )
         lines = verdict_texts.outcome(ReportStatus.BLOCKED, result)
         lines += verdict_texts.unmatched(pending["unmatched"], pending["unmatched_total"])
-        text = verdict_texts.join(lines)
+        text = fit_lines(lines)
     else:
         text = _("Cancelled: nothing was changed.")
     await query.answer()
