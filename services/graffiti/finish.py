@@ -51,7 +51,8 @@ def describe_place(
         return address
     if latitude is not None and longitude is not None:
         return f"{latitude:.5f}, {longitude:.5f}"
-    return district or ""
+    # The district's Latin name (Almaly, Turksib) reads the same in all three languages.
+    return district.capitalize() if district else ""
 
 
 async def finish_draft(
