@@ -51,6 +51,7 @@ async def run(settings: Settings) -> None:
                 i18n=i18n,
                 options=dispatcher["graffiti_options"],
                 index=dispatcher["phash_index"],
+                sender=dispatcher["sender"],
             )
             # Stopped with the rest of the background tasks.
             background.append(

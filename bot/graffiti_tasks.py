@@ -7,17 +7,18 @@ from datetime import datetime
 from pathlib import Path
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from bot.delivery import message_delivery
 from models.volunteer import Volunteer
 from services.graffiti.finish import FinishedReport, finish_abandoned
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.phash import PhashIndex
 from services.locales import pick_locale
+from services.pacing import Delivery, DeliveryOutcome, PacedSender
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +43,14 @@ async def finish_abandoned_once(
     i18n: I18n,
     options: GraffitiOptions,
     index: PhashIndex,
+    sender: PacedSender,
     now: datetime | None = None,
 ) -> list[FinishedReport]:
-    """Save quiet conversations and tell each volunteer the number their photo got."""
+    """Save quiet conversations and tell each volunteer the number their photo got.
+
+    The messages go through the paced sender: after a weekend burst one pass may save hundreds.
+    """
+    deliveries = []
     async with session_maker() as session:
         finished = await finish_abandoned(session, options=options, index=index, now=now)
         for report in finished:
@@ -58,13 +64,16 @@ async def finish_abandoned_once(
                 "Reply to this message with an «after» photo when the wall is painted over.",
                 locale=locale,
             ).format(id=report.report_id)
-            try:
-                await bot.send_message(report.chat_id, text)
-            except TelegramAPIError as error:
-                logger.warning(
-                    "cannot tell chat %s about #%s: %s", report.chat_id, report.report_id, error
-                )
+            deliveries.append(message_delivery(bot, report.chat_id, text, key=report.report_id))
+    await sender.deliver(deliveries, on_outcome=_log_undelivered)
     return finished
+
+
+async def _log_undelivered(delivery: Delivery, outcome: DeliveryOutcome) -> None:
+    if outcome is not DeliveryOutcome.SENT:
+        logger.warning(
+            "cannot tell chat %s about #%s: %s", delivery.chat_id, delivery.key, outcome
+        )
 
 
 async def _loop(**kwargs: object) -> None:
@@ -83,9 +92,17 @@ def start_graffiti_tasks(
     i18n: I18n,
     options: GraffitiOptions,
     index: PhashIndex,
+    sender: PacedSender,
 ) -> asyncio.Task[None]:
     return asyncio.create_task(
-        _loop(bot=bot, session_maker=session_maker, i18n=i18n, options=options, index=index),
+        _loop(
+            bot=bot,
+            session_maker=session_maker,
+            i18n=i18n,
+            options=options,
+            index=index,
+            sender=sender,
+        ),
         name="graffiti-drafts",
     )
 

@@ -189,7 +189,8 @@ async def test_abandoned_conversation_is_saved_after_the_timeout(
     await send_photo(client, jpeg(wall_image(10)), caption="@abandoned_shop")
     options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
     session_maker = dispatcher["session_maker"]
-    kwargs = {"bot": bot, "session_maker": session_maker, "i18n": i18n, "options": options}
+    kwargs = {"bot": bot, "session_maker": session_maker, "i18n": i18n, "options": options,
+              "sender": dispatcher["sender"]}  # fmt: skip
     early = await finish_abandoned_once(index=index, now=utcnow() + timedelta(minutes=5), **kwargs)
     assert early == [] and await count(db, Report) == 0
     client.session.clear()  # type: ignore[attr-defined]

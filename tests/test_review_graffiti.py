@@ -167,7 +167,8 @@ async def test_one_unsaveable_draft_does_not_hold_up_the_others(
     options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
     session_maker = dispatcher["session_maker"]
     done = await finish_abandoned_once(
-        bot=bot, session_maker=session_maker, i18n=i18n, options=options, index=index
-    )
+        bot=bot, session_maker=session_maker, i18n=i18n, options=options, index=index,
+        sender=dispatcher["sender"],
+    )  # fmt: skip
     assert [report.chat_id for report in done] == [1109]
     assert await count(db, GraffitiDraft) == 1  # the other one is kept, not lost
