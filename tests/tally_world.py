@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models.base
 import services.clock
+from bot.config import DigestChat, DigestSettings, Settings
 from models.enums import District, ReportStatus, TargetKind
 from models.graffiti import Graffiti
 from models.report import Report, Sighting
@@ -198,3 +199,21 @@ async def fixture_weeks(db: AsyncSession, clock: FrozenClock) -> dict[str, Volun
     await move(db, [walls[0]], ReportStatus.PAINTED_OVER, mod)
     clock.set(almaty(11, 23, 11))  # Monday of week 48, after the digest moment
     return people
+
+
+async def active_volunteers(
+    db: AsyncSession, count: int, *, first_id: int = 7000
+) -> list[Volunteer]:
+    """Volunteers who each sent one link now: the ones a personal weekly message goes to."""
+    people = []
+    for index in range(count):
+        person = await make_volunteer(db, first_id + index)
+        await send_links(db, person, f"t.me/active_shop_{first_id + index}")
+        people.append(person)
+    return people
+
+
+def with_digest_chats(settings: Settings, chats: list[tuple[int, str]]) -> Settings:
+    """The test settings with these (chat id, language) pairs receiving the digest."""
+    digest = DigestSettings(chats=[DigestChat(chat_id=c, language=lang) for c, lang in chats])
+    return settings.model_copy(update={"digest": digest})

@@ -24,14 +24,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config import DigestChat, DigestSettings, Settings
+from bot.config import Settings
 from bot.digest_run import BulkMessages
 from bot.digest_tasks import DigestScheduler
 from bot.factory import create_bot
 from handlers.digest_texts import render_for_chat
 from models.enums import District
 from models.tallies import DigestDelivery
-from models.volunteer import Volunteer
 from services.digest.build import build_digest
 from services.digest.counts import WeekCounts
 from services.pacing import PacedSender
@@ -44,10 +43,10 @@ from tests.tally_world import (
     FakeClock,
     FrozenClock,
     ScriptedSession,
+    active_volunteers,
     almaty,
     fixture_weeks,
-    make_volunteer,
-    send_links,
+    with_digest_chats,
 )
 
 W47 = Week(2026, 47)
@@ -116,20 +115,6 @@ async def test_digest_text_chart_and_languages(
                 assert not secret or secret not in text, (secret, text)
 
 
-def _settings(settings: Settings, chats: list[tuple[int, str]]) -> Settings:
-    digest = DigestSettings(chats=[DigestChat(chat_id=c, language=lang) for c, lang in chats])
-    return settings.model_copy(update={"digest": digest})
-
-
-async def _active_volunteers(db: AsyncSession, count: int) -> list[Volunteer]:
-    people = []
-    for index in range(count):
-        person = await make_volunteer(db, 7000 + index)
-        await send_links(db, person, f"t.me/active_shop_{index:03d}")
-        people.append(person)
-    return people
-
-
 def _copies(*sessions: ScriptedSession) -> dict[int, int]:
     counts: dict[int, int] = {}
     for session in sessions:
@@ -147,9 +132,9 @@ async def test_crash_half_way_then_restart_delivers_each_copy_once(
     i18n: I18n,
 ) -> None:
     clock.set(almaty(11, 18))
-    people = await _active_volunteers(db, 8)
+    people = await active_volunteers(db, 8)
     clock.set(almaty(11, 23, 11))
-    config = _settings(settings, [(-1001, "ru"), (-1002, "kk")])
+    config = with_digest_chats(settings, [(-1001, "ru"), (-1002, "kk")])
     expected = {-1001, -1002, *(p.telegram_id for p in people)}
 
     first = ScriptedSession()
@@ -192,7 +177,7 @@ async def test_blocked_volunteer_is_marked_unreachable_and_skipped(
     i18n: I18n,
 ) -> None:
     clock.set(almaty(11, 18))
-    people = await _active_volunteers(db, 3)
+    people = await active_volunteers(db, 3)
     quiet = people[2]
     quiet.personal_digest_enabled = False
     db.add(quiet)
@@ -235,7 +220,7 @@ async def test_scheduler_catches_up_on_start(
     i18n: I18n,
 ) -> None:
     clock.set(almaty(11, 18))
-    [person] = await _active_volunteers(db, 1)
+    [person] = await active_volunteers(db, 1)
     session = ScriptedSession()
     bulk = BulkMessages(settings=settings, session_maker=session_maker, i18n=i18n,
                         sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip

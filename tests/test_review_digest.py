@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.background import NoticeDrainer, stop_background
-from bot.config import DigestChat, DigestSettings, Settings
+from bot.config import Settings
 from bot.digest_run import BulkMessages
 from bot.factory import create_bot
 from handlers.notice_texts import render_notice
@@ -28,7 +28,15 @@ from services.weeks import Week
 from tests.client import BotClient, texts
 from tests.conftest import ADMIN_ID
 from tests.recording_session import RecordingSession
-from tests.tally_world import FakeClock, FrozenClock, almaty, make_volunteer, send_links
+from tests.tally_world import (
+    FakeClock,
+    FrozenClock,
+    active_volunteers,
+    almaty,
+    make_volunteer,
+    send_links,
+    with_digest_chats,
+)
 
 W47 = Week(2026, 47)
 
@@ -63,18 +71,9 @@ def _copies(*sessions: RecordingSession) -> dict[int, int]:
     return counts
 
 
-def _config(settings: Settings, chats: list[int]) -> Settings:
-    digest = DigestSettings(chats=[DigestChat(chat_id=c, language="ru") for c in chats])
-    return settings.model_copy(update={"digest": digest})
-
-
-async def _active(db: AsyncSession, clock: FrozenClock, count: int) -> list[Volunteer]:
+async def _active(clock: FrozenClock, db: AsyncSession, count: int) -> list[Volunteer]:
     clock.set(almaty(11, 18))
-    people = []
-    for index in range(count):
-        person = await make_volunteer(db, 7100 + index)
-        await send_links(db, person, f"t.me/review_shop_{index:03d}")
-        people.append(person)
+    people = await active_volunteers(db, count, first_id=7100)
     clock.set(almaty(11, 23, 11))
     return people
 
@@ -92,8 +91,8 @@ async def test_digest_now_during_the_scheduled_run_sends_nobody_a_second_copy(
     i18n: I18n,
 ) -> None:
     """The scheduler and /digest_now share one BulkMessages: runs must not overlap."""
-    people = await _active(db, clock, 6)
-    config = _config(settings, [-1001])
+    people = await _active(clock, db, 6)
+    config = with_digest_chats(settings, [(-1001, "ru")])
     bulk = _bulk(config, session_maker, i18n)
     session = SlowAnswers(delay=0.01)
     bot = create_bot(config, session)
@@ -111,8 +110,8 @@ async def test_a_stop_mid_digest_records_what_reached_telegram(
     i18n: I18n,
 ) -> None:
     """Shutdown cancels the run while answers are on their way: a restart must not repeat."""
-    people = await _active(db, clock, 6)
-    config = _config(settings, [-1001])
+    people = await _active(clock, db, 6)
+    config = with_digest_chats(settings, [(-1001, "ru")])
     first = SlowAnswers(delay=0.2)
     run = asyncio.create_task(
         _bulk(config, session_maker, i18n).run_digest(bot=create_bot(config, first), week=W47)
@@ -136,8 +135,8 @@ async def test_a_chart_refused_by_the_chat_does_not_repeat_the_text_every_hour(
     session_maker: async_sessionmaker[AsyncSession],
     i18n: I18n,
 ) -> None:
-    await _active(db, clock, 1)
-    config = _config(settings, [-1001])
+    await _active(clock, db, 1)
+    config = with_digest_chats(settings, [(-1001, "ru")])
     bulk = _bulk(config, session_maker, i18n)
     session = RecordingSession()
     bot = create_bot(config, session)
@@ -256,7 +255,7 @@ async def test_stopping_the_drainer_mid_send_closes_the_notice_and_leaves_no_tas
     session_maker: async_sessionmaker[AsyncSession],
     i18n: I18n,
 ) -> None:
-    [person] = await _active(db, clock, 1)
+    [person] = await _active(clock, db, 1)
     [report_id] = await send_links(db, person, "t.me/review_shop_000")
     await change_status(db, report_ids=[report_id], to=ReportStatus.REJECTED, actor_id=None)
     session = SlowAnswers(delay=0.2)
