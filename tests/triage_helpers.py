@@ -20,7 +20,7 @@ async def make_moderator(client: BotClient, user_id: int, **kwargs: Any) -> BotC
     moderator = client.as_user(user_id, language_code="en", **kwargs)
     await moderator.send("/start")
     assert "now a moderator" in text(
-        await client.as_user(ADMIN_ID, language_code="en").send(f"/grant {user_id}")
+        await client.as_user(ADMIN_ID, language_code="en").send(f"/grant {moderator.user_id}")
     )
     return moderator
 
