@@ -52,3 +52,9 @@ class GraffitiStep(CallbackData, prefix="gf"):
     action: GraffitiAction
     draft_id: int
     district: str = ""
+
+
+class WelcomeLanguage(CallbackData, prefix="hello"):
+    """A language button under the first welcome: the welcome is shown again in that language."""
+
+    code: str
