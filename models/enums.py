@@ -67,3 +67,10 @@ class District(StrEnum):
     MEDEU = "medeu"
     NAURYZBAY = "nauryzbay"
     TURKSIB = "turksib"
+
+
+class RecipientKind(StrEnum):
+    """Who got a weekly digest: a configured chat (chat id) or a volunteer (volunteer.id)."""
+
+    CHAT = "chat"
+    VOLUNTEER = "volunteer"

@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, Column, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import StrEnumType, UTCDateTime, utcnow
 from models.enums import District
 
 
@@ -39,10 +39,12 @@ class Graffiti(SQLModel, table=True):
     latitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     longitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     address: str | None = Field(default=None, max_length=500)
-    district: District | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    district: District | None = Field(
+        default=None, sa_column=Column(StrEnumType(District), nullable=True)
+    )
     # District of the crew the report was assigned to (may differ from where it was reported).
     assigned_district: District | None = Field(
-        default=None, sa_column=Column(String(16), nullable=True)
+        default=None, sa_column=Column(StrEnumType(District), nullable=True)
     )
     # What the volunteer said is written on the wall, as typed.
     handle_text: str | None = Field(default=None, max_length=500)
@@ -92,13 +94,15 @@ class GraffitiDraft(SQLModel, table=True):
     media_group_id: str | None = Field(default=None, max_length=64)
     step: DraftStep = Field(
         default=DraftStep.PLACE,
-        sa_column=Column(String(16), nullable=False, default=DraftStep.PLACE.value),
+        sa_column=Column(StrEnumType(DraftStep), nullable=False, default=DraftStep.PLACE.value),
     )
     caption: str | None = Field(default=None, max_length=1100)
     latitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     longitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     address: str | None = Field(default=None, max_length=500)
-    district: District | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    district: District | None = Field(
+        default=None, sa_column=Column(StrEnumType(District), nullable=True)
+    )
     handle_text: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # The last answer; the conversation is finished this long after it goes quiet.
