@@ -16,6 +16,7 @@ from handlers import (
     batches,
     digest_staff,
     errors,
+    graffiti_claims,
     graffiti_intake,
     graffiti_staff,
     groups,
@@ -60,6 +61,7 @@ def build_routers() -> list[Router]:
         batches.create_router(),
         verdicts.create_router(),
         graffiti_staff.create_router(),
+        graffiti_claims.create_router(),
         digest_staff.create_router(),
     )
     private.include_routers(

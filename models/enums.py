@@ -54,6 +54,9 @@ class NoticeEvent(StrEnum):
     REJECTED = "rejected"
     BLOCKED = "blocked"
     PAINTED_OVER = "painted_over"
+    # To the volunteer whose «after» photo a moderator judged (see services/graffiti/claims).
+    CLAIM_CONFIRMED = "claim_confirmed"
+    CLAIM_REJECTED = "claim_rejected"
 
 
 class District(StrEnum):
@@ -74,3 +77,11 @@ class RecipientKind(StrEnum):
 
     CHAT = "chat"
     VOLUNTEER = "volunteer"
+
+
+class ClaimStatus(StrEnum):
+    """A volunteer's «after» photo waits for a moderator, who confirms or rejects it."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"

@@ -36,7 +36,8 @@ async def test_crew_batch_assigns_walls_that_have_a_district(client: BotClient, 
     done = text(await moderator.send("/graffiti_batch"))
     assert "1" in done and "пошло не так" not in done
     [csv_file] = [
-        r for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
+        r
+        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
         if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.document.data.decode("utf-8-sig"))))
