@@ -50,6 +50,14 @@ def card_lines(card: CardView) -> list[str]:
         f"<b>#{card.report_id}</b> · {kind_label(card.kind)}",
         f"<code>{escape(shorten(card.display, 300))}</code>",
     ]
+    if card.lookalike:
+        lines.append(
+            "⚠️ "
+            + _(
+                "Look-alike address: its name mixes letters of different alphabets to pass "
+                "for another site, so it is shown in punycode."
+            )
+        )
     # A Telegram target is its own site; its internal key would only puzzle moderators.
     if card.site_key and card.kind != TargetKind.TELEGRAM:
         lines.append(_("Site: {site}").format(site=f"<code>{escape(card.site_key)}</code>"))
