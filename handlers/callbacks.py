@@ -58,3 +58,16 @@ class WelcomeLanguage(CallbackData, prefix="hello"):
     """A language button under the first welcome: the welcome is shown again in that language."""
 
     code: str
+
+
+class ClaimAction(StrEnum):
+    CONFIRM = "c"
+    REJECT = "r"
+    NEXT = "n"  # leave it for another moderator, show the next claim
+
+
+class ClaimCard(CallbackData, prefix="pc"):
+    """A moderator's answer to an «after» photo claim; the role is re-read from the database."""
+
+    action: ClaimAction
+    claim_id: int

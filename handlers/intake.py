@@ -52,15 +52,22 @@ async def on_link_message(
         else:
             await message.answer(no_link_hint())
         return
-    result = await submit_links(
+    result = await submit_message_links(message, session, volunteer, links, max_links_per_message)
+    await message.reply(render_result(result, max_links_per_message))
+
+
+async def submit_message_links(
+    message: Message, session: AsyncSession, volunteer: Volunteer, links: list[str], limit: int
+) -> IntakeResult:
+    """A message's links as the volunteer's sightings, tied to the message they came in."""
+    return await submit_links(
         session,
         volunteer_id=volunteer.id or 0,
         chat_id=message.chat.id,
         message_id=message.message_id,
         links=links,
-        max_links=max_links_per_message,
+        max_links=limit,
     )
-    await message.reply(render_result(result, max_links_per_message))
 
 
 def create_router() -> Router:

@@ -47,6 +47,7 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("assign", N_("Assign graffiti to a crew: /assign N… district")),
     ("graffiti_batch", N_("Graffiti for the crews as files: /graffiti_batch [district]")),
     ("photo", N_("A graffiti report's photos, without metadata: /photo N")),
+    ("claims", N_("Volunteers' «after» photos to confirm")),
 ]
 
 ADMIN_COMMANDS: list[tuple[str, str]] = [
