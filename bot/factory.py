@@ -73,6 +73,7 @@ def create_dispatcher(
     # Registration must run before the locale middleware, which reads the volunteer's choice.
     volunteer_middleware = VolunteerMiddleware()
     dispatcher.message.outer_middleware(volunteer_middleware)
+    dispatcher.edited_message.outer_middleware(volunteer_middleware)
     dispatcher.callback_query.outer_middleware(volunteer_middleware)
     LocaleMiddleware(i18n).setup(dispatcher)
     dispatcher.include_routers(*build_routers())

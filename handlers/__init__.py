@@ -6,7 +6,8 @@
 4. staff routers, each gated by the role read from the database for this update;
 5. graffiti photos and their conversation;
 6. refusals for staff commands and buttons that reached no staff router;
-7. link intake, the catch-all for everything else in a private chat.
+7. link intake, the catch-all for everything else in a private chat;
+8. edited messages, read again for links (banned volunteers are stopped at 2).
 """
 
 from aiogram import Router
@@ -15,7 +16,9 @@ from handlers import (
     banned,
     batches,
     digest_staff,
+    edits,
     errors,
+    graffiti_claims,
     graffiti_intake,
     graffiti_staff,
     groups,
@@ -41,6 +44,7 @@ def build_routers() -> list[Router]:
     private = Router(name="private")
     private.message.filter(PrivateChat())
     private.callback_query.filter(PrivateChat())
+    private.edited_message.filter(PrivateChat())
     private.include_routers(
         banned.create_router(),
         start.create_router(),
@@ -60,6 +64,7 @@ def build_routers() -> list[Router]:
         batches.create_router(),
         verdicts.create_router(),
         graffiti_staff.create_router(),
+        graffiti_claims.create_router(),
         digest_staff.create_router(),
     )
     private.include_routers(
@@ -71,4 +76,10 @@ def build_routers() -> list[Router]:
         graffiti_intake.create_router(),
         refusals.create_router(),
     )
-    return [errors.create_router(), groups.create_router(), private, intake.create_router()]
+    return [
+        errors.create_router(),
+        groups.create_router(),
+        private,
+        intake.create_router(),
+        edits.create_router(),
+    ]

@@ -31,5 +31,6 @@ async def on_banned_button(query: CallbackQuery) -> None:
 def create_router() -> Router:
     router = Router(name="banned")
     router.message.register(on_banned_message, Banned())
+    router.edited_message.register(on_banned_message, Banned())
     router.callback_query.register(on_banned_button, Banned())
     return router

@@ -27,6 +27,7 @@ from handlers.texts import fit_lines, shorten
 from models.enums import ReportStatus
 from models.volunteer import Volunteer
 from services import verdicts
+from services.text_files import NotTextError
 from services.triage import parse_numbers
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,11 @@ async def _blocked_from_file(
     except verdicts.ListTooLongError:
         text = _("The list is too long: at most {count} lines, please split it.")
         await message.answer(text.format(count=f"{verdicts.MAX_LINES:,}"))
+        return
+    except NotTextError:
+        await message.answer(
+            _("This file is not text. Send the list as a CSV or TXT file, one link a line.")
+        )
         return
     match = await verdicts.match_url_list(session, lines)
     if match.needs_confirmation:

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import Category, ReportStatus, TargetKind
 from models.report import Evidence, Report, Sighting
 from services.clock import to_almaty
+from services.identity.lookalike import is_lookalike, safe_display
 from services.spreadsheets import Cell
 
 HEADER = [
@@ -53,6 +54,11 @@ def resource_type(report: Report) -> str:
 
 def _note(report: Report, evidence: Sequence[str]) -> str:
     parts = []
+    if is_lookalike(report.kind, report.canonical_key):
+        parts.append(
+            "внимание: имя домена смешивает буквы разных алфавитов (подделка под другой сайт), "
+            "адрес указан в punycode"
+        )
     if report.status == ReportStatus.REAPPEARED:
         earlier = f" (пакет № {report.batch_id})" if report.batch_id else ""
         parts.append(f"повторно: ресурс снова доступен после блокировки{earlier}")
@@ -100,7 +106,7 @@ async def load_rows(
                 [
                     len(rows) + 1,
                     f"#{report_id}",
-                    report.display,
+                    safe_display(report.kind, report.canonical_key, report.display),
                     report.canonical_key or "",
                     CATEGORY_RU.get(report.category, "") if report.category else "",
                     resource_type(report),

@@ -4,7 +4,8 @@ Extraction errs towards returning a candidate when the text says it is a link (`
 scheme, ``@name``), so that a dangerous link is refused by name rather than ignored, and errs
 towards silence for bare words: a bare ``word.word`` is a link only when its last label is a
 public suffix, which keeps ``file.txt``, ``e.g.``, ``10.30``, ``т.е.`` and ``г.Алматы`` out.
-Bare IP addresses (``1.2.3.4``) are not picked up; with a scheme they are.
+Bare IP addresses (``1.2.3.4``) are not picked up; with a scheme they are. Defanged links
+(``hxxps://shop[.]kz``, ``t[.]me/x``) are read as the links they stand for (services.refang).
 """
 
 import re
@@ -12,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from services.identity.hosts import registered_domain
+from services.refang import refang
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,8 @@ def find_links(text: str, spans: Sequence[LinkSpan] = ()) -> list[str]:
 
 def _scan(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
     for token in _TOKEN.finditer(text, start, end):
-        for offset, candidate in _candidates(token.group()):
+        # Undoing "[.]" only shortens a token, so offsets still order candidates correctly.
+        for offset, candidate in _candidates(refang(token.group())):
             if candidate:
                 yield token.start() + offset, candidate
 

@@ -16,6 +16,7 @@ from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
 from services.graffiti.view import GraffitiView, graffiti_details, graffiti_for_target
 from services.identity import Target, canonicalize
+from services.identity.lookalike import is_lookalike, safe_display
 from services.lifecycle import valid_id
 
 SIBLING_LIMIT = 10
@@ -47,6 +48,7 @@ class CardView:
     # A graffiti report's street details; for an online target, the walls advertising it.
     graffiti: GraffitiView | None = None
     walls: tuple[GraffitiView, ...] = ()
+    lookalike: bool = False  # the host mixes alphabets to pass for another site
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,8 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
     is_graffiti = report.kind == TargetKind.GRAFFITI
     return CardView(
         report_id=report_id,
-        display=report.display,
+        display=safe_display(report.kind, report.canonical_key, report.display),
+        lookalike=is_lookalike(report.kind, report.canonical_key),
         kind=report.kind,
         site_key=report.site_key,
         status=report.status,

@@ -7,6 +7,7 @@ into a formula (CSV/formula injection).
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
@@ -24,6 +25,10 @@ _EXCEL_DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 _EXCEL_DATE_FORMAT = "DD.MM.YYYY"
 # Excel starts a formula with any of these; a leading apostrophe makes it plain text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel in a Russian or Kazakh locale splits CSV lines on ";", whatever the quotes say about
+# cells written for a comma reader: what follows a ";" inside a cell becomes a cell of its own
+# and must be neutralised as well. The XLSX keeps such values unchanged.
+_FORMULA_AFTER_SEMICOLON = re.compile(r";(?=[=+\-@\t\r])")
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
@@ -49,9 +54,10 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
 
 def _csv_cell(value: Cell) -> str:
     text = _as_text(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    if not isinstance(value, str):
+        return text
+    text = _FORMULA_AFTER_SEMICOLON.sub(";'", text)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def to_xlsx(

@@ -17,6 +17,7 @@ from models.enums import ReportStatus, TargetKind
 from models.report import Report
 from services import lifecycle
 from services.identity import Target, canonicalize
+from services.text_files import decode_text
 
 MAX_FILE_BYTES = 1_000_000
 MAX_LINES = 5_000
@@ -61,13 +62,9 @@ class ListTooLongError(ValueError):
 def read_url_list(data: bytes, *, as_csv: bool) -> list[str]:
     """The link of every line: one a line (TXT) or the url/link/ссылка column (else the first).
 
-    Raises ListTooLongError past MAX_LINES lines.
+    Raises ListTooLongError past MAX_LINES lines and text_files.NotTextError for binary files.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1251")  # what Russian Excel saves "CSV" as
-    lines = text.splitlines()
+    lines = decode_text(data).splitlines()
     if len(lines) > MAX_LINES + 1:  # one line of slack for a header
         raise ListTooLongError(len(lines))
     values = _csv_column(lines) if as_csv else [line.strip() for line in lines]

@@ -45,6 +45,25 @@ def test_finds_links_in_prose(text: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Магазин hxxps://shop[.]kz/catalog и зеркало shop2[.]kz",
+            ["https://shop.kz/catalog", "shop2.kz"],
+        ),
+        (
+            "канал t[.]me/x_shop_bad, бот hXXp://bad-bot(.)kz",
+            ["t.me/x_shop_bad", "http://bad-bot.kz"],
+        ),
+        ("shop[dot]kz/a and https[:]//mirror{.}kz", ["shop.kz/a", "https://mirror.kz"]),
+        ("Пункты [1] и (2), список (.) без ссылок [.]", []),
+    ],
+)
+def test_defanged_links_are_read_as_links(text: str, expected: list[str]) -> None:
+    assert find_links(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "",

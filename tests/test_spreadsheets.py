@@ -27,6 +27,25 @@ def test_csv_has_bom_cyrillic_and_no_formulas() -> None:
     assert len(rows) == 4
 
 
+INJECTED = 'note;=HYPERLINK("http://evil.kz","x");+1;-2;@SUM(A1);\tcmd'
+
+
+def test_csv_cells_after_semicolons_are_no_formulas_for_either_separator() -> None:
+    data = to_csv(["Номер", "Примечание"], [[1, INJECTED], ["a;b", "https://x.kz/a;b=1"]])
+    text = data.decode("utf-8-sig")
+    for delimiter in (",", ";"):
+        cells = [
+            cell for row in csv.reader(io.StringIO(text), delimiter=delimiter) for cell in row
+        ]
+        assert len(cells) > 4
+        dangerous = [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t"))]
+        assert dangerous == [], delimiter
+    # A comma reader still gets the whole note back, one visible apostrophe per formula.
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][1] == "note;'=HYPERLINK(\"http://evil.kz\",\"x\");'+1;'-2;'@SUM(A1);'\tcmd"
+    assert rows[2] == ["a;b", "https://x.kz/a;b=1"]  # harmless semicolons stay as they are
+
+
 def test_xlsx_layout_and_values() -> None:
     sheet = load_workbook(io.BytesIO(to_xlsx(HEADER, ROWS, title="Граффити"))).active
     assert sheet.title == "Граффити"

@@ -10,6 +10,7 @@ import re
 import idna
 import tldextract
 
+from services.identity.lookalike import is_mixed_script
 from services.identity.model import LinkRefusedError, RefusalReason
 
 # One immutable lookup table per process; building it parses the whole suffix list.
@@ -88,13 +89,18 @@ def strip_mobile_prefixes(host: str) -> str:
 
 
 def unicode_host(host: str) -> str:
-    """The host as people read it (``шоп.рф``); falls back to ASCII for undecodable labels."""
+    """The host as people read it (``шоп.рф``); falls back to ASCII for undecodable labels.
+
+    A look-alike host (``kаspi.kz`` with a Cyrillic "а") stays in punycode: in Unicode it would
+    read as the site it imitates.
+    """
     if is_ip(host):
         return f"[{host}]" if ":" in host else host
     try:
-        return _decode_idna(host)
+        readable = _decode_idna(host)
     except LinkRefusedError:
         return host
+    return host if is_mixed_script(readable) else readable
 
 
 def key_host(host: str) -> str:
