@@ -104,7 +104,9 @@ async def _one_row_of_each(db: AsyncSession) -> None:
             to_status=ReportStatus.ASSIGNED,
         ),
         Notice(volunteer_id=volunteer.id, report_id=report.id, event=NoticeEvent.PAINTED_OVER),
-        PaintClaim(report_id=report.id, volunteer_id=volunteer.id, status=ClaimStatus.CONFIRMED),
+        PaintClaim(
+            report_id=report.id, volunteer_id=volunteer.id, status=ClaimStatus.CONFIRMED
+        ),
         Batch(created_by_id=volunteer.id, category=Category.COURIER_RECRUITMENT),
         DigestDelivery(
             week="2026-W48", recipient_kind=RecipientKind.VOLUNTEER, recipient_id=volunteer.id
