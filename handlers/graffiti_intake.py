@@ -8,7 +8,6 @@ import logging
 from collections.abc import Collection
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -16,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import GraffitiAction, GraffitiStep
+from handlers.downloads import DownloadFailedError, download_bytes, please_send_again
 from handlers.graffiti_filters import (
     AFTER_ALBUM,
     AfterPhoto,
@@ -52,15 +52,10 @@ logger = logging.getLogger(__name__)
 async def _photo_in(
     message: Message, bot: Bot, options: GraffitiOptions, *, with_hash: bool = True
 ) -> PhotoIn:
-    """The largest size, its hash and maybe a copy on disk; a failed download still goes on."""
+    """The largest size, its hash and maybe a copy on disk; raises DownloadFailedError."""
     item = largest(message.photo) if message.photo else message.document
     assert item is not None
-    data = b""
-    try:
-        downloaded = await bot.download(item.file_id)
-        data = downloaded.read() if downloaded is not None else b""
-    except (TelegramAPIError, OSError) as error:
-        logger.warning("photo download failed, message %s: %s", message.message_id, error)
+    data = await download_bytes(bot, item.file_id)
     mime = getattr(item, "mime_type", None) or "image/jpeg"
     return PhotoIn(
         file_id=item.file_id,
@@ -94,7 +89,11 @@ async def on_after_photo(
     album_part: bool = False,
 ) -> None:
     """An «after» photo: a moderator's closes the wall, a volunteer's becomes a claim."""
-    photo = await _photo_in(message, bot, graffiti_options, with_hash=False)
+    try:
+        photo = await _photo_in(message, bot, graffiti_options, with_hash=False)
+    except DownloadFailedError:
+        await message.reply(please_send_again())
+        return
     after = street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path)
     if is_moderator(volunteer, admin_ids):
         painted = await street.mark_painted(
@@ -128,7 +127,11 @@ async def on_photo(
             _("This file is larger than {mb} MB. Send it as a photo.").format(mb=limit)
         )
         return
-    photo = await _photo_in(message, bot, graffiti_options)
+    try:
+        photo = await _photo_in(message, bot, graffiti_options)
+    except DownloadFailedError:
+        await message.reply(please_send_again())
+        return
     result = await conversation.take_photo(
         session,
         volunteer_id=volunteer.id or 0,

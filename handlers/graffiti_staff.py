@@ -17,6 +17,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.downloads import DownloadFailedError, download_bytes
 from handlers.graffiti_filters import WithoutMedia
 from handlers.graffiti_texts import district_label, district_names, parse_district
 from handlers.texts import status_label
@@ -173,7 +174,16 @@ async def cmd_photo(
     if not file_ids:
         await message.answer(_("#{id} is not a graffiti report.").format(id=numbers[0]))
         return
-    await send_stripped_photos(bot, message.chat.id, file_ids, caption=f"#{numbers[0]}")
+    sent = await send_stripped_photos(bot, message.chat.id, file_ids, caption=f"#{numbers[0]}")
+    missing = min(len(file_ids), MAX_PHOTOS) - sent
+    if missing:
+        await message.answer(
+            _(
+                "Telegram did not give me {count} photo of #{id}; please try /photo {id} again.",
+                "Telegram did not give me {count} photos of #{id}; please try /photo {id} again.",
+                missing,
+            ).format(count=missing, id=numbers[0])
+        )
 
 
 async def send_stripped_photos(
@@ -186,10 +196,10 @@ async def send_stripped_photos(
     count = 0
     for file_id in file_ids[:MAX_PHOTOS]:
         try:
-            downloaded = await bot.download(file_id)
-            data = downloaded.read() if downloaded is not None else b""
-            clean = await strip_metadata(data)
-        except (TelegramAPIError, OSError) as error:
+            clean = await strip_metadata(await download_bytes(bot, file_id))
+        except DownloadFailedError:
+            continue
+        except OSError as error:  # not an image Pillow can read
             logger.warning("cannot re-send photo %s to %s: %s", file_id, chat_id, error)
             continue
         await bot.send_photo(chat_id, BufferedInputFile(clean, "photo.jpg"), caption=caption)
