@@ -54,6 +54,12 @@ class GraffitiStep(CallbackData, prefix="gf"):
     district: str = ""
 
 
+class WelcomeLanguage(CallbackData, prefix="hello"):
+    """A language button under the first welcome: the welcome is shown again in that language."""
+
+    code: str
+
+
 class ClaimAction(StrEnum):
     CONFIRM = "c"
     REJECT = "r"
