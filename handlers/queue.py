@@ -8,7 +8,7 @@ starts a fresh round in which they may.
 
 from collections.abc import Awaitable, Callable
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import queue_input
 from handlers.callbacks import TriageAction, TriageCard
+from handlers.card_message import replace_card, send_card
 from handlers.queue_state import SKIP_KEY, TriageInput, next_card, skipped
 from handlers.report_card import (
     REJECT_REASONS,
@@ -37,19 +38,21 @@ from services.triage import Refusal, RefusalKind
 
 async def cmd_queue(
     message: Message,
+    *,
     session: AsyncSession,
     volunteer: Volunteer,
     state: FSMContext,
     claim_minutes: int,
+    bot: Bot,
 ) -> None:
     # A new round: skipped cards may come again. Other features' FSM data stays untouched.
     if await state.get_state() in {TriageInput.reason.state, TriageInput.duplicate_of.state}:
         await state.set_state(None)
     await state.update_data({SKIP_KEY: []})
-    text, keyboard = await next_card(
+    card = await next_card(
         session, state, moderator_id=volunteer.id or 0, claim_minutes=claim_minutes
     )
-    await message.answer(text, reply_markup=keyboard)
+    await send_card(bot, message.chat.id, card)
 
 
 class CardPress:
@@ -64,20 +67,20 @@ class CardPress:
         moderator: Volunteer,
         state: FSMContext,
         claim_minutes: int,
+        bot: Bot,
     ) -> None:
         self.query, self.data, self.session, self.state = query, data, session, state
+        self.bot = bot
         self.report_id = data.report_id
         self.moderator_id = moderator.id or 0
         self.claim_minutes = claim_minutes
 
     async def show_next(self, done: str | None = None) -> None:
-        text, keyboard = await next_card(
+        card = await next_card(
             self.session, self.state, moderator_id=self.moderator_id,
             claim_minutes=self.claim_minutes,
         )  # fmt: skip
-        if done:
-            text = f"✓ {done}\n\n{text}"
-        await _edit(self.query, text, keyboard)
+        await replace_card(self.query, self.bot, card.with_prefix(f"✓ {done}" if done else None))
 
     async def refuse(self, text: str) -> None:
         await self.query.answer(text, show_alert=True)
@@ -106,17 +109,6 @@ class CardPress:
             return
         await self.query.answer(done)
         await self.show_next(done)
-
-
-async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    if not isinstance(query.message, Message):
-        return
-    try:
-        await query.message.edit_text(text, reply_markup=keyboard)
-    except TelegramBadRequest as error:
-        # A double press renders the same card again, which Telegram refuses as unchanged.
-        if "not modified" not in str(error):
-            raise
 
 
 async def _show_keyboard(press: CardPress, keyboard: InlineKeyboardMarkup) -> None:
@@ -225,10 +217,11 @@ async def on_triage_action(
     volunteer: Volunteer,
     state: FSMContext,
     claim_minutes: int,
+    bot: Bot,
 ) -> None:
     press = CardPress(
         query=query, data=callback_data, session=session, moderator=volunteer, state=state,
-        claim_minutes=claim_minutes,
+        claim_minutes=claim_minutes, bot=bot,
     )  # fmt: skip
     if callback_data.action in (TriageAction.SKIP, TriageAction.UNSURE):
         await _pass(press)

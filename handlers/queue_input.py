@@ -15,6 +15,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.card_message import send_card
 from handlers.queue_state import TriageInput, next_card
 from handlers.report_card import numbers, refusal_text
 from models.volunteer import Volunteer
@@ -58,10 +59,10 @@ async def _continue(
             await bot.edit_message_reply_markup(
                 chat_id=message.chat.id, message_id=card_message, reply_markup=None
             )
-    text, keyboard = await next_card(
+    card = await next_card(
         session, state, moderator_id=moderator.id or 0, claim_minutes=claim_minutes
     )
-    await message.answer(f"{done}\n\n{text}", reply_markup=keyboard)
+    await send_card(bot, message.chat.id, card.with_prefix(done))
 
 
 async def _taken_by_other(message: Message, session: AsyncSession, report_id: int,

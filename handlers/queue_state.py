@@ -5,10 +5,10 @@ Shared by the card buttons (handlers.queue) and the typed input (handlers.queue_
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.card_message import Card
 from handlers.report_card import card_keyboard, render_card
 from services import queue
 from services.report_view import load_card
@@ -27,7 +27,7 @@ async def skipped(state: FSMContext) -> list[int]:
 
 async def next_card(
     session: AsyncSession, state: FSMContext, *, moderator_id: int, claim_minutes: int
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> Card:
     """Claim and render the next card, or say that nothing is waiting."""
     skip = await skipped(state)
     report = await queue.claim_next(
@@ -40,6 +40,7 @@ async def next_card(
                 "No other new reports are waiting. You skipped {count}: send /queue to see them "
                 "again."
             )
-            return text.format(count=len(skip)), None
-        return _("The queue is empty: no new reports are waiting."), None
-    return render_card(card), card_keyboard(card.report_id)
+            return Card(text.format(count=len(skip)))
+        return Card(_("The queue is empty: no new reports are waiting."))
+    photo = card.photos[0].file_id if card.photos else None
+    return Card(render_card(card), card_keyboard(card.report_id), photo)
