@@ -5,7 +5,6 @@ Telegram cannot turn a text message into a photo (or back) by editing, so a card
 kind is sent as a new message and the old one loses its buttons.
 """
 
-from contextlib import suppress
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -13,6 +12,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.photo_album import MAX_CAPTION, stripped
+from handlers.stale import strip_pressed
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,26 +41,26 @@ def split_caption(text: str, limit: int = MAX_CAPTION) -> tuple[str, str]:
     return text, ""
 
 
-async def send_card(bot: Bot, chat_id: int, card: Card) -> None:
+async def send_card(bot: Bot, chat_id: int, card: Card) -> Message:
+    """Send the card; returns the message that carries its buttons."""
     data = await stripped(bot, card.photo_file_id) if card.photo_file_id else None
     if data is None:
-        await bot.send_message(chat_id, card.text, reply_markup=card.keyboard)
-        return
+        return await bot.send_message(chat_id, card.text, reply_markup=card.keyboard)
     caption, rest = split_caption(card.text)
     photo = BufferedInputFile(data, "photo.jpg")
     if not rest:
-        await bot.send_photo(chat_id, photo, caption=caption, reply_markup=card.keyboard)
-        return
+        return await bot.send_photo(chat_id, photo, caption=caption, reply_markup=card.keyboard)
     # The buttons go under the last part, where the moderator finishes reading.
     await bot.send_photo(chat_id, photo, caption=caption)
-    await bot.send_message(chat_id, rest, reply_markup=card.keyboard)
+    return await bot.send_message(chat_id, rest, reply_markup=card.keyboard)
 
 
-async def replace_card(query: CallbackQuery, bot: Bot, card: Card) -> None:
-    """Show `card` in place of the card whose button was pressed."""
+async def replace_card(query: CallbackQuery, bot: Bot, card: Card) -> Message | None:
+    """Show `card` in place of the one whose button was pressed; the new message, if one was
+    sent (None when the card was edited in place)."""
     message = query.message if isinstance(query.message, Message) else None
     if message is None:
-        return
+        return None
     if card.photo_file_id is None and message.photo is None:
         try:
             await message.edit_text(card.text, reply_markup=card.keyboard)
@@ -68,8 +68,6 @@ async def replace_card(query: CallbackQuery, bot: Bot, card: Card) -> None:
             # A double press renders the same card again, which Telegram refuses as unchanged.
             if "not modified" not in str(error):
                 raise
-        return
-    # Already without buttons (a double press): nothing to tidy then.
-    with suppress(TelegramBadRequest):
-        await message.edit_reply_markup(reply_markup=None)
-    await send_card(bot, message.chat.id, card)
+        return None
+    await strip_pressed(query, bot)
+    return await send_card(bot, message.chat.id, card)

@@ -20,7 +20,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers import queue_input
 from handlers.callbacks import TriageAction, TriageCard
 from handlers.card_message import replace_card, send_card
-from handlers.queue_state import SKIP_KEY, TriageInput, next_card, skipped
+from handlers.queue_state import (
+    SKIP_KEY,
+    TriageInput,
+    forget_card,
+    next_card,
+    remember_card,
+    skipped,
+)
 from handlers.report_card import (
     REJECT_REASONS,
     card_keyboard,
@@ -49,10 +56,11 @@ async def cmd_queue(
     if await state.get_state() in {TriageInput.reason.state, TriageInput.duplicate_of.state}:
         await state.set_state(None)
     await state.update_data({SKIP_KEY: []})
+    await forget_card(state, bot)
     card = await next_card(
         session, state, moderator_id=volunteer.id or 0, claim_minutes=claim_minutes
     )
-    await send_card(bot, message.chat.id, card)
+    await remember_card(state, await send_card(bot, message.chat.id, card))
 
 
 class CardPress:
@@ -80,7 +88,10 @@ class CardPress:
             self.session, self.state, moderator_id=self.moderator_id,
             claim_minutes=self.claim_minutes,
         )  # fmt: skip
-        await replace_card(self.query, self.bot, card.with_prefix(f"✓ {done}" if done else None))
+        card = card.with_prefix(f"✓ {done}" if done else None)
+        shown = await replace_card(self.query, self.bot, card)
+        if shown is not None:
+            await remember_card(self.state, shown)
 
     async def refuse(self, text: str) -> None:
         await self.query.answer(text, show_alert=True)

@@ -105,7 +105,14 @@ class BotClient:
     async def send(self, text: str | None = None, **kwargs: Any) -> list[TelegramMethod[Any]]:
         return await self.feed(self.message_update(text, **kwargs))
 
-    async def click(self, data: str, *, message_id: int = 1) -> list[TelegramMethod[Any]]:
+    async def click(
+        self,
+        data: str,
+        *,
+        message_id: int = 1,
+        chat_type: str = "private",
+        chat_id: int | None = None,
+    ) -> list[TelegramMethod[Any]]:
         update = {
             "update_id": next(self._update_ids),
             "callback_query": {
@@ -116,7 +123,7 @@ class BotClient:
                 "message": {
                     "message_id": message_id,
                     "date": int(datetime.now(UTC).timestamp()),
-                    "chat": self._chat(None, "private"),
+                    "chat": self._chat(chat_id, chat_type),
                     "from": {"id": 42, "is_bot": True, "first_name": "Test bot"},
                     "text": "…",
                 },
