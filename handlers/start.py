@@ -3,6 +3,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.privacy_note import privacy_note
 from handlers.squads import SquadDeepLink, cmd_start_squad
 
 
@@ -25,6 +26,8 @@ async def cmd_start(message: Message) -> None:
         + safety_rules()
         + "\n\n"
         + _("Send me a link, a @username or forward a post from a channel. /help tells more.")
+        + "\n\n"
+        + privacy_note()
     )
 
 
@@ -43,6 +46,8 @@ async def cmd_help(message: Message) -> None:
         )
         + "\n\n"
         + safety_rules()
+        + "\n\n"
+        + privacy_note()
     )
 
 
