@@ -36,7 +36,7 @@ async def run(settings: Settings) -> None:
         session_maker = create_session_maker(engine)
         dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
         async with bot:
-            await register_commands(bot, i18n, settings.access.admins)
+            await register_commands(bot, i18n, settings.access.admins, session_maker)
             background = start_background(
                 bot=bot,
                 session_maker=session_maker,

@@ -4,13 +4,30 @@ from collections.abc import Sequence
 
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.menu import set_default_menu, set_staff_menu
-from services.locales import DEFAULT_LOCALE
+from services.locales import pick_locale
+from services.roles import staff_languages
 
 
-async def register_commands(bot: Bot, i18n: I18n, admin_ids: Sequence[int]) -> None:
-    """Volunteers get the default menu; each administrator a menu with every command."""
+async def register_commands(
+    bot: Bot,
+    i18n: I18n,
+    admin_ids: Sequence[int],
+    session_maker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Volunteers get the default menu; each moderator and administrator the staff menu, in
+    the language they chose with /lang (a restart must not switch it back)."""
     await set_default_menu(bot, i18n)
-    for admin_id in admin_ids:
-        await set_staff_menu(bot, i18n, chat_id=admin_id, locale=DEFAULT_LOCALE, admin=True)
+    async with session_maker() as session:
+        staff = await staff_languages(session, admin_ids)
+    for chat_id, (chosen, telegram_language) in staff.items():
+        await set_staff_menu(
+            bot,
+            i18n,
+            chat_id=chat_id,
+            locale=pick_locale(chosen, telegram_language),
+            admin=chat_id in admin_ids,
+        )

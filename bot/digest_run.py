@@ -18,12 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.delivery import message_delivery, telegram_call
 from handlers.digest_texts import personal_text, render_for_chat
+from models.enums import RecipientKind
 from services.broadcast import broadcast_recipients
 from services.digest.build import PersonalNumbers, build_digest, personal_numbers
 from services.digest.deliveries import (
     DigestRunReport,
     PersonalRecipient,
-    RecipientKind,
     mark_unreachable,
     pending_chats,
     pending_volunteers,

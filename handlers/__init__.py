@@ -18,6 +18,7 @@ from handlers import (
     digest_staff,
     edits,
     errors,
+    graffiti_claims,
     graffiti_intake,
     graffiti_staff,
     groups,
@@ -65,6 +66,7 @@ def build_routers() -> list[Router]:
         batches.create_router(),
         verdicts.create_router(),
         graffiti_staff.create_router(),
+        graffiti_claims.create_router(),
         digest_staff.create_router(),
     )
     private.include_routers(

@@ -94,8 +94,8 @@ async def _send_new(
 def _sent_text(batch_id: int, result: TransitionResult) -> str:
     count = len(result.changed)
     text = _(
-        "Batch {batch}: {count} report marked as sent to Кибернадзор.",
-        "Batch {batch}: {count} reports marked as sent to Кибернадзор.",
+        "Batch {batch}: {count} report marked as sent to Kibernadzor.",
+        "Batch {batch}: {count} reports marked as sent to Kibernadzor.",
         count,
     ).format(batch=batch_id, count=count)
     if result.refused:
@@ -139,8 +139,8 @@ async def _build_and_deliver(
 
 def _caption(batch_id: int, count: int) -> str:
     return _(
-        "Batch {batch} for Кибернадзор: {count} report.",
-        "Batch {batch} for Кибернадзор: {count} reports.",
+        "Batch {batch} for Kibernadzor: {count} report.",
+        "Batch {batch} for Kibernadzor: {count} reports.",
         count,
     ).format(batch=batch_id, count=count)
 

@@ -52,3 +52,22 @@ class GraffitiStep(CallbackData, prefix="gf"):
     action: GraffitiAction
     draft_id: int
     district: str = ""
+
+
+class WelcomeLanguage(CallbackData, prefix="hello"):
+    """A language button under the first welcome: the welcome is shown again in that language."""
+
+    code: str
+
+
+class ClaimAction(StrEnum):
+    CONFIRM = "c"
+    REJECT = "r"
+    NEXT = "n"  # leave it for another moderator, show the next claim
+
+
+class ClaimCard(CallbackData, prefix="pc"):
+    """A moderator's answer to an «after» photo claim; the role is re-read from the database."""
+
+    action: ClaimAction
+    claim_id: int

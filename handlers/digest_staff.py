@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.digest_texts import render_for_chat
 from handlers.progress import ProgressMessage
+from handlers.role_notices import tell_new_curator
 from models.volunteer import Volunteer
 from services import roles, squads
 from services.clock import utcnow
@@ -198,9 +199,12 @@ async def cmd_squad_add(
 async def cmd_squad_curator(
     message: Message,
     command: CommandObject,
+    *,
     session: AsyncSession,
     volunteer: Volunteer,
     admin_ids: frozenset[int],
+    bot: Bot,
+    i18n: I18n,
 ) -> None:
     if await _refuse_non_admin(message, volunteer, admin_ids):
         return
@@ -222,7 +226,12 @@ async def cmd_squad_curator(
         return
     added = await squads.add_curator(session, squad=squad, volunteer=curator)
     text = _("{who} now curates «{name}».") if added else _("{who} already curates «{name}».")
-    await message.answer(text.format(who=curator.telegram_id, name=escape(squad.name)))
+    text = text.format(who=curator.telegram_id, name=escape(squad.name))
+    if added and not await tell_new_curator(
+        bot, i18n, curator, squad_name=squad.name, code=squad.code
+    ):
+        text += "\n" + _("I could not tell them: they have not opened the bot or blocked it.")
+    await message.answer(text)
 
 
 def create_router() -> Router:

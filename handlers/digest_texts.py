@@ -57,7 +57,7 @@ def _funnel(current: WeekCounts, previous: WeekCounts) -> list[str]:
         (_("Photos received"), "photos"),
         (_("New targets"), "targets"),
         (_("Accepted"), "accepted"),
-        (_("Sent to Кибернадзор"), "sent"),
+        (_("Sent to Kibernadzor"), "sent"),
         (_("Blocked or removed"), "blocked"),
     ]
     lines = [_compare(label, getattr(current, f), getattr(previous, f)) for label, f in rows]

@@ -5,6 +5,7 @@ FSM storage, so an abandoned conversation survives restarts and is saved by a ba
 """
 
 import logging
+from collections.abc import Collection
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
@@ -27,21 +28,23 @@ from handlers.graffiti_filters import (
 from handlers.graffiti_texts import (
     ask_handle,
     ask_place,
+    claim_text,
     district_keyboard,
     handle_keyboard,
+    painted_text,
     place_keyboard,
     saved,
 )
 from handlers.message_links import message_links
-from handlers.texts import status_label
-from models.enums import District, ReportStatus
+from models.enums import District
 from models.graffiti import DraftStep, GraffitiDraft
 from models.volunteer import Volunteer
-from services.graffiti import conversation, street
+from services.graffiti import claims, conversation, street
 from services.graffiti.conversation import PhotoIn, PhotoOutcome, StepResult
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.phash import PhashIndex, photo_phash
 from services.graffiti.storage import keep_copy
+from services.roles import is_moderator
 
 logger = logging.getLogger(__name__)
 
@@ -87,29 +90,27 @@ async def on_after_photo(
     painted_id: int,
     graffiti_options: GraffitiOptions,
     state: FSMContext,
+    admin_ids: Collection[int] = (),
     album_part: bool = False,
 ) -> None:
+    """An «after» photo: a moderator's closes the wall, a volunteer's becomes a claim."""
     photo = await _photo_in(message, bot, graffiti_options, with_hash=False)
-    result = await street.mark_painted(
-        session,
-        report_id=painted_id,
-        actor_id=volunteer.id or 0,
-        after=street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path),
-    )
+    after = street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path)
+    if is_moderator(volunteer, admin_ids):
+        painted = await street.mark_painted(
+            session, report_id=painted_id, actor_id=volunteer.id or 0, after=after
+        )
+        text = painted_text(painted.report_id, changed=painted.changed, status=painted.status)
+    else:
+        claim = await claims.claim_painted(
+            session, report_id=painted_id, volunteer_id=volunteer.id or 0, after=after
+        )
+        text = claim_text(claim)
     if album_part:
         return  # the album's first photo was answered; one answer per album
     if message.media_group_id is not None:
         await state.update_data({AFTER_ALBUM: [message.media_group_id, painted_id]})
-    if result.changed:
-        text = _("#{id} is marked as painted over. Thank you!")
-    elif result.status is None:
-        text = _("#{id} is not a graffiti report.")
-    elif result.status == ReportStatus.PAINTED_OVER:
-        text = _("#{id} is already marked as painted over; your photo is kept. Thank you!")
-    else:
-        text = _("#{id} cannot be marked as painted over now: its status is «{status}».")
-    status = status_label(result.status) if result.status else ""
-    await message.reply(text.format(id=result.report_id, status=status))
+    await message.reply(text)
 
 
 async def on_photo(

@@ -1,14 +1,18 @@
 """Graffiti wording shared by the volunteers' conversation and the moderators' commands."""
 
+from html import escape
+
 from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import GraffitiAction, GraffitiStep
-from handlers.texts import N_
-from models.enums import District
+from handlers.texts import N_, status_label
+from models.enums import District, ReportStatus
+from services.graffiti.claims import ClaimOutcome, ClaimResult
 from services.graffiti.finish import FinishedReport
+from services.graffiti.view import GraffitiView
 from services.locales import SUPPORTED_LOCALES
 
 _DISTRICTS: dict[District, str] = {
@@ -25,6 +29,14 @@ _DISTRICTS: dict[District, str] = {
 
 def district_label(district: District) -> str:
     return _(_DISTRICTS[district])
+
+
+def place_label(wall: GraffitiView) -> str:
+    """The wall's address or coordinates with its district, translated and HTML-escaped."""
+    district = district_label(wall.district) if wall.district is not None else ""
+    if wall.place and district:
+        return f"{escape(wall.place)} ({district})"
+    return escape(wall.place) or district
 
 
 def district_names() -> dict[District, str]:
@@ -113,3 +125,36 @@ def saved(report: FinishedReport) -> str:
         lines.append(_("No place was given, so a crew may not find it."))
     lines.append(_("When the wall is painted over, reply to this message with an «after» photo."))
     return "\n".join(lines)
+
+
+def painted_text(report_id: int, *, changed: bool, status: ReportStatus | None) -> str:
+    """A moderator's «after» photo: the wall is closed at once."""
+    if changed:
+        text = _("#{id} is marked as painted over. Thank you!")
+    elif status is None:
+        text = _("#{id} is not a graffiti report.")
+    elif status == ReportStatus.PAINTED_OVER:
+        text = _("#{id} is already marked as painted over; your photo is kept. Thank you!")
+    else:
+        text = _("#{id} cannot be marked as painted over now: its status is «{status}».")
+    return text.format(id=report_id, status=status_label(status) if status else "")
+
+
+def claim_text(claim: ClaimResult) -> str:
+    """A volunteer's «after» photo: a claim the moderators confirm, or a refusal saying why."""
+    if claim.outcome in (ClaimOutcome.OPENED, ClaimOutcome.JOINED):
+        text = _(
+            "Thank you! Your «after» photo of #{id} goes to the moderators: the wall counts as "
+            "painted over once they confirm it."
+        )
+    elif claim.outcome is ClaimOutcome.NOT_GRAFFITI:
+        text = _("#{id} is not a graffiti report.")
+    elif claim.status == ReportStatus.PAINTED_OVER:
+        text = _("#{id} is already marked as painted over. Thank you!")
+    else:
+        text = _(
+            "#{id} cannot take an «after» photo now: its status is «{status}». Only accepted, "
+            "assigned or reappeared walls can be marked as painted over."
+        )
+    status = status_label(claim.status) if claim.status else ""
+    return text.format(id=claim.report_id, status=status)

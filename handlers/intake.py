@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.filters import PrivateChat
 from handlers.message_links import is_forward_from_private_channel, message_links
+from handlers.start_texts import no_link_hint
 from handlers.texts import refusal_label, shorten, status_label
 from models.volunteer import Volunteer
 from services.intake import IntakeResult, LinkResult, Outcome, submit_links
@@ -49,7 +50,7 @@ async def on_link_message(
                 _("This channel has no public link I can see. Please send its t.me link.")
             )
         else:
-            await message.answer(_("I found no link here. Send a link, a @username or a post."))
+            await message.answer(no_link_hint())
         return
     result = await submit_message_links(message, session, volunteer, links, max_links_per_message)
     await message.reply(render_result(result, max_links_per_message))

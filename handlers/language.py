@@ -1,46 +1,94 @@
-from aiogram import Router
+"""/lang, and the three language buttons under a new volunteer's first welcome."""
+
+from collections.abc import Callable, Collection
+from typing import Any
+
+from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import LanguageChoice
+from handlers.callbacks import LanguageChoice, WelcomeLanguage
+from handlers.menu import set_menu_for
+from handlers.start_texts import welcome_text
 from models.volunteer import Volunteer
 from services import volunteers
 from services.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
+from services.roles import is_admin, is_moderator
+
+
+def language_keyboard(*, welcome: bool = False) -> InlineKeyboardMarkup:
+    keyboard = InlineKeyboardBuilder()
+    for code in SUPPORTED_LOCALES:
+        data = WelcomeLanguage(code=code) if welcome else LanguageChoice(code=code)
+        keyboard.button(text=LANGUAGE_NAMES[code], callback_data=data)
+    return keyboard.as_markup()
 
 
 async def cmd_lang(message: Message) -> None:
-    keyboard = InlineKeyboardBuilder()
-    for code in SUPPORTED_LOCALES:
-        keyboard.button(text=LANGUAGE_NAMES[code], callback_data=LanguageChoice(code=code))
-    await message.answer(_("Choose your language:"), reply_markup=keyboard.as_markup())
+    await message.answer(_("Choose your language:"), reply_markup=language_keyboard())
 
 
-async def on_language_chosen(
+async def _choose(
     query: CallbackQuery,
-    callback_data: LanguageChoice,
+    code: str,
+    render: Callable[[], str],
+    *,
     session: AsyncSession,
     volunteer: Volunteer,
+    bot: Bot,
     i18n: I18n,
+    admin_ids: Collection[int],
 ) -> None:
-    if callback_data.code not in SUPPORTED_LOCALES:
+    """Store the choice, give the command menu the same language (the staff menu too) and
+    replace the buttons' message with `render()` in the new language."""
+    if code not in SUPPORTED_LOCALES:
         await query.answer()
         return
-    await volunteers.set_language(session, volunteer=volunteer, language=callback_data.code)
-    with i18n.use_locale(callback_data.code):
-        text = _("Language: {language}. Send me a link whenever you find one.").format(
-            language=LANGUAGE_NAMES[callback_data.code]
-        )
+    await volunteers.set_language(session, volunteer=volunteer, language=code)
+    await set_menu_for(
+        bot,
+        i18n,
+        chat_id=volunteer.telegram_id,
+        locale=code,
+        moderator=is_moderator(volunteer, admin_ids),
+        admin=is_admin(volunteer, admin_ids),
+    )
+    with i18n.use_locale(code):
+        text = render()
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(text)
+
+
+async def on_language_chosen(
+    query: CallbackQuery, callback_data: LanguageChoice, **data: Any
+) -> None:
+    def confirmation() -> str:
+        return _("Language: {language}. Send me a link whenever you find one.").format(
+            language=LANGUAGE_NAMES[callback_data.code]
+        )
+
+    await _choose(query, callback_data.code, confirmation, **_needed(data))
+
+
+async def on_welcome_language(
+    query: CallbackQuery, callback_data: WelcomeLanguage, **data: Any
+) -> None:
+    # The welcome again, now in the chosen language, and without the buttons: the choice is made.
+    await _choose(query, callback_data.code, welcome_text, **_needed(data))
+
+
+def _needed(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: data[key] for key in ("session", "volunteer", "bot", "i18n", "admin_ids")}
 
 
 def create_router() -> Router:
     router = Router(name="language")
     router.message.register(cmd_lang, Command("lang"))
     router.callback_query.register(on_language_chosen, LanguageChoice.filter())
+    router.callback_query.register(on_welcome_language, WelcomeLanguage.filter())
     return router

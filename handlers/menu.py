@@ -36,7 +36,7 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("accept", N_("Accept reports: /accept N… category")),
     ("reject", N_("Reject reports: /reject N… [reason]")),
     ("merge", N_("Merge duplicates: /merge N into M")),
-    ("batch", N_("Send accepted reports to Кибернадзор as files")),
+    ("batch", N_("Send accepted reports to Kibernadzor as files")),
     ("batches", N_("Batches sent so far")),
     ("blocked", N_("Record blocked reports: /blocked N…")),
     ("declined", N_("Record declined reports: /declined N… [reason]")),
@@ -49,6 +49,7 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("assign", N_("Assign graffiti to a crew: /assign N… district")),
     ("graffiti_batch", N_("Graffiti for the crews as files: /graffiti_batch [district]")),
     ("photo", N_("A graffiti report's photos, without metadata: /photo N")),
+    ("claims", N_("Volunteers' «after» photos to confirm")),
 ]
 
 ADMIN_COMMANDS: list[tuple[str, str]] = [
@@ -98,6 +99,27 @@ async def set_staff_menu(
         logger.warning("cannot set the staff menu for chat %s: %s", chat_id, error)
         return False
     return True
+
+
+async def set_volunteer_menu(bot: Bot, i18n: I18n, *, chat_id: int, locale: str) -> None:
+    """The volunteer menu in the language chosen with /lang rather than Telegram's own."""
+    try:
+        await bot.set_my_commands(
+            _localised(VOLUNTEER_COMMANDS, i18n, locale),
+            scope=BotCommandScopeChat(chat_id=chat_id),
+        )
+    except TelegramAPIError as error:
+        logger.warning("cannot set the volunteer menu for chat %s: %s", chat_id, error)
+
+
+async def set_menu_for(
+    bot: Bot, i18n: I18n, *, chat_id: int, locale: str, moderator: bool, admin: bool
+) -> None:
+    """Whatever menu this person's role calls for, in `locale`."""
+    if moderator or admin:
+        await set_staff_menu(bot, i18n, chat_id=chat_id, locale=locale, admin=admin)
+    else:
+        await set_volunteer_menu(bot, i18n, chat_id=chat_id, locale=locale)
 
 
 async def remove_staff_menu(bot: Bot, *, chat_id: int) -> None:

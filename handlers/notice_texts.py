@@ -19,6 +19,8 @@ MAX_NUMBERS = 40
 # Typed rejection reasons make one line each: after a backlog they could fill more than one
 # message, and a message over the limit would never go out (and block the volunteer's notices).
 MAX_LINES_CHARS = 3500
+# News that earns no "thank you: your reports make the city safer".
+_BAD_NEWS = frozenset({NoticeEvent.REJECTED, NoticeEvent.CLAIM_REJECTED})
 
 
 def numbers(report_ids: tuple[int, ...]) -> str:
@@ -43,6 +45,18 @@ def render_line(line: NoticeLine) -> str:
         text = _("Report {numbers} was rejected.", "Reports {numbers} were rejected.", n)
     elif line.event == NoticeEvent.BLOCKED:
         text = _("Report {numbers} is blocked now.", "Reports {numbers} are blocked now.", n)
+    elif line.event == NoticeEvent.CLAIM_CONFIRMED:
+        text = _(
+            "Your «after» photo of {numbers} was confirmed: the wall counts as painted over.",
+            "Your «after» photos of {numbers} were confirmed: the walls count as painted over.",
+            n,
+        )
+    elif line.event == NoticeEvent.CLAIM_REJECTED:
+        text = _(
+            "Your «after» photo of {numbers} was not confirmed by the moderators.",
+            "Your «after» photos of {numbers} were not confirmed by the moderators.",
+            n,
+        )
     else:
         text = _(
             "The graffiti {numbers} was painted over.",
@@ -65,7 +79,7 @@ def render_notice(i18n: I18n, notice: VolunteerNotice) -> str:
                 lines.append(_("• … and more news: see /my"))
                 break
             lines.append(line)
-        if any(line.event != NoticeEvent.REJECTED for line in notice.lines):
+        if any(line.event not in _BAD_NEWS for line in notice.lines):
             lines.append(_("Thank you: your reports make the city safer."))
         lines.append("")
         lines.append(_("Details: /my. Turn these messages off: /settings"))

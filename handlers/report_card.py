@@ -8,9 +8,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import TriageAction, TriageCard
-from handlers.graffiti_texts import district_label
+from handlers.graffiti_texts import district_label, place_label
 from handlers.texts import N_, category_label, fit_lines, shorten, status_label
-from models.enums import Category, TargetKind
+from models.enums import Category, District, TargetKind
 from services.clock import to_almaty
 from services.graffiti.view import GraffitiView
 from services.personal_data import is_forgotten
@@ -83,12 +83,8 @@ def card_lines(card: CardView) -> list[str]:
 def _wall_lines(wall: GraffitiView) -> list[str]:
     """Where the wall is, what it advertises, and what it may duplicate."""
     lines = []
-    if wall.place:
-        place = escape(wall.place)
-        if wall.district is not None and wall.place != wall.district:
-            place += f" ({district_label(wall.district)})"
-        elif wall.district is not None:
-            place = district_label(wall.district)
+    place = place_label(wall)
+    if place:
         lines.append(_("Place: {place}").format(place=place))
     if wall.map_url:
         lines.append(_("Map: {url}").format(url=escape(wall.map_url)))
@@ -184,6 +180,17 @@ def _status_lines(card: CardView) -> list[str]:
     return lines
 
 
+# Notes the bot writes into the audit trail itself (services/graffiti), marked for translation.
+_BOT_NOTES = (N_("confirmed «after» photo"), N_("«after» photo"))
+
+
+def audit_note(note: str) -> str:
+    """A stored note in the reader's language: a crew's district, a preset text, or as typed."""
+    if note in set(District):
+        return district_label(District(note))
+    return _(note)
+
+
 def _history_lines(history: list[HistoryLine]) -> list[str]:
     lines = ["", "<b>" + _("History") + "</b>"]
     if not history:
@@ -196,7 +203,7 @@ def _history_lines(history: list[HistoryLine]) -> list[str]:
             who,
         ])  # fmt: skip
         if entry.note:
-            line += " · " + escape(shorten(_(entry.note), 200))
+            line += " · " + escape(shorten(audit_note(entry.note), 200))
         lines.append(line)
     return lines
 

@@ -11,10 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.filters import AdminOnly, ModeratorOnly
 from handlers.menu import remove_staff_menu, set_staff_menu
+from handlers.role_notices import locale_of, tell_new_moderator
 from models.enums import Role
 from models.volunteer import Volunteer
 from services import roles
-from services.locales import pick_locale
 
 
 def _who(volunteer: Volunteer) -> str:
@@ -56,9 +56,11 @@ async def cmd_grant(
         return
     change = await roles.set_role(session, volunteer=volunteer, role=Role.MODERATOR)
     if change.changed:
-        locale = pick_locale(volunteer.language, volunteer.telegram_language)
-        await set_staff_menu(bot, i18n, chat_id=volunteer.telegram_id, locale=locale)
-        await message.answer(_("{who} is now a moderator.").format(who=_who(volunteer)))
+        await set_staff_menu(bot, i18n, chat_id=volunteer.telegram_id, locale=locale_of(volunteer))
+        text = _("{who} is now a moderator.").format(who=_who(volunteer))
+        if not await tell_new_moderator(bot, i18n, volunteer):
+            text += "\n" + _("I could not tell them: they have not opened the bot or blocked it.")
+        await message.answer(text)
     else:
         await message.answer(_("{who} is already a moderator.").format(who=_who(volunteer)))
 

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.digest_texts import board_lines
+from handlers.start_texts import safety_rules
 from models.tallies import Squad
 from models.volunteer import Volunteer
 from services import squads
@@ -49,8 +50,6 @@ async def _join(message: Message, session: AsyncSession, volunteer: Volunteer, c
 async def cmd_start_squad(
     message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
 ) -> None:
-    from handlers.start import safety_rules  # start registers this handler: import it late
-
     await _join(message, session, volunteer, (command.args or "")[len(DEEP_LINK_PREFIX) :])
     await message.answer(safety_rules() + "\n\n" + _("/help tells what to send."))
 

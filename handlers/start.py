@@ -1,54 +1,31 @@
 from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
-from aiogram.utils.i18n import gettext as _
 
-from handlers.privacy_note import privacy_note
+from handlers.language import language_keyboard
 from handlers.squads import SquadDeepLink, cmd_start_squad
+from handlers.start_texts import choose_language_hint, staff_help, volunteer_help, welcome_text
+from models.volunteer import Volunteer
+from services.roles import is_admin, is_moderator
 
 
-def safety_rules() -> str:
-    return _(
-        "<b>Stay safe:</b>\n"
-        "• never write to sellers or contact them in any way;\n"
-        "• never pay anything and never follow payment links;\n"
-        "• do not open the links you report: copying them is enough."
-    )
-
-
-async def cmd_start(message: Message) -> None:
+async def cmd_start(message: Message, volunteer: Volunteer) -> None:
+    if volunteer.language is not None:
+        await message.answer(welcome_text())
+        return
+    # A volunteer who has not chosen a language yet reads the welcome in Telegram's language
+    # and picks theirs under it; the buttons go away once the choice is made.
     await message.answer(
-        _(
-            "Hello! I collect links to drug shops and drug advertising for Almaty's "
-            "cyber-volunteers and pass them on to Кибернадзор for blocking."
-        )
-        + "\n\n"
-        + safety_rules()
-        + "\n\n"
-        + _("Send me a link, a @username or forward a post from a channel. /help tells more.")
-        + "\n\n"
-        + privacy_note()
+        welcome_text() + "\n\n" + choose_language_hint(),
+        reply_markup=language_keyboard(welcome=True),
     )
 
 
-async def cmd_help(message: Message) -> None:
-    await message.answer(
-        _(
-            "<b>What to send</b>\n"
-            "• links to sites, shops, Telegram channels, groups and bots, social accounts;\n"
-            "• a @username or a t.me link;\n"
-            "• a post forwarded from a public channel.\n"
-            "One message may hold several links. Each report gets a number like #12: "
-            "use it when you talk about the report.\n\n"
-            "/my — your reports and their status\n"
-            "/stats — your numbers\n"
-            "/lang — language"
-        )
-        + "\n\n"
-        + safety_rules()
-        + "\n\n"
-        + privacy_note()
-    )
+async def cmd_help(message: Message, volunteer: Volunteer, admin_ids: frozenset[int]) -> None:
+    text = volunteer_help()
+    if is_moderator(volunteer, admin_ids):
+        text += "\n\n" + staff_help(admin=is_admin(volunteer, admin_ids))
+    await message.answer(text)
 
 
 def create_router() -> Router:

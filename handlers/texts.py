@@ -17,7 +17,7 @@ _STATUS_LABELS: dict[ReportStatus, str] = {
     ReportStatus.ACCEPTED: N_("accepted"),
     ReportStatus.REJECTED: N_("rejected"),
     ReportStatus.MERGED: N_("merged into another report"),
-    ReportStatus.SENT: N_("sent to Кибернадзор"),
+    ReportStatus.SENT: N_("sent to Kibernadzor"),
     ReportStatus.BLOCKED: N_("blocked"),
     ReportStatus.DECLINED: N_("declined by the regulator"),
     ReportStatus.STILL_ONLINE: N_("still online"),

@@ -54,6 +54,9 @@ class NoticeEvent(StrEnum):
     REJECTED = "rejected"
     BLOCKED = "blocked"
     PAINTED_OVER = "painted_over"
+    # To the volunteer whose «after» photo a moderator judged (see services/graffiti/claims).
+    CLAIM_CONFIRMED = "claim_confirmed"
+    CLAIM_REJECTED = "claim_rejected"
 
 
 class District(StrEnum):
@@ -67,3 +70,18 @@ class District(StrEnum):
     MEDEU = "medeu"
     NAURYZBAY = "nauryzbay"
     TURKSIB = "turksib"
+
+
+class RecipientKind(StrEnum):
+    """Who got a weekly digest: a configured chat (chat id) or a volunteer (volunteer.id)."""
+
+    CHAT = "chat"
+    VOLUNTEER = "volunteer"
+
+
+class ClaimStatus(StrEnum):
+    """A volunteer's «after» photo waits for a moderator, who confirms or rejects it."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"

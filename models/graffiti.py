@@ -8,11 +8,21 @@ live in GraffitiDraft rows, written from the first photo so nothing is lost on a
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
-from models.enums import District
+from models.base import StrEnumType, UTCDateTime, utcnow
+from models.enums import ClaimStatus, District
 
 
 class DraftStep(StrEnum):
@@ -39,10 +49,12 @@ class Graffiti(SQLModel, table=True):
     latitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     longitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     address: str | None = Field(default=None, max_length=500)
-    district: District | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    district: District | None = Field(
+        default=None, sa_column=Column(StrEnumType(District), nullable=True)
+    )
     # District of the crew the report was assigned to (may differ from where it was reported).
     assigned_district: District | None = Field(
-        default=None, sa_column=Column(String(16), nullable=True)
+        default=None, sa_column=Column(StrEnumType(District), nullable=True)
     )
     # What the volunteer said is written on the wall, as typed.
     handle_text: str | None = Field(default=None, max_length=500)
@@ -57,6 +69,42 @@ class Graffiti(SQLModel, table=True):
     photo_path: str | None = Field(default=None, max_length=500)
 
 
+class PaintClaim(SQLModel, table=True):
+    """A volunteer's «after» photo(s) saying a wall was painted over, until a moderator decides.
+
+    Only a confirmation changes the wall's status (and so notices and points): otherwise anyone
+    could close any wall, or a finder their own. At most one claim per wall is open: a later
+    photo of the same wall joins it (the partial unique index settles two at once).
+    """
+
+    __tablename__ = "paint_claim"
+    __table_args__ = (
+        Index(
+            "uq_paint_claim_open",
+            "report_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(sa_column=_report_fk(nullable=False, index=True))
+    # Who sent the first photo; later claimants are the volunteers of the claim's photos.
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False)
+    )
+    status: ClaimStatus = Field(
+        default=ClaimStatus.OPEN,
+        sa_column=Column(StrEnumType(ClaimStatus), nullable=False, default=ClaimStatus.OPEN.value),
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    decided_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
+    )
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class GraffitiPhoto(SQLModel, table=True):
     """Further photos of an album, and volunteers' "after" photos of a painted-over wall."""
 
@@ -66,6 +114,12 @@ class GraffitiPhoto(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(sa_column=_report_fk(nullable=False, index=True))
     is_after: bool = Field(default=False)
+    # The claim an «after» photo belongs to; NULL for album photos and for after-photos taken
+    # before claims existed (or sent by a moderator, whose word needs no confirmation).
+    claim_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("paint_claim.id"), nullable=True, index=True),
+    )
     volunteer_id: int = Field(
         sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False)
     )
@@ -92,13 +146,15 @@ class GraffitiDraft(SQLModel, table=True):
     media_group_id: str | None = Field(default=None, max_length=64)
     step: DraftStep = Field(
         default=DraftStep.PLACE,
-        sa_column=Column(String(16), nullable=False, default=DraftStep.PLACE.value),
+        sa_column=Column(StrEnumType(DraftStep), nullable=False, default=DraftStep.PLACE.value),
     )
     caption: str | None = Field(default=None, max_length=1100)
     latitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     longitude: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     address: str | None = Field(default=None, max_length=500)
-    district: District | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    district: District | None = Field(
+        default=None, sa_column=Column(StrEnumType(District), nullable=True)
+    )
     handle_text: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # The last answer; the conversation is finished this long after it goes quiet.

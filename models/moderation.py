@@ -1,10 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String
+from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
-from models.enums import NoticeEvent, ReportStatus
+from models.base import StrEnumType, UTCDateTime, utcnow
+from models.enums import Category, NoticeEvent, ReportStatus
 
 
 class AuditEntry(SQLModel, table=True):
@@ -16,8 +16,8 @@ class AuditEntry(SQLModel, table=True):
     report_id: int = Field(
         sa_column=Column(Integer, ForeignKey("report.id"), nullable=False, index=True)
     )
-    from_status: ReportStatus = Field(sa_column=Column(String(16), nullable=False))
-    to_status: ReportStatus = Field(sa_column=Column(String(16), nullable=False))
+    from_status: ReportStatus = Field(sa_column=Column(StrEnumType(ReportStatus), nullable=False))
+    to_status: ReportStatus = Field(sa_column=Column(StrEnumType(ReportStatus), nullable=False))
     # None for changes the bot makes by itself (rechecks, timeouts).
     actor_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
@@ -34,7 +34,9 @@ class Batch(SQLModel, table=True):
     created_by_id: int = Field(
         sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False)
     )
-    category: str | None = Field(default=None, max_length=32)
+    category: Category | None = Field(
+        default=None, sa_column=Column(StrEnumType(Category, length=32), nullable=True)
+    )
     report_count: int = 0
     # Telegram file ids of the delivered documents, so /batch N can resend them without rebuilding.
     csv_file_id: str | None = Field(default=None, max_length=256)
@@ -53,7 +55,7 @@ class Notice(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False, index=True)
     )
     report_id: int = Field(sa_column=Column(Integer, ForeignKey("report.id"), nullable=False))
-    event: NoticeEvent = Field(sa_column=Column(String(16), nullable=False))
+    event: NoticeEvent = Field(sa_column=Column(StrEnumType(NoticeEvent), nullable=False))
     note: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Set when delivered, or when skipped because the volunteer turned notices off.

@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import StrEnumType, UTCDateTime, utcnow
 from models.enums import Category, ReportStatus, TargetKind
 
 
@@ -18,19 +18,23 @@ class Report(SQLModel, table=True):
     canonical_key: str | None = Field(
         default=None, sa_column=Column(String(2100), unique=True, nullable=True)
     )
-    kind: TargetKind = Field(sa_column=Column(String(16), nullable=False))
+    kind: TargetKind = Field(sa_column=Column(StrEnumType(TargetKind), nullable=False))
     display: str = Field(max_length=2100)
     site_key: str | None = Field(default=None, max_length=300, index=True)
     status: ReportStatus = Field(
         default=ReportStatus.NEW,
-        sa_column=Column(String(16), nullable=False, index=True, default=ReportStatus.NEW.value),
+        sa_column=Column(
+            StrEnumType(ReportStatus), nullable=False, index=True, default=ReportStatus.NEW.value
+        ),
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     status_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     found_by_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
     )
-    category: Category | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    category: Category | None = Field(
+        default=None, sa_column=Column(StrEnumType(Category, length=32), nullable=True)
+    )
     # The reason given with the last rejection or regulator's decline, shown to volunteers.
     resolution_note: str | None = Field(default=None, max_length=500)
     batch_id: int | None = Field(

@@ -1,6 +1,12 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
-from models.graffiti import Graffiti, GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
+from models.graffiti import (
+    Graffiti,
+    GraffitiDraft,
+    GraffitiDraftPhoto,
+    GraffitiPhoto,
+    PaintClaim,
+)
 from models.moderation import AuditEntry, Batch, Notice
 from models.report import Evidence, Report, Sighting
 from models.tallies import DigestDelivery, Squad, SquadCurator, SquadMember
@@ -16,6 +22,7 @@ __all__ = [
     "GraffitiDraftPhoto",
     "GraffitiPhoto",
     "Notice",
+    "PaintClaim",
     "Report",
     "Sighting",
     "Squad",

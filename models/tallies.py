@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import StrEnumType, UTCDateTime, utcnow
+from models.enums import RecipientKind
 
 
 class Squad(SQLModel, table=True):
@@ -62,7 +63,8 @@ class DigestDelivery(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # The ISO week the digest reports on, e.g. "2026-W47" (Asia/Almaty calendar).
     week: str = Field(sa_column=Column(String(8), nullable=False))
-    # "chat" (a configured chat id) or "volunteer" (volunteer.id, the personal message).
-    recipient_kind: str = Field(sa_column=Column(String(16), nullable=False))
+    recipient_kind: RecipientKind = Field(
+        sa_column=Column(StrEnumType(RecipientKind), nullable=False)
+    )
     recipient_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     delivered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

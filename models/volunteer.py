@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, Column, String
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime, utcnow
+from models.base import StrEnumType, UTCDateTime, utcnow
 from models.enums import Role
 
 
@@ -24,7 +24,7 @@ class Volunteer(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     role: Role = Field(
         default=Role.VOLUNTEER,
-        sa_column=Column(String(16), nullable=False, default=Role.VOLUNTEER.value),
+        sa_column=Column(StrEnumType(Role), nullable=False, default=Role.VOLUNTEER.value),
     )
     banned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ban_reason: str | None = Field(default=None, max_length=500)

@@ -85,7 +85,8 @@ async def batch_rows(
 
 def render_files(batch: Batch, rows: Sequence[Sequence[Cell]]) -> BatchFiles:
     """CPU-bound for big batches: callers run it in a worker thread."""
-    stem = f"kibernadzor_batch_{batch.id}_{to_almaty(batch.created_at):%Y-%m-%d}"
+    # Russian like the files themselves: they go to the regulator whoever sends them.
+    stem = f"кибернадзор_пакет_{batch.id}_{to_almaty(batch.created_at):%Y-%m-%d}"
     return BatchFiles(
         csv_name=f"{stem}.csv",
         csv_data=to_csv(HEADER, rows),

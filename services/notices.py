@@ -24,6 +24,8 @@ EVENT_ORDER = (
     NoticeEvent.REJECTED,
     NoticeEvent.BLOCKED,
     NoticeEvent.PAINTED_OVER,
+    NoticeEvent.CLAIM_CONFIRMED,
+    NoticeEvent.CLAIM_REJECTED,
 )
 # Keeps every UPDATE … WHERE id IN (…) under the parameter limits of SQLite and asyncpg.
 _CHUNK = 1000

@@ -3,8 +3,8 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import and_, func, or_
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import Role
@@ -82,3 +82,22 @@ async def unban(session: AsyncSession, *, volunteer: Volunteer) -> RoleChange:
     session.add(volunteer)
     await session.commit()
     return RoleChange(volunteer, changed=True)
+
+
+async def staff_languages(
+    session: AsyncSession, admin_ids: Collection[int]
+) -> dict[int, tuple[str | None, str | None]]:
+    """Telegram id → (chosen language, Telegram's language) of every moderator and
+    administrator; administrators who never wrote to the bot have (None, None)."""
+    found = await session.exec(
+        select(Volunteer).where(
+            or_(
+                and_(col(Volunteer.role) == Role.MODERATOR, col(Volunteer.banned_at).is_(None)),
+                col(Volunteer.telegram_id).in_(admin_ids),
+            )
+        )
+    )
+    languages: dict[int, tuple[str | None, str | None]] = dict.fromkeys(admin_ids, (None, None))
+    for volunteer in found:
+        languages[volunteer.telegram_id] = (volunteer.language, volunteer.telegram_language)
+    return languages

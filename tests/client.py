@@ -125,13 +125,17 @@ class BotClient:
         return await self.feed(update)
 
 
-def texts(requests: list[TelegramMethod[Any]]) -> list[str]:
-    """What the user reads: the texts of sent and edited messages, in order."""
-    return [r.text for r in requests if isinstance(r, SendMessage | EditMessageText)]
+def texts(requests: list[TelegramMethod[Any]], chat_id: int | None = None) -> list[str]:
+    """What the user reads: the texts of sent and edited messages, in order (in one chat)."""
+    return [
+        r.text
+        for r in requests
+        if isinstance(r, SendMessage | EditMessageText) and chat_id in (None, r.chat_id)
+    ]
 
 
-def text(requests: list[TelegramMethod[Any]]) -> str:
-    found = texts(requests)
+def text(requests: list[TelegramMethod[Any]], chat_id: int | None = None) -> str:
+    found = texts(requests, chat_id)
     assert len(found) == 1, f"expected one message, got {found!r}"
     return found[0]
 

@@ -5,9 +5,11 @@ import random
 from itertools import count
 from typing import Any
 
+from aiogram.methods import SendMessage
 from PIL import Image, ImageDraw
 
-from tests.client import BotClient
+from handlers.callbacks import ClaimAction, ClaimCard
+from tests.client import BotClient, buttons
 
 # Abay Ave / Dostyk Ave, Almaty.
 ABAY_DOSTYK = (43.2389, 76.9455)
@@ -72,3 +74,15 @@ async def send_photo(
 
 async def send_location(client: BotClient, point: tuple[float, float]) -> list[Any]:
     return await client.send(extra={"location": {"latitude": point[0], "longitude": point[1]}})
+
+
+def claim_buttons(requests: list[Any]) -> dict[ClaimAction, str]:
+    """The Confirm / Reject / Next buttons of the claim card among the bot's requests."""
+    [card] = [r for r in requests if isinstance(r, SendMessage) and buttons(r)]
+    return {ClaimCard.unpack(data).action: data for _label, data in buttons(card)}
+
+
+async def confirm_next_claim(moderator: BotClient) -> list[Any]:
+    """A moderator opens /claims and confirms the «after» photo shown first."""
+    shown = await moderator.send("/claims")
+    return await moderator.click(claim_buttons(shown)[ClaimAction.CONFIRM])

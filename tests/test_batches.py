@@ -54,7 +54,7 @@ async def test_batch_files_and_reports_marked_sent(client: BotClient, db: AsyncS
     xlsx_name, xlsx_data = payload(xlsx_request)
     db.expire_all()
     batch = (await db.exec(select(Batch))).one()
-    assert re.fullmatch(rf"kibernadzor_batch_{batch.id}_\d{{4}}-\d\d-\d\d\.csv", csv_name)
+    assert re.fullmatch(rf"кибернадзор_пакет_{batch.id}_\d{{4}}-\d\d-\d\d\.csv", csv_name)
     assert xlsx_name == csv_name.removesuffix(".csv") + ".xlsx"
 
     assert csv_data.startswith(b"\xef\xbb\xbf")

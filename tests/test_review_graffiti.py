@@ -14,9 +14,11 @@ from models.report import Report
 from services.clock import utcnow
 from services.graffiti.finish import finish_draft
 from tests.client import BotClient, text, texts
+from tests.conftest import ADMIN_ID
 from tests.graffiti_helpers import (
     ABAY_DOSTYK,
     add_photo,
+    confirm_next_claim,
     jpeg,
     photo_sizes,
     send_location,
@@ -26,6 +28,13 @@ from tests.graffiti_helpers import (
 from tests.test_graffiti_e2e import count, graffiti, report_wall
 from tests.test_graffiti_street import accept, reply_to_bot, status
 from tests.test_intake_e2e import numbers
+
+
+def claimed(wall: int) -> str:
+    return (
+        f"Thank you! Your «after» photo of #{wall} goes to the moderators: "
+        "the wall counts as painted over once they confirm it."
+    )
 
 
 async def _quiet_for_eleven_minutes(db: AsyncSession) -> None:
@@ -82,13 +91,14 @@ async def test_after_photo_album_by_caption_is_one_answer(
     helper = client.as_user(1103, language_code="en")
     album = {"media_group_id": "after-album-1"}
     first = await send_photo(helper, jpeg(wall_image(64)), caption=f"/painted {wall}", extra=album)
-    assert texts(first) == [f"#{wall} is marked as painted over. Thank you!"]
+    assert texts(first) == [claimed(wall)]
     # The album's second photo carries no caption; it is the same after-photo answer.
     assert texts(await send_photo(helper, jpeg(wall_image(65)), extra=album)) == []
     assert await count(db, GraffitiDraft) == 0
     afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
     assert len(afters) == 2 and all(photo.is_after for photo in afters)
-    assert await status(db, wall) == ReportStatus.PAINTED_OVER
+    assert len({photo.claim_id for photo in afters}) == 1  # one claim for the album
+    assert await status(db, wall) == ReportStatus.ACCEPTED  # until a moderator confirms
 
 
 async def test_after_photo_album_in_reply_is_one_answer(
@@ -106,7 +116,7 @@ async def test_after_photo_album_in_reply_is_one_answer(
             **reply_to_bot(f"#{wall} — graffiti report saved, thank you.", 1104),
         }
         replies += texts(await helper.send(extra=extra))
-    assert replies == [f"#{wall} is marked as painted over. Thank you!"]
+    assert replies == [claimed(wall)]
     afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
     assert len(afters) == 3
 
@@ -118,11 +128,14 @@ async def test_after_photo_of_a_wall_already_painted_over(
     await accept(db, wall)
     first = client.as_user(1105, language_code="en")
     await send_photo(first, jpeg(wall_image(71)), caption=f"/painted {wall}")
+    moderator = client.as_user(ADMIN_ID)
+    await moderator.send("/start")
+    await confirm_next_claim(moderator)
     second = client.as_user(1106, language_code="en")
     reply = text(await send_photo(second, jpeg(wall_image(72)), caption=f"/painted {wall}"))
-    assert reply == f"#{wall} is already marked as painted over; your photo is kept. Thank you!"
+    assert reply == f"#{wall} is already marked as painted over. Thank you!"
     afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
-    assert len(afters) == 2
+    assert len(afters) == 1  # only claims are kept: a closed wall takes no new ones
 
 
 async def test_same_picture_sent_twice_keeps_the_conversation(

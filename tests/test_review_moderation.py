@@ -140,7 +140,7 @@ async def test_stale_username_is_not_guessed(client: BotClient, db: AsyncSession
     db.add(Volunteer(telegram_id=6001, username="Shared_Name"))
     db.add(Volunteer(telegram_id=6002, username="shared_name"))
     await db.commit()
-    reply = text(await admin(client).send("/grant @shared_name"))
+    reply = text(await admin(client).send("/grant @shared_name"), ADMIN_ID)
     assert "numeric id" in reply
     roles = (await db.exec(select(Volunteer.role).where(Volunteer.telegram_id > 6000))).all()
     assert set(roles) == {Role.VOLUNTEER}
@@ -148,7 +148,7 @@ async def test_stale_username_is_not_guessed(client: BotClient, db: AsyncSession
     assert "numeric id" in reply
     banned = await db.exec(select(Volunteer.banned_at).where(Volunteer.telegram_id > 6000))
     assert set(banned.all()) == {None}
-    assert "now a moderator" in text(await admin(client).send("/grant 6002"))
+    assert "now a moderator" in text(await admin(client).send("/grant 6002"), ADMIN_ID)
 
 
 async def _graffiti(db: AsyncSession, volunteer_telegram_id: int) -> int:

@@ -22,7 +22,7 @@ async def test_admin_grants_and_revokes_by_id_and_username(
     admin = client.as_user(ADMIN_ID, language_code="en")
     await client.as_user(5001, username="Helper_Nurlan").send("/start")
     granted = await admin.send("/grant @helper_nurlan")
-    assert "now a moderator" in text(granted)
+    assert "now a moderator" in text(granted, ADMIN_ID)
     [menu] = [r for r in granted if isinstance(r, SetMyCommands)]
     assert menu.scope.chat_id == 5001  # type: ignore[union-attr]
     assert "queue" in {c.command for c in menu.commands}
@@ -119,7 +119,8 @@ async def test_a_username_taken_over_by_someone_else_leaves_the_old_owner(
     await client.as_user(5020, username="Shared_Name").send("/start")
     await client.as_user(5021, username="shared_name").send("/start")  # the name changed hands
     assert (await _volunteer(db, 5020)).username is None
-    reply = text(await client.as_user(ADMIN_ID, language_code="en").send("/grant @shared_name"))
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    reply = text(await admin.send("/grant @shared_name"), ADMIN_ID)
     assert "5021" in reply and "now a moderator" in reply
     assert (await _volunteer(db, 5020)).role == Role.VOLUNTEER
 

@@ -5,7 +5,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.tallies import Squad, SquadMember
 from models.volunteer import Volunteer
-from tests.client import BotClient, texts
+from tests.client import BotClient, text, texts
 from tests.conftest import ADMIN_ID
 
 
@@ -58,7 +58,7 @@ async def test_curator_sees_statistics_without_identities(
     curator = client.as_user(2011, language_code="en")
     await curator.send("/start")
     admin = client.as_user(ADMIN_ID, language_code="en")
-    assert "now curates" in texts(await admin.send(f"/squad_curator {code} 2011"))[0]
+    assert "now curates" in text(await admin.send(f"/squad_curator {code} 2011"), ADMIN_ID)
     shown = texts(await curator.send("/squad"))
     stats = shown[-1]
     assert "College 5" in stats and "Members: 1" in stats and "Links: 1" in stats

@@ -7,12 +7,12 @@ restarted run skips everyone with a row, so nobody gets a week twice and nobody 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 
 from sqlalchemy import exists
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.enums import RecipientKind
 from models.report import Sighting
 from models.tallies import DigestDelivery
 from models.upsert import insert_ignore
@@ -32,11 +32,6 @@ class DigestRunReport:
     progress: Progress | None  # None: nobody was waiting
 
 
-class RecipientKind(StrEnum):
-    CHAT = "chat"
-    VOLUNTEER = "volunteer"
-
-
 @dataclass(frozen=True, slots=True)
 class PersonalRecipient:
     volunteer_id: int
@@ -48,7 +43,7 @@ class PersonalRecipient:
 async def delivered(session: AsyncSession, *, week: Week, kind: RecipientKind) -> set[int]:
     rows = await session.exec(
         select(DigestDelivery.recipient_id).where(
-            DigestDelivery.week == week.key, DigestDelivery.recipient_kind == kind.value
+            DigestDelivery.week == week.key, DigestDelivery.recipient_kind == kind
         )
     )
     return set(rows.all())
@@ -71,7 +66,7 @@ async def pending_volunteers(session: AsyncSession, *, week: Week) -> list[Perso
     )
     done = select(DigestDelivery.recipient_id).where(
         DigestDelivery.week == week.key,
-        DigestDelivery.recipient_kind == RecipientKind.VOLUNTEER.value,
+        DigestDelivery.recipient_kind == RecipientKind.VOLUNTEER,
     )
     rows = await session.exec(
         select(
@@ -96,7 +91,7 @@ async def record_delivery(
         DigestDelivery,
         {
             "week": week.key,
-            "recipient_kind": kind.value,
+            "recipient_kind": kind,
             "recipient_id": recipient_id,
             "delivered_at": utcnow(),
         },

@@ -60,7 +60,6 @@ async def waiting_walls(session: AsyncSession, *, district: District | None) -> 
                     address=graffiti.address,
                     latitude=graffiti.latitude,
                     longitude=graffiti.longitude,
-                    district=None,
                 ),
                 latitude=graffiti.latitude,
                 longitude=graffiti.longitude,

@@ -43,16 +43,17 @@ class FinishedReport:
     hashes: list[int] = field(default_factory=list)
 
 
-def describe_place(
-    *, address: str | None, latitude: float | None, longitude: float | None, district: str | None
-) -> str:
-    """Address, else coordinates, else district: what a crew needs to find the wall."""
+def describe_place(*, address: str | None, latitude: float | None, longitude: float | None) -> str:
+    """Address, else coordinates: what a crew needs to find the wall.
+
+    The district is not part of it: its name differs per language, so every view adds it
+    translated (a stored "Medeu" would read as Latin text in Russian and Kazakh).
+    """
     if address:
         return address
     if latitude is not None and longitude is not None:
         return f"{latitude:.5f}, {longitude:.5f}"
-    # The district's Latin name (Almaly, Turksib) reads the same in all three languages.
-    return district.capitalize() if district else ""
+    return ""
 
 
 async def finish_draft(
@@ -86,10 +87,7 @@ async def finish_draft(
         return None
     handle = wall_handle([], draft.handle_text) if draft.handle_text else None
     place = describe_place(
-        address=draft.address,
-        latitude=draft.latitude,
-        longitude=draft.longitude,
-        district=draft.district,
+        address=draft.address, latitude=draft.latitude, longitude=draft.longitude
     )
     # No words in the display: it is shown to volunteers in three languages. The wall emoji
     # marks a graffiti report; the place and the handle say which.
@@ -121,7 +119,7 @@ async def finish_draft(
         chat_id=draft.chat_id,
         message_id=draft.message_id,
         photo_count=len(photos),
-        has_place=bool(place),
+        has_place=bool(place) or draft.district is not None,
         handle_text=draft.handle_text,
         hashes=[p.phash for p in photos if p.phash is not None],
     )

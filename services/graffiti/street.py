@@ -63,6 +63,10 @@ async def _details(session: AsyncSession, report_ids: Sequence[int]) -> dict[int
     return {graffiti.report_id: graffiti for graffiti in rows.all()}
 
 
+# The audit note of a wall closed with a moderator's own photo (translated in the history).
+AFTER_PHOTO_NOTE = "«after» photo"
+
+
 @dataclass(frozen=True, slots=True)
 class AfterPhoto:
     file_id: str
@@ -85,7 +89,7 @@ async def mark_painted(
     actor_id: int,
     after: AfterPhoto | None = None,
 ) -> PaintedResult:
-    """Painted over, confirmed by a moderator or shown by a volunteer's "after" photo.
+    """Painted over, on a moderator's word (a volunteer's photo is a claim: see claims.py).
 
     The after-photo is kept even when the status cannot change (e.g. already painted over):
     it is evidence of the wall's state that day.
@@ -113,7 +117,7 @@ async def mark_painted(
         report_ids=[target_id],
         to=ReportStatus.PAINTED_OVER,
         actor_id=actor_id,
-        note="after-photo" if after is not None else None,
+        note=AFTER_PHOTO_NOTE if after is not None else None,
     )
     if result.changed:
         return PaintedResult(target_id, changed=True, status=ReportStatus.PAINTED_OVER)

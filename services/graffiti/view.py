@@ -93,7 +93,6 @@ async def _view(session: AsyncSession, graffiti: Graffiti, report: Report) -> Gr
             address=graffiti.address,
             latitude=graffiti.latitude,
             longitude=graffiti.longitude,
-            district=graffiti.district,
         ),
         latitude=graffiti.latitude,
         longitude=graffiti.longitude,

@@ -1,0 +1,56 @@
+"""Photos re-sent to moderators: metadata stripped, each labelled, several as one album.
+
+Sending a stored file_id would forward the original file (a document keeps its EXIF, and with
+it where a volunteer stood), so every photo is downloaded, re-encoded from its pixels and sent
+as new bytes. A photo that cannot be downloaded or decoded is left out; the others still go.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BufferedInputFile, InputMediaPhoto, Message
+
+from services.graffiti.exif import strip_metadata
+
+logger = logging.getLogger(__name__)
+
+# Telegram puts at most 10 photos in one album.
+MAX_ALBUM = 10
+# A photo's caption may be at most 1,024 characters.
+MAX_CAPTION = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledPhoto:
+    file_id: str
+    label: str
+
+
+async def stripped(bot: Bot, file_id: str) -> bytes | None:
+    """The photo's pixels as a fresh JPEG; None if it cannot be downloaded or decoded."""
+    try:
+        downloaded = await bot.download(file_id)
+        data = downloaded.read() if downloaded is not None else b""
+        return await strip_metadata(data)
+    except (TelegramAPIError, OSError, ValueError) as error:
+        # Pillow's decompression-bomb error is a ValueError subclass (DecompressionBombError).
+        logger.warning("cannot re-send photo %s: %s", file_id, type(error).__name__)
+        return None
+
+
+async def send_album(bot: Bot, chat_id: int, photos: list[LabelledPhoto]) -> list[Message]:
+    """Send the photos, each with its label as caption: one photo alone, more as an album."""
+    ready = []
+    for photo in photos[:MAX_ALBUM]:
+        data = await stripped(bot, photo.file_id)
+        if data is not None:
+            ready.append((BufferedInputFile(data, "photo.jpg"), photo.label[:MAX_CAPTION]))
+    if not ready:
+        return []
+    if len(ready) == 1:
+        file, label = ready[0]
+        return [await bot.send_photo(chat_id, file, caption=label)]
+    media = [InputMediaPhoto(media=file, caption=label) for file, label in ready]
+    return await bot.send_media_group(chat_id, media=media)  # type: ignore[arg-type]

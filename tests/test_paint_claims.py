@@ -1,0 +1,193 @@
+"""«After» photos are claims: only a moderator's confirmation closes a wall, notifies its
+reporters and counts points; a volunteer who never saw the wall, or its finder, cannot close it."""
+
+from aiogram.methods import SendMediaGroup
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.callbacks import ClaimAction
+from models.enums import ClaimStatus, NoticeEvent, ReportStatus, Role
+from models.graffiti import GraffitiPhoto, PaintClaim
+from models.moderation import Notice
+from models.volunteer import Volunteer
+from services.tallies import PointWeights, tallies
+from tests.client import BotClient, text, texts
+from tests.conftest import ADMIN_ID
+from tests.graffiti_helpers import (
+    FAR_300M,
+    add_photo,
+    claim_buttons,
+    jpeg,
+    photo_sizes,
+    send_photo,
+    wall_image,
+)
+from tests.test_graffiti_e2e import report_wall
+from tests.test_graffiti_street import accept, reply_to_bot, status
+
+FINDER, STRANGER, HELPER = 1201, 1202, 1203
+
+
+async def volunteer_id(db: AsyncSession, telegram_id: int) -> int:
+    row = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == telegram_id))).one()
+    return row.id or 0
+
+
+async def points(db: AsyncSession, telegram_id: int) -> int:
+    db.expire_all()
+    mine = await volunteer_id(db, telegram_id)
+    tally = (await tallies(db, weights=PointWeights(), volunteer_ids=[mine])).get(mine)
+    return tally.points if tally else 0
+
+
+async def events(db: AsyncSession, report_id: int) -> list[tuple[int, NoticeEvent]]:
+    db.expire_all()
+    notices = await db.exec(select(Notice).where(Notice.report_id == report_id))
+    return sorted((n.volunteer_id, n.event) for n in notices.all())
+
+
+async def claim(client: BotClient, wall: int, seed: int) -> str:
+    return text(await send_photo(client, jpeg(wall_image(seed)), caption=f"/painted {wall}"))
+
+
+async def moderator(client: BotClient) -> BotClient:
+    staff = client.as_user(ADMIN_ID)
+    await staff.send("/start")
+    return staff
+
+
+async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: AsyncSession) -> None:
+    finder, stranger = client.as_user(FINDER), client.as_user(STRANGER)
+    wall = await report_wall(finder, 401, handle="@claim_shop_one")
+    await accept(db, wall)
+    before_points = await points(db, FINDER)
+
+    # A volunteer who never saw the wall sends an «after» photo: nothing changes yet.
+    reply = await claim(stranger, wall, 402)
+    assert f"#{wall}" in reply and "модератор" in reply
+    assert await status(db, wall) == ReportStatus.ACCEPTED
+    assert (NoticeEvent.PAINTED_OVER) not in [e for _v, e in await events(db, wall)]
+    assert await points(db, FINDER) == before_points
+
+    # The moderator sees before and after as one album, then the card with its buttons.
+    staff = await moderator(client)
+    shown = await staff.send("/claims")
+    [album] = [r for r in shown if isinstance(r, SendMediaGroup)]
+    assert [m.caption for m in album.media] == [f"#{wall} · до", f"#{wall} · после"]
+    card = next(t for t in texts(shown) if f"#{wall}" in t)
+    assert "User1202" in card and "⚠️" not in card
+    confirm = claim_buttons(shown)[ClaimAction.CONFIRM]
+
+    done = await staff.click(confirm)
+    assert any(f"#{wall}" in t for t in texts(done))
+    assert await status(db, wall) == ReportStatus.PAINTED_OVER
+    finder_id, stranger_id = await volunteer_id(db, FINDER), await volunteer_id(db, STRANGER)
+    assert await events(db, wall) == sorted([
+        (finder_id, NoticeEvent.ACCEPTED),
+        (finder_id, NoticeEvent.PAINTED_OVER),
+        (stranger_id, NoticeEvent.CLAIM_CONFIRMED),
+    ])  # fmt: skip
+    assert await points(db, FINDER) > before_points
+    # A second press (or another moderator's) decides nothing twice.
+    again = await staff.click(confirm)
+    assert not [e for e in await events(db, wall) if e[1] == NoticeEvent.PAINTED_OVER][1:]
+    assert again
+
+
+async def test_finder_claiming_own_wall_is_flagged_and_can_be_rejected(
+    client: BotClient, db: AsyncSession
+) -> None:
+    finder = client.as_user(FINDER)
+    wall = await report_wall(finder, 411, handle="@claim_shop_two")
+    await accept(db, wall)
+    before_points = await points(db, FINDER)
+    assert "модератор" in await claim(finder, wall, 412)
+    assert await status(db, wall) == ReportStatus.ACCEPTED
+    assert await points(db, FINDER) == before_points
+
+    staff = await moderator(client)
+    shown = await staff.send("/claims")
+    card = next(t for t in texts(shown) if f"#{wall}" in t)
+    assert "⚠️" in card and "очки" in card.lower()
+    await staff.click(claim_buttons(shown)[ClaimAction.REJECT])
+    assert await status(db, wall) == ReportStatus.ACCEPTED
+    assert await points(db, FINDER) == before_points
+    finder_id = await volunteer_id(db, FINDER)
+    assert (finder_id, NoticeEvent.CLAIM_REJECTED) in await events(db, wall)
+    assert NoticeEvent.PAINTED_OVER not in [e for _v, e in await events(db, wall)]
+    [row] = (await db.exec(select(PaintClaim))).all()
+    assert row.status is ClaimStatus.REJECTED and row.decided_by_id is not None
+
+
+async def test_second_claim_joins_the_open_one_and_reply_to_bot_is_a_claim(
+    client: BotClient, db: AsyncSession
+) -> None:
+    finder = client.as_user(FINDER)
+    await send_photo(finder, jpeg(wall_image(421)))
+    handle_question = await finder.send("Абая 1")
+    assert handle_question
+    saved = text(await finder.send("@claim_shop_three"))
+    wall = int(saved.split("#")[1].split(" ")[0].rstrip("—"))
+    await accept(db, wall)
+    await claim(client.as_user(STRANGER), wall, 422)
+    helper = client.as_user(HELPER)
+    after_id, after_unique = add_photo(helper, jpeg(wall_image(423)))
+    reply = text(
+        await helper.send(
+            extra={"photo": photo_sizes(after_id, after_unique), **reply_to_bot(saved, HELPER)}
+        )
+    )
+    assert "модератор" in reply
+    [row] = (await db.exec(select(PaintClaim))).all()
+    photos = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.claim_id == row.id))).all()
+    assert len(photos) == 2
+    assert await status(db, wall) == ReportStatus.ACCEPTED
+    staff = await moderator(client)
+    shown = await staff.send("/claims")
+    [album] = [r for r in shown if isinstance(r, SendMediaGroup)]
+    assert len(album.media) == 3  # before, and both «after» photos
+    await staff.click(claim_buttons(shown)[ClaimAction.CONFIRM])
+    stranger_id, helper_id = await volunteer_id(db, STRANGER), await volunteer_id(db, HELPER)
+    claimed = [v for v, e in await events(db, wall) if e == NoticeEvent.CLAIM_CONFIRMED]
+    assert sorted(claimed) == sorted([stranger_id, helper_id])
+
+
+async def test_claims_only_on_walls_a_crew_may_have_painted(
+    client: BotClient, db: AsyncSession
+) -> None:
+    fresh = await report_wall(client.as_user(FINDER), 431, point=FAR_300M)
+    refused = await claim(client.as_user(STRANGER), fresh, 432)
+    assert f"#{fresh}" in refused and "не принимает" in refused
+    assert (await db.exec(select(PaintClaim))).all() == []
+    assert await status(db, fresh) == ReportStatus.NEW
+
+
+async def test_a_demoted_moderator_cannot_confirm(client: BotClient, db: AsyncSession) -> None:
+    wall = await report_wall(client.as_user(FINDER), 441, handle="@claim_shop_four")
+    await accept(db, wall)
+    await claim(client.as_user(STRANGER), wall, 442)
+    former = client.as_user(1299)
+    await former.send("/start")
+    row = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 1299))).one()
+    row.role = Role.MODERATOR
+    db.add(row)
+    await db.commit()
+    shown = await former.send("/claims")
+    confirm = claim_buttons(shown)[ClaimAction.CONFIRM]
+    row.role = Role.VOLUNTEER
+    db.add(row)
+    await db.commit()
+    await former.click(confirm)
+    assert await status(db, wall) == ReportStatus.ACCEPTED
+    db.expire_all()
+    [open_claim] = (await db.exec(select(PaintClaim))).all()
+    assert open_claim.status is ClaimStatus.OPEN
+
+
+async def test_moderators_own_painted_stays_direct(client: BotClient, db: AsyncSession) -> None:
+    wall = await report_wall(client.as_user(FINDER), 451, handle="@claim_shop_five")
+    await accept(db, wall)
+    staff = await moderator(client)
+    assert f"#{wall}" in text(await staff.send(f"/painted {wall}"))
+    assert await status(db, wall) == ReportStatus.PAINTED_OVER
+    assert (await db.exec(select(PaintClaim))).all() == []
