@@ -32,6 +32,7 @@ ALLOWED = frozenset(
         "EXIF",
         "GPS",
         "UTF",
+        "punycode",
         "ID",
         "URL",
         "http",
