@@ -1,6 +1,7 @@
 """Routers, one feature a module, composed here. Order matters:
 
-1. group chats (commands only, pointing people to the private chat);
+1. the moderators' group (staff commands that name no volunteer), then other group chats
+   (commands only, pointing people to the private chat);
 2. banned volunteers (answered politely, nothing stored);
 3. volunteers' private screens;
 4. staff routers, each gated by the role read from the database for this update;
@@ -80,6 +81,7 @@ def build_routers() -> list[Router]:
     )
     return [
         errors.create_router(),
+        groups.create_moderators_group_router(),
         groups.create_router(),
         private,
         intake.create_router(),

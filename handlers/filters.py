@@ -22,6 +22,20 @@ class GroupChat(Filter):
         return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
+class ModeratorsGroup(Filter):
+    """The group configured as `moderation.chat_id`."""
+
+    async def __call__(
+        self, event: Message | CallbackQuery, moderation_chat_id: int | None = None
+    ) -> bool:
+        message = event.message if isinstance(event, CallbackQuery) else event
+        return (
+            message is not None
+            and moderation_chat_id is not None
+            and (message.chat.id == moderation_chat_id)
+        )
+
+
 class ModeratorOnly(Filter):
     """Passes moderators and administrators, judged by the volunteer row loaded for this update.
 

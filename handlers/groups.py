@@ -1,20 +1,49 @@
+"""Commands in group chats.
+
+In the configured moderators' group, moderators' triage and export commands are answered there
+(reports' reporters are never named in a group). Any other known command in any group gets a
+pointer to the private chat: reports in a group would show who reported what.
+"""
+
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.filters import GroupChat
+from handlers import batches, graffiti_staff, queue, triage, verdicts
+from handlers.filters import GroupChat, ModeratorOnly, ModeratorsGroup
+from handlers.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS, VOLUNTEER_COMMANDS, command_names
 
 
 async def cmd_in_group(message: Message) -> None:
-    # Reports in a group would expose who reported what to everyone in it.
     await message.reply(
         _("I take reports only in a private chat: open me and send the link there.")
     )
 
 
+async def staff_cmd_in_group(message: Message) -> None:
+    await message.reply(_("Moderators: send this command to me in a private chat."))
+
+
+def create_moderators_group_router() -> Router:
+    """The staff commands that show no volunteer's identity, for the moderators' group."""
+    router = Router(name="moderators_group")
+    for observer in (router.message, router.callback_query):
+        observer.filter(ModeratorsGroup(), ModeratorOnly())
+    router.include_routers(
+        queue.create_router(),
+        triage.create_router(),
+        batches.create_router(),
+        verdicts.create_router(),
+        graffiti_staff.create_router(),
+    )
+    return router
+
+
 def create_router() -> Router:
     router = Router(name="groups")
     router.message.filter(GroupChat())
-    router.message.register(cmd_in_group, Command("start", "help", "my", "stats", "lang"))
+    router.message.register(cmd_in_group, Command(*command_names(VOLUNTEER_COMMANDS)))
+    staff = command_names(MODERATOR_COMMANDS) + command_names(ADMIN_COMMANDS)
+    router.message.register(staff_cmd_in_group, Command(*staff))
     return router

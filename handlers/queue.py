@@ -8,7 +8,7 @@ starts a fresh round in which they may.
 
 from collections.abc import Awaitable, Callable
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -19,7 +19,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import queue_input
 from handlers.callbacks import TriageAction, TriageCard
-from handlers.queue_state import SKIP_KEY, TriageInput, next_card, skipped
+from handlers.queue_state import (
+    SKIP_KEY,
+    TriageInput,
+    forget_card,
+    next_card,
+    remember_card,
+    skipped,
+)
 from handlers.report_card import (
     REJECT_REASONS,
     card_keyboard,
@@ -37,19 +44,22 @@ from services.triage import Refusal, RefusalKind
 
 async def cmd_queue(
     message: Message,
+    *,
     session: AsyncSession,
     volunteer: Volunteer,
     state: FSMContext,
     claim_minutes: int,
+    bot: Bot,
 ) -> None:
     # A new round: skipped cards may come again. Other features' FSM data stays untouched.
     if await state.get_state() in {TriageInput.reason.state, TriageInput.duplicate_of.state}:
         await state.set_state(None)
     await state.update_data({SKIP_KEY: []})
+    await forget_card(state, bot)
     text, keyboard = await next_card(
         session, state, moderator_id=volunteer.id or 0, claim_minutes=claim_minutes
     )
-    await message.answer(text, reply_markup=keyboard)
+    await remember_card(state, await message.answer(text, reply_markup=keyboard))
 
 
 class CardPress:

@@ -4,19 +4,17 @@ The card stays where it was, above the moderator's typed text; so the result and
 come as a new message (the old card loses its buttons), keeping the next card in view.
 """
 
-from contextlib import suppress
-
 from aiogram import Bot, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, Filter, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.queue_state import TriageInput, next_card
+from handlers.queue_state import TriageInput, next_card, remember_card
 from handlers.report_card import numbers, refusal_text
+from handlers.stale import strip_buttons
 from models.volunteer import Volunteer
 from services import queue, triage
 from services.triage import RefusalKind
@@ -50,18 +48,20 @@ async def _continue(
     done: str,
 ) -> None:
     """Leave the input state, strip the old card's buttons, send the result and the next card."""
-    card_message = (await state.get_data()).get("card")
-    await state.set_state(None)
-    if card_message:
-        # Already without buttons, or too old to edit: nothing to tidy then.
-        with suppress(TelegramBadRequest):
-            await bot.edit_message_reply_markup(
-                chat_id=message.chat.id, message_id=card_message, reply_markup=None
-            )
+    await _leave_input(message, state, bot)
     text, keyboard = await next_card(
         session, state, moderator_id=moderator.id or 0, claim_minutes=claim_minutes
     )
-    await message.answer(f"{done}\n\n{text}", reply_markup=keyboard)
+    shown = await message.answer(f"{done}\n\n{text}", reply_markup=keyboard)
+    await remember_card(state, shown)
+
+
+async def _leave_input(message: Message, state: FSMContext, bot: Bot) -> None:
+    """End the typed input; the card it was about loses its buttons."""
+    card_message = (await state.get_data()).get("card")
+    await state.set_state(None)
+    if card_message:
+        await strip_buttons(bot, chat_id=message.chat.id, message_id=card_message)
 
 
 async def _taken_by_other(message: Message, session: AsyncSession, report_id: int,
@@ -83,7 +83,7 @@ async def on_reason(
 ) -> None:
     report_id = int((await state.get_data()).get("report_id", 0))
     if await _taken_by_other(message, session, report_id, volunteer):
-        await state.set_state(None)
+        await _leave_input(message, state, bot)
         return
     result = await triage.reject(
         session, report_ids=[report_id], reason=message.text, actor_id=volunteer.id or 0
@@ -113,7 +113,7 @@ async def on_duplicate_of(
         await message.answer(_("Send one report number, like #12, or /cancel."))
         return
     if await _taken_by_other(message, session, report_id, volunteer):
-        await state.set_state(None)
+        await _leave_input(message, state, bot)
         return
     result = await triage.merge(
         session, source_ids=[report_id], into_id=into[0], actor_id=volunteer.id or 0

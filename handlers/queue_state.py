@@ -3,17 +3,21 @@
 Shared by the card buttons (handlers.queue) and the typed input (handlers.queue_input).
 """
 
+from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.report_card import card_keyboard, render_card
+from handlers.stale import strip_buttons
 from services import queue
 from services.report_view import load_card
 
 SKIP_KEY = "skip"
+# The message of the card on screen: a new /queue takes that card's buttons away.
+CARD_KEY = "shown_card"
 
 
 class TriageInput(StatesGroup):
@@ -43,3 +47,15 @@ async def next_card(
             return text.format(count=len(skip)), None
         return _("The queue is empty: no new reports are waiting."), None
     return render_card(card), card_keyboard(card.report_id)
+
+
+async def remember_card(state: FSMContext, shown: Message) -> None:
+    await state.update_data({CARD_KEY: [shown.chat.id, shown.message_id]})
+
+
+async def forget_card(state: FSMContext, bot: Bot) -> None:
+    """The card shown before loses its buttons: only the newest card is worked on."""
+    shown = (await state.get_data()).get(CARD_KEY)
+    if shown:
+        await strip_buttons(bot, chat_id=shown[0], message_id=shown[1])
+        await state.update_data({CARD_KEY: None})

@@ -6,12 +6,13 @@ take the update, so reaching them means "not allowed" or "no longer valid".
 
 import re
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS, command_names
+from handlers.stale import strip_pressed
 
 
 async def on_staff_command(message: Message) -> None:
@@ -22,8 +23,10 @@ async def on_unknown_command(message: Message) -> None:
     await message.answer(_("I do not know this command. /help lists what I can do."))
 
 
-async def on_stale_button(query: CallbackQuery) -> None:
+async def on_stale_button(query: CallbackQuery, bot: Bot) -> None:
     await query.answer(_("This button is not available to you."), show_alert=True)
+    # Nothing on that message will work for this person any more: take the buttons away.
+    await strip_pressed(query, bot)
 
 
 def create_router() -> Router:

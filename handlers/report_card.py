@@ -208,8 +208,10 @@ def _history_lines(history: list[HistoryLine]) -> list[str]:
     return lines
 
 
-def _reporter_lines(full: FullReport) -> list[str]:
+def _reporter_lines(full: FullReport, *, named: bool) -> list[str]:
     lines = ["", "<b>" + _("Reported by ({count})").format(count=full.reporters_total) + "</b>"]
+    if not named:
+        return lines
     for reporter in full.reporters:
         if is_forgotten(reporter.telegram_id):
             lines.append(_("a volunteer who erased their data") + f" · {_when(reporter.at)}")
@@ -229,13 +231,14 @@ def _reporter_lines(full: FullReport) -> list[str]:
     return lines
 
 
-def render_full(full: FullReport) -> str:
-    """/report N: the card, the status details, the history, evidence and the reporters."""
+def render_full(full: FullReport, *, name_reporters: bool = True) -> str:
+    """/report N: the card, the status details, the history, evidence and the reporters
+    (only counted, not named, when `name_reporters` is off: in a group)."""
     lines = card_lines(full.card) + _status_lines(full.card) + _history_lines(full.history)
     if full.evidence:
         lines += ["", "<b>" + _("Evidence") + "</b>"]
         lines += [f"<code>{escape(shorten(url, 200))}</code>" for url in full.evidence]
-    return fit_lines(lines + _reporter_lines(full))
+    return fit_lines(lines + _reporter_lines(full, named=name_reporters))
 
 
 def render_found(query: str, found: FindResult) -> str:

@@ -2,7 +2,7 @@
 
 from html import escape
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
@@ -40,7 +40,7 @@ def _your_place(rank: int | None, points: int) -> str:
     return _("Your place: {rank} ({points} pts)").format(rank=rank, points=points)
 
 
-def render_top(view: Overview, week: Week) -> str:
+def render_top(view: Overview, week: Week, viewer: Volunteer) -> str:
     lines = [
         _("<b>Top of this week</b> · {week}").format(week=week_label(week)),
         *board_lines(view.week),
@@ -59,8 +59,16 @@ def render_top(view: Overview, week: Week) -> str:
             _("<b>Your squad «{name}» this week</b>").format(name=escape(view.squad.name)),
             *board_lines(view.squad_week),
         ]
-    lines += ["", _("Others see you as «Volunteer» unless you choose a nickname: /privacy")]
+    lines += ["", _how_others_see_you(viewer)]
     return "\n".join(lines)
+
+
+def _how_others_see_you(viewer: Volunteer) -> str:
+    if viewer.public_consent and viewer.nickname:
+        return _("Others see you as «{nickname}»; /privacy changes it.").format(
+            nickname=escape(viewer.nickname)
+        )
+    return _("Others see you as «Volunteer» unless you choose a nickname: /privacy")
 
 
 async def cmd_top(
@@ -74,7 +82,7 @@ async def cmd_top(
         until=week.end,
         viewer_id=volunteer.id or 0,
     )
-    await message.answer(render_top(view, week))
+    await message.answer(render_top(view, week, volunteer))
 
 
 _PROBLEMS = {
@@ -87,6 +95,13 @@ _PROBLEMS = {
     ),
     privacy.NicknameProblem.PHONE: N_(
         "A nickname must not contain a phone number or other long numbers: it could identify you."
+    ),
+    privacy.NicknameProblem.RESERVED: N_(
+        "This nickname would pass you off as staff, as the bot or as the anonymous «Volunteer»: "
+        "choose another one."
+    ),
+    privacy.NicknameProblem.TAKEN: N_(
+        "Another volunteer already goes by this name: choose another nickname."
     ),
 }
 
@@ -132,10 +147,16 @@ def render_privacy(volunteer: Volunteer) -> tuple[str, InlineKeyboardMarkup]:
 
 
 async def cmd_privacy(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer, bot: Bot
 ) -> None:
     if command.args:
-        problem = await privacy.show_as(session, volunteer=volunteer, nickname=command.args)
+        me = await bot.me()
+        problem = await privacy.show_as(
+            session,
+            volunteer=volunteer,
+            nickname=command.args,
+            reserved=[me.first_name, me.username or ""],
+        )
         if problem is not None:
             await message.answer(_(_PROBLEMS[problem]))
             return

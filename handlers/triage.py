@@ -3,6 +3,7 @@
 from html import escape
 
 from aiogram import Router
+from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
@@ -92,7 +93,9 @@ async def cmd_report(message: Message, command: CommandObject, session: AsyncSes
     if full is None:
         await message.answer(_("There is no report #{id}.").format(id=report_ids[0]))
         return
-    await message.answer(render_full(full))
+    # Reporters are named to a moderator alone, never in the moderators' group.
+    private = message.chat.type == ChatType.PRIVATE
+    await message.answer(render_full(full, name_reporters=private))
 
 
 async def cmd_find(message: Message, command: CommandObject, session: AsyncSession) -> None:

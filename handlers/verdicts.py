@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import verdict_texts
 from handlers.callbacks import UrlListAnswer
+from handlers.stale import strip_pressed
 from handlers.texts import fit_lines, shorten
 from models.enums import ReportStatus
 from models.volunteer import Volunteer
@@ -216,6 +217,7 @@ async def on_list_answer(
     if not pending or pending.get("token") != callback_data.token:
         expired = _("This list is no longer waiting: send the file again.")
         await query.answer(expired, show_alert=True)
+        await strip_pressed(query, bot)
         return
     await state.update_data({PENDING: None})
     if callback_data.confirm:

@@ -23,6 +23,8 @@ class RecordingSession(BaseSession):
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
+        # What each request got back, by the request's id(): e.g. the id of a sent message.
+        self._results: dict[int, Any] = {}
         self._message_ids = count(10_000)
         self._failures: dict[str, list[dict[str, Any] | None]] = {}
         self._files: dict[str, bytes] = {}
@@ -65,7 +67,11 @@ class RecordingSession(BaseSession):
         else:
             answer = {"ok": True, "result": self._result(method)}
             response = self.check_response(bot, method, 200, json.dumps(answer))
+        self._results[id(method)] = response.result
         return response.result  # type: ignore[return-value]
+
+    def result_of(self, request: TelegramMethod[Any]) -> Any:
+        return self._results[id(request)]
 
     def _result(self, method: TelegramMethod[Any]) -> Any:
         returning = method.__returning__

@@ -14,6 +14,7 @@ import models.tables  # noqa: F401  (registers every table)
 from models.base import StrEnumType
 from models.enums import (
     Category,
+    ClaimStatus,
     District,
     NoticeEvent,
     RecipientKind,
@@ -21,7 +22,7 @@ from models.enums import (
     Role,
     TargetKind,
 )
-from models.graffiti import DraftStep, Graffiti, GraffitiDraft
+from models.graffiti import DraftStep, Graffiti, GraffitiDraft, PaintClaim
 from models.moderation import AuditEntry, Batch, Notice
 from models.report import Report
 from models.tallies import DigestDelivery
@@ -103,6 +104,9 @@ async def _one_row_of_each(db: AsyncSession) -> None:
             to_status=ReportStatus.ASSIGNED,
         ),
         Notice(volunteer_id=volunteer.id, report_id=report.id, event=NoticeEvent.PAINTED_OVER),
+        PaintClaim(
+            report_id=report.id, volunteer_id=volunteer.id, status=ClaimStatus.CONFIRMED
+        ),
         Batch(created_by_id=volunteer.id, category=Category.COURIER_RECRUITMENT),
         DigestDelivery(
             week="2026-W48", recipient_kind=RecipientKind.VOLUNTEER, recipient_id=volunteer.id

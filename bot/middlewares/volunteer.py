@@ -11,7 +11,9 @@ from services import volunteers
 class VolunteerMiddleware(BaseMiddleware):
     """Registers whoever writes to the bot privately, so a link alone is enough to take part.
 
-    Group members are not registered: the bot takes no reports in groups.
+    Group members are not registered: the bot takes no reports in groups. In the configured
+    moderators' group an existing row is loaded (never created), so that staff commands sent
+    there are judged by the sender's role in the database.
     """
 
     async def __call__(
@@ -35,4 +37,13 @@ class VolunteerMiddleware(BaseMiddleware):
                 username=user.username,
                 telegram_language=user.language_code,
             )
+        elif (
+            user is not None
+            and chat is not None
+            and chat.id is not None
+            and chat.id == data.get("moderation_chat_id")
+        ):
+            found = await volunteers.get_by_telegram_id(data["session"], user.id)
+            if found is not None:
+                data["volunteer"] = found
         return await handler(event, data)

@@ -1,0 +1,82 @@
+"""Staff commands in the configured moderators' group are answered there, naming no volunteer;
+in any other group they point to the private chat."""
+
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.factory import create_dispatcher
+from tests.client import BotClient, buttons, text, texts
+from tests.conftest import ADMIN_ID, TEST_TOKEN
+from tests.recording_session import RecordingSession
+from tests.triage_helpers import NUMBER, make_moderator
+
+GROUP = -1_005_000_000_123
+OTHER_GROUP = -1_005_000_000_456
+REPORTER_ID = 5_000_080_001
+
+
+@pytest.fixture
+def client(
+    database_url: str,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    bot: Bot,
+    fake_session: RecordingSession,
+) -> BotClient:
+    settings = Settings(
+        telegram={"token": TEST_TOKEN},
+        database={"url": database_url},
+        access={"admins": [ADMIN_ID]},
+        moderation={"chat_id": GROUP},
+    )
+    dispatcher: Dispatcher = create_dispatcher(
+        settings=settings, session_maker=session_maker, i18n=i18n
+    )
+    return BotClient(dispatcher, bot, fake_session)
+
+
+async def test_staff_commands_are_answered_in_the_moderators_group(client: BotClient) -> None:
+    reporter = client.as_user(REPORTER_ID, first_name="Dilnaz", username="dilnaz_secret")
+    number = int(NUMBER.findall(text(await reporter.send("t.me/group_seen_shop")))[0])
+    moderator = await make_moderator(client, 5_000_080_002)
+
+    in_group = {"chat_type": "supergroup", "chat_id": GROUP}
+    [card] = [
+        r for r in await moderator.send("/queue", **in_group) if getattr(r, "chat_id", 0) == GROUP
+    ]
+    assert f"#{number}" in card.text and "group_seen_shop" in card.text
+    full = text(await moderator.send(f"/report {number}", **in_group), GROUP)
+    assert "Reported by (1)" in full
+    for secret in ("Dilnaz", "dilnaz_secret", str(REPORTER_ID)):
+        assert secret not in full and secret not in card.text
+
+    accept = next(data for label, data in buttons(card) if "Accept" in label)
+    pressed = await moderator.click(accept, **in_group)
+    categories = [b for r in pressed for b in buttons(r)]
+    assert categories, "the card's Accept button works in the group"
+    accepted = text(await moderator.send(f"/accept {number} sales", **in_group), GROUP)
+    assert f"#{number}" in accepted
+
+    # The same report, privately: a moderator alone may see who reported it.
+    assert "Dilnaz" in text(await moderator.send(f"/report {number}"))
+
+
+async def test_commands_that_would_name_people_point_to_the_private_chat(
+    client: BotClient,
+) -> None:
+    moderator = await make_moderator(client, 5_000_080_003)
+    reply = texts(await moderator.send("/ban 123", chat_type="supergroup", chat_id=GROUP))
+    assert reply and "private chat" in reply[0]
+
+
+async def test_elsewhere_and_for_volunteers_the_group_gets_a_pointer(client: BotClient) -> None:
+    moderator = await make_moderator(client, 5_000_080_004)
+    elsewhere = text(await moderator.send("/queue", chat_type="supergroup", chat_id=OTHER_GROUP))
+    assert "private chat" in elsewhere
+    volunteer = client.as_user(5_000_080_005, language_code="en")
+    refused = text(await volunteer.send("/queue", chat_type="supergroup", chat_id=GROUP))
+    assert "private chat" in refused and "#" not in refused
