@@ -13,6 +13,7 @@ from handlers.texts import N_, category_label, fit_lines, shorten, status_label
 from models.enums import Category, District, TargetKind
 from services.clock import to_almaty
 from services.graffiti.view import GraffitiView
+from services.personal_data import is_forgotten
 from services.report_view import CardView, FindResult, FullReport, HistoryLine, ReportLine
 from services.triage import Refusal, RefusalKind
 
@@ -221,6 +222,9 @@ def _reporter_lines(full: FullReport, *, named: bool) -> list[str]:
     if not named:
         return lines
     for reporter in full.reporters:
+        if is_forgotten(reporter.telegram_id):
+            lines.append(_("a volunteer who erased their data") + f" · {_when(reporter.at)}")
+            continue
         name = escape(reporter.first_name) or "—"
         if reporter.username:
             name += f" @{escape(reporter.username)}"

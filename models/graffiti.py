@@ -143,7 +143,7 @@ class GraffitiDraft(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False, index=True)
     )
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    message_id: int
+    message_id: int = Field(sa_type=BigInteger)
     # NULL for a single photo: NULLs never collide in the unique index.
     media_group_id: str | None = Field(default=None, max_length=64)
     step: DraftStep = Field(
@@ -176,7 +176,7 @@ class GraffitiDraftPhoto(SQLModel, table=True):
             index=True,
         )
     )
-    message_id: int
+    message_id: int = Field(sa_type=BigInteger)
     file_id: str = Field(max_length=256)
     file_unique_id: str = Field(max_length=64)
     phash: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import StrEnumType, UTCDateTime, utcnow
@@ -67,8 +67,9 @@ class Sighting(SQLModel, table=True):
     volunteer_id: int = Field(
         sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False, index=True)
     )
-    chat_id: int = Field(sa_type=Integer)
-    message_id: int
+    # Telegram ids are 64-bit: user and chat ids above 2³¹ are common since about 2021.
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int = Field(sa_type=BigInteger)
     text_as_sent: str = Field(max_length=2100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -22,6 +22,7 @@ from services.graffiti.view import graffiti_details, graffiti_for_target
 from tests.client import BotClient, buttons, text, texts
 from tests.conftest import ADMIN_ID
 from tests.graffiti_helpers import ABAY_DOSTYK, jpeg, send_location, send_photo, wall_image
+from tests.telegram_ids import tg_id
 from tests.test_intake_e2e import numbers
 
 
@@ -225,4 +226,4 @@ async def test_someone_elses_draft_button_changes_nothing(
     draft = (await db.exec(select(GraffitiDraft))).one()
     await db.refresh(draft)
     assert draft.district is None and await count(db, Report) == 0
-    assert (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 1002))).one()
+    assert (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(1002)))).one()
