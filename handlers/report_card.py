@@ -72,6 +72,8 @@ def card_lines(card: CardView) -> list[str]:
         lines.append("⚠️ " + _("Reported by a banned volunteer."))
     if card.graffiti is not None:
         lines += _wall_lines(card.graffiti)
+    if card.photos:
+        lines.append(photos_line(card))
     if card.walls:
         walls = ", ".join(
             f"#{wall.report_id} ({status_label(wall.status)})" for wall in card.walls[:20]
@@ -104,10 +106,17 @@ def _wall_lines(wall: GraffitiView) -> list[str]:
         )
     if wall.same_wall_of is not None:
         lines.append("⚠️ " + _("Probably the same wall as #{id}.").format(id=wall.same_wall_of))
-    lines.append(
-        _("Photos: {count} · /photo {id}").format(count=wall.photo_count, id=wall.report_id)
-    )
     return lines
+
+
+def photos_line(card: CardView) -> str:
+    """The same count on the card and in /report, and exactly what /photo N sends."""
+    count = len(card.photos)
+    if card.kind == TargetKind.GRAFFITI:
+        text = _("Photos: {count} · /photo {id}")
+    else:
+        text = "📱 " + _("Screenshots: {count} · /photo {id}")
+    return text.format(count=count, id=card.report_id)
 
 
 def render_card(card: CardView) -> str:
