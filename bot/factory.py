@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.broadcast_run import BroadcastRunner
 from bot.config import Settings
 from bot.digest_run import BulkMessages, weights_of
 from bot.graffiti_tasks import graffiti_options
@@ -69,6 +70,9 @@ def create_dispatcher(
     dispatcher["jobs"] = BackgroundJobs()
     dispatcher["bulk"] = BulkMessages(
         settings=settings, session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
+    )
+    dispatcher["broadcasts"] = BroadcastRunner(
+        session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
     )
     dispatcher["point_weights"] = weights_of(settings)
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))

@@ -1,5 +1,6 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
+from models.broadcast import Broadcast, BroadcastDelivery
 from models.graffiti import (
     Graffiti,
     GraffitiDraft,
@@ -15,6 +16,8 @@ from models.volunteer import Volunteer
 __all__ = [
     "AuditEntry",
     "Batch",
+    "Broadcast",
+    "BroadcastDelivery",
     "DigestDelivery",
     "Evidence",
     "EvidencePhoto",
