@@ -16,6 +16,7 @@ from aiogram import Router
 from handlers import (
     banned,
     batches,
+    broadcast,
     digest_staff,
     edits,
     errors,
@@ -26,6 +27,7 @@ from handlers import (
     intake,
     language,
     my_reports,
+    personal_data,
     queue,
     refusals,
     roles,
@@ -55,6 +57,7 @@ def build_routers() -> list[Router]:
         settings.create_router(),
         tallies.create_router(),
         squads.create_router(),
+        personal_data.create_router(),
     )
     staff = Router(name="staff")
     staff.message.filter(ModeratorOnly())
@@ -67,6 +70,7 @@ def build_routers() -> list[Router]:
         graffiti_staff.create_router(),
         graffiti_claims.create_router(),
         digest_staff.create_router(),
+        broadcast.create_router(),
     )
     private.include_routers(
         roles.create_admin_router(),

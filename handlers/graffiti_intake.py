@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import GraffitiAction, GraffitiStep
-from handlers.downloads import DownloadFailedError, download_bytes, please_send_again
+from handlers.downloads import DownloadFailedError, please_send_again
 from handlers.graffiti_filters import (
     AFTER_ALBUM,
     AfterPhoto,
@@ -23,7 +23,12 @@ from handlers.graffiti_filters import (
     ImageMessage,
     InConversation,
     PlainText,
-    largest,
+)
+from handlers.graffiti_links import (
+    on_link_in_place_step,
+    on_screenshot_button,
+    on_screenshot_link,
+    report_caption_links,
 )
 from handlers.graffiti_texts import (
     ask_handle,
@@ -36,39 +41,17 @@ from handlers.graffiti_texts import (
     saved,
 )
 from handlers.message_links import message_links
+from handlers.photo_intake import Oversized, oversized_text, read_photo
 from models.enums import District
 from models.graffiti import DraftStep, GraffitiDraft
 from models.volunteer import Volunteer
 from services.graffiti import claims, conversation, street
-from services.graffiti.conversation import PhotoIn, PhotoOutcome, StepResult
+from services.graffiti.conversation import PhotoOutcome, StepResult
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex, photo_phash
-from services.graffiti.storage import keep_copy
+from services.graffiti.phash import PhashIndex
 from services.roles import is_moderator
 
 logger = logging.getLogger(__name__)
-
-
-async def _photo_in(
-    message: Message, bot: Bot, options: GraffitiOptions, *, with_hash: bool = True
-) -> PhotoIn:
-    """The largest size, its hash and maybe a copy on disk; raises DownloadFailedError."""
-    item = largest(message.photo) if message.photo else message.document
-    assert item is not None
-    data = await download_bytes(bot, item.file_id)
-    mime = getattr(item, "mime_type", None) or "image/jpeg"
-    return PhotoIn(
-        file_id=item.file_id,
-        file_unique_id=item.file_unique_id,
-        message_id=message.message_id,
-        phash=await photo_phash(data) if data and with_hash else None,
-        photo_path=await keep_copy(
-            options.photo_dir,
-            file_unique_id=item.file_unique_id,
-            data=data,
-            extension=mime.split("/")[-1],
-        ),
-    )
 
 
 def _too_large(message: Message, options: GraffitiOptions) -> bool:
@@ -90,9 +73,12 @@ async def on_after_photo(
 ) -> None:
     """An «after» photo: a moderator's closes the wall, a volunteer's becomes a claim."""
     try:
-        photo = await _photo_in(message, bot, graffiti_options, with_hash=False)
+        photo = await read_photo(message, bot, graffiti_options, with_hash=False)
     except DownloadFailedError:
         await message.reply(please_send_again())
+        return
+    if isinstance(photo, Oversized):
+        await message.reply(oversized_text(graffiti_options))
         return
     after = street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path)
     if is_moderator(volunteer, admin_ids):
@@ -120,6 +106,7 @@ async def on_photo(
     volunteer: Volunteer,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
+    max_links_per_message: int,
 ) -> None:
     if _too_large(message, graffiti_options):
         limit = graffiti_options.max_file_bytes // (1024 * 1024)
@@ -128,9 +115,12 @@ async def on_photo(
         )
         return
     try:
-        photo = await _photo_in(message, bot, graffiti_options)
+        photo = await read_photo(message, bot, graffiti_options)
     except DownloadFailedError:
         await message.reply(please_send_again())
+        return
+    if isinstance(photo, Oversized):
+        await message.reply(oversized_text(graffiti_options))
         return
     result = await conversation.take_photo(
         session,
@@ -147,6 +137,8 @@ async def on_photo(
         await message.answer(
             _("Your previous photo was saved as #{id}.").format(id=done.report_id)
         )
+    if result.outcome is not PhotoOutcome.REPEATED:
+        await report_caption_links(message, session, volunteer, max_links_per_message)
     if result.outcome is PhotoOutcome.EXACT_DUPLICATE:
         text = (
             _("You already sent this photo: #{id}.")
@@ -204,8 +196,21 @@ async def on_text(
     draft: GraffitiDraft,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
+    max_links_per_message: int,
 ) -> None:
     common = {"volunteer_id": volunteer.id or 0, "options": graffiti_options, "index": phash_index}
+    links = message_links(message)
+    if draft.step == DraftStep.SCREENSHOT:
+        await on_screenshot_link(
+            message, session=session, volunteer=volunteer, draft=draft, limit=max_links_per_message
+        )
+        return
+    if draft.step == DraftStep.PLACE and links:
+        await on_link_in_place_step(
+            message, session=session, volunteer=volunteer, draft=draft, links=links,
+            limit=max_links_per_message,
+        )  # fmt: skip
+        return
     if draft.step == DraftStep.PLACE:
         result = await conversation.answer_place(
             session,
@@ -218,7 +223,7 @@ async def on_text(
             session,
             draft_id=draft.id,
             text=message.text,
-            links=message_links(message),
+            links=links,
             **common,  # type: ignore[arg-type]
         )
     await _answered(message, result)
@@ -239,6 +244,11 @@ async def on_step_button(
         "options": graffiti_options,
         "index": phash_index,
     }
+    if callback_data.action is GraffitiAction.SCREENSHOT:
+        await on_screenshot_button(
+            query, session=session, volunteer=volunteer, draft_id=callback_data.draft_id
+        )
+        return
     if callback_data.action is GraffitiAction.NO_HANDLE:
         result = await conversation.answer_handle(session, **common)  # type: ignore[arg-type]
     else:

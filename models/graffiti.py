@@ -30,6 +30,8 @@ class DraftStep(StrEnum):
 
     PLACE = "place"
     HANDLE = "handle"
+    # The photo is a screenshot of something online: waiting for the link it shows.
+    SCREENSHOT = "screenshot"
 
 
 def _report_fk(*, nullable: bool, index: bool = False, unique: bool = False) -> "Column[int]":

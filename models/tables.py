@@ -1,5 +1,6 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
+from models.broadcast import Broadcast, BroadcastDelivery
 from models.graffiti import (
     Graffiti,
     GraffitiDraft,
@@ -8,15 +9,18 @@ from models.graffiti import (
     PaintClaim,
 )
 from models.moderation import AuditEntry, Batch, Notice
-from models.report import Evidence, Report, Sighting
+from models.report import Evidence, EvidencePhoto, Report, Sighting
 from models.tallies import DigestDelivery, Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
 
 __all__ = [
     "AuditEntry",
     "Batch",
+    "Broadcast",
+    "BroadcastDelivery",
     "DigestDelivery",
     "Evidence",
+    "EvidencePhoto",
     "Graffiti",
     "GraffitiDraft",
     "GraffitiDraftPhoto",
