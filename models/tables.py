@@ -1,5 +1,6 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
+from models.bot_facts import BotFact
 from models.graffiti import (
     Graffiti,
     GraffitiDraft,
@@ -15,6 +16,7 @@ from models.volunteer import Volunteer
 __all__ = [
     "AuditEntry",
     "Batch",
+    "BotFact",
     "DigestDelivery",
     "Evidence",
     "Graffiti",

@@ -18,6 +18,7 @@ from services.graffiti.view import GraffitiView, graffiti_details, graffiti_for_
 from services.identity import Target, canonicalize
 from services.identity.lookalike import is_lookalike, safe_display
 from services.lifecycle import valid_id
+from services.reported_by import reported_by_one
 
 SIBLING_LIMIT = 10
 
@@ -38,7 +39,7 @@ class CardView:
     status: ReportStatus
     category: Category | None
     created_at: datetime
-    confirmations: int
+    reported_by: int  # volunteers who reported it (services/reported_by)
     siblings: list[ReportLine]
     banned_reporter: bool
     merged_into_id: int | None
@@ -85,9 +86,9 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
     report = await session.get(Report, report_id, populate_existing=True)
     if report is None:
         return None
-    reporters = (
+    banned_reporters = (
         await session.exec(
-            select(func.count(), func.count(col(Volunteer.banned_at)))
+            select(func.count(col(Volunteer.banned_at)))
             .select_from(Sighting)
             .join(Volunteer, col(Volunteer.id) == col(Sighting.volunteer_id))
             .where(Sighting.report_id == report_id)
@@ -112,10 +113,9 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
         status=report.status,
         category=report.category,
         created_at=report.created_at,
-        # Sightings are unique per volunteer, so every one but the find is a confirmation.
-        confirmations=max(reporters[0] - 1, 0),
+        reported_by=await reported_by_one(session, report_id),
         siblings=siblings,
-        banned_reporter=reporters[1] > 0,
+        banned_reporter=banned_reporters > 0,
         merged_into_id=report.merged_into_id,
         resolution_note=report.resolution_note,
         batch_id=report.batch_id,
@@ -168,12 +168,7 @@ async def load_full(
         )
         for volunteer, at in reporter_rows.all()
     ]
-    total = (
-        await session.exec(
-            select(func.count()).select_from(Sighting).where(Sighting.report_id == report_id)
-        )
-    ).one()
-    return FullReport(card, history, list(evidence), reporters, total)
+    return FullReport(card, history, list(evidence), reporters, card.reported_by)
 
 
 @dataclass(frozen=True, slots=True)
