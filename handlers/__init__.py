@@ -26,6 +26,7 @@ from handlers import (
     intake,
     language,
     my_reports,
+    personal_data,
     queue,
     refusals,
     roles,
@@ -55,6 +56,7 @@ def build_routers() -> list[Router]:
         settings.create_router(),
         tallies.create_router(),
         squads.create_router(),
+        personal_data.create_router(),
     )
     staff = Router(name="staff")
     staff.message.filter(ModeratorOnly())

@@ -44,6 +44,7 @@ class GraffitiAction(StrEnum):
     DISTRICT = "d"  # the wall is in the district in `district`
     SKIP_PLACE = "p"  # no place given
     NO_HANDLE = "h"  # nothing readable on the wall
+    SCREENSHOT = "s"  # not a wall: a screenshot of something online
 
 
 class GraffitiStep(CallbackData, prefix="gf"):

@@ -16,12 +16,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import ClaimAction, ClaimCard
 from handlers.graffiti_texts import place_label
-from handlers.photo_album import LabelledPhoto, send_album
+from handlers.photo_album import labelled, send_album
 from handlers.texts import fit_lines, status_label
 from models.volunteer import Volunteer
 from services.graffiti import claims
 from services.graffiti.claim_view import ClaimCardView, claim_card
 from services.graffiti.claims import Decision, DecisionOutcome
+from services.report_photos import PhotoKind, ReportPhoto
 
 
 def _keyboard(claim_id: int) -> InlineKeyboardMarkup:
@@ -66,11 +67,9 @@ async def show_claim(bot: Bot, session: AsyncSession, chat_id: int, *, after_id:
         after_id = claim.id or 0
         if card is None:
             continue
-        before = _("#{id} · before").format(id=card.report_id)
-        after = _("#{id} · after").format(id=card.report_id)
-        photos = [LabelledPhoto(card.before_file_id, before)]
-        photos += [LabelledPhoto(file_id, after) for file_id in card.after_file_ids]
-        await send_album(bot, chat_id, photos)
+        photos = [ReportPhoto(card.before_file_id, PhotoKind.BEFORE)]
+        photos += [ReportPhoto(file_id, PhotoKind.AFTER) for file_id in card.after_file_ids]
+        await send_album(bot, chat_id, labelled(photos, card.report_id))
         await bot.send_message(chat_id, render_claim(card), reply_markup=_keyboard(card.claim_id))
         return True
     return False

@@ -25,6 +25,12 @@ from handlers.graffiti_filters import (
     PlainText,
     largest,
 )
+from handlers.graffiti_links import (
+    on_link_in_place_step,
+    on_screenshot_button,
+    on_screenshot_link,
+    report_caption_links,
+)
 from handlers.graffiti_texts import (
     ask_handle,
     ask_place,
@@ -121,6 +127,7 @@ async def on_photo(
     volunteer: Volunteer,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
+    max_links_per_message: int,
 ) -> None:
     if _too_large(message, graffiti_options):
         limit = graffiti_options.max_file_bytes // (1024 * 1024)
@@ -144,6 +151,8 @@ async def on_photo(
         await message.answer(
             _("Your previous photo was saved as #{id}.").format(id=done.report_id)
         )
+    if result.outcome is not PhotoOutcome.REPEATED:
+        await report_caption_links(message, session, volunteer, max_links_per_message)
     if result.outcome is PhotoOutcome.EXACT_DUPLICATE:
         text = (
             _("You already sent this photo: #{id}.")
@@ -201,8 +210,21 @@ async def on_text(
     draft: GraffitiDraft,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
+    max_links_per_message: int,
 ) -> None:
     common = {"volunteer_id": volunteer.id or 0, "options": graffiti_options, "index": phash_index}
+    links = message_links(message)
+    if draft.step == DraftStep.SCREENSHOT:
+        await on_screenshot_link(
+            message, session=session, volunteer=volunteer, draft=draft, limit=max_links_per_message
+        )
+        return
+    if draft.step == DraftStep.PLACE and links:
+        await on_link_in_place_step(
+            message, session=session, volunteer=volunteer, draft=draft, links=links,
+            limit=max_links_per_message,
+        )  # fmt: skip
+        return
     if draft.step == DraftStep.PLACE:
         result = await conversation.answer_place(
             session,
@@ -215,7 +237,7 @@ async def on_text(
             session,
             draft_id=draft.id,
             text=message.text,
-            links=message_links(message),
+            links=links,
             **common,  # type: ignore[arg-type]
         )
     await _answered(message, result)
@@ -236,6 +258,11 @@ async def on_step_button(
         "options": graffiti_options,
         "index": phash_index,
     }
+    if callback_data.action is GraffitiAction.SCREENSHOT:
+        await on_screenshot_button(
+            query, session=session, volunteer=volunteer, draft_id=callback_data.draft_id
+        )
+        return
     if callback_data.action is GraffitiAction.NO_HANDLE:
         result = await conversation.answer_handle(session, **common)  # type: ignore[arg-type]
     else:

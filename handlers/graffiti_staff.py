@@ -19,18 +19,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.graffiti_filters import WithoutMedia
 from handlers.graffiti_texts import district_label, district_names, parse_district
+from handlers.photo_album import labelled, send_albums
 from handlers.texts import status_label
 from models.volunteer import Volunteer
 from services.clock import to_almaty, utcnow
-from services.graffiti import crew, street, view
-from services.graffiti.exif import strip_metadata
+from services.graffiti import crew, street
 from services.lifecycle import Refused
+from services.report_photos import report_photos
 
 logger = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"^#?(\d{1,9})$")
-# Telegram sends at most 10 photos at once; more would only flood the moderator's chat.
-MAX_PHOTOS = 10
 
 
 def _numbers(words: list[str]) -> tuple[list[int], list[str]]:
@@ -165,36 +164,22 @@ async def cmd_graffiti_batch(
 async def cmd_photo(
     message: Message, command: CommandObject, session: AsyncSession, bot: Bot
 ) -> None:
+    """Every photo the card counts, each labelled (before, after, claimed, screenshot)."""
     numbers, _rest = _numbers((command.args or "").split())
     if len(numbers) != 1:
         await message.answer(_("Use /photo N to see a graffiti report's photos."))
         return
-    file_ids = await view.photo_file_ids(session, numbers[0])
-    if not file_ids:
-        await message.answer(_("#{id} is not a graffiti report.").format(id=numbers[0]))
+    photos = await report_photos(session, numbers[0])
+    if not photos:
+        await message.answer(_("#{id} has no photos.").format(id=numbers[0]))
         return
-    await send_stripped_photos(bot, message.chat.id, file_ids, caption=f"#{numbers[0]}")
-
-
-async def send_stripped_photos(
-    bot: Bot, chat_id: int, file_ids: list[str], *, caption: str
-) -> int:
-    """Re-send photos without metadata: download, re-encode the pixels, upload the new bytes.
-
-    Sending the stored file_id would forward the original file (a document keeps its EXIF).
-    """
-    count = 0
-    for file_id in file_ids[:MAX_PHOTOS]:
-        try:
-            downloaded = await bot.download(file_id)
-            data = downloaded.read() if downloaded is not None else b""
-            clean = await strip_metadata(data)
-        except (TelegramAPIError, OSError) as error:
-            logger.warning("cannot re-send photo %s to %s: %s", file_id, chat_id, error)
-            continue
-        await bot.send_photo(chat_id, BufferedInputFile(clean, "photo.jpg"), caption=caption)
-        count += 1
-    return count
+    sent = await send_albums(bot, message.chat.id, labelled(photos, numbers[0]))
+    if sent < len(photos):
+        await message.answer(
+            _("{count} of the photos could not be sent (Telegram no longer has them).").format(
+                count=len(photos) - sent
+            )
+        )
 
 
 def create_router() -> Router:

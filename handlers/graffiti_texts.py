@@ -78,7 +78,11 @@ def district_keyboard(draft_id: int) -> InlineKeyboardMarkup:
         text=_("Skip"),
         callback_data=GraffitiStep(action=GraffitiAction.SKIP_PLACE, draft_id=draft_id),
     )
-    builder.adjust(2)
+    builder.button(
+        text="📱 " + _("This is a screenshot of something online"),
+        callback_data=GraffitiStep(action=GraffitiAction.SCREENSHOT, draft_id=draft_id),
+    )
+    builder.adjust(2, 2, 2, 2, 1, 1)
     return builder.as_markup()
 
 

@@ -23,6 +23,8 @@ VOLUNTEER_COMMANDS: list[tuple[str, str]] = [
     ("privacy", N_("Nickname and weekly message")),
     ("settings", N_("Notifications")),
     ("lang", N_("Language")),
+    ("mydata", N_("What the bot keeps about me")),
+    ("forget_me", N_("Erase my data")),
     ("painted", N_("A wall is painted over: photo with /painted N")),
     ("cancel", N_("Cancel the graffiti report being filled in")),
 ]

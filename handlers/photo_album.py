@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile, InputMediaPhoto, Message
+from aiogram.utils.i18n import gettext as _
 
 from services.graffiti.exif import strip_metadata
+from services.report_photos import PhotoKind, ReportPhoto
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,22 @@ class LabelledPhoto:
     label: str
 
 
+def photo_label(kind: PhotoKind, report_id: int) -> str:
+    if kind is PhotoKind.BEFORE:
+        text = _("#{id} · before")
+    elif kind is PhotoKind.AFTER:
+        text = _("#{id} · after")
+    elif kind is PhotoKind.CLAIMED_AFTER:
+        text = _("#{id} · after, claimed by a volunteer, not confirmed yet")
+    else:
+        text = _("#{id} · screenshot")
+    return text.format(id=report_id)
+
+
+def labelled(photos: list[ReportPhoto], report_id: int) -> list[LabelledPhoto]:
+    return [LabelledPhoto(photo.file_id, photo_label(photo.kind, report_id)) for photo in photos]
+
+
 async def stripped(bot: Bot, file_id: str) -> bytes | None:
     """The photo's pixels as a fresh JPEG; None if it cannot be downloaded or decoded."""
     try:
@@ -38,6 +56,14 @@ async def stripped(bot: Bot, file_id: str) -> bytes | None:
         # Pillow's decompression-bomb error is a ValueError subclass (DecompressionBombError).
         logger.warning("cannot re-send photo %s: %s", file_id, type(error).__name__)
         return None
+
+
+async def send_albums(bot: Bot, chat_id: int, photos: list[LabelledPhoto]) -> int:
+    """Every photo, in albums of ten; returns how many were sent."""
+    sent = 0
+    for start in range(0, len(photos), MAX_ALBUM):
+        sent += len(await send_album(bot, chat_id, photos[start : start + MAX_ALBUM]))
+    return sent
 
 
 async def send_album(bot: Bot, chat_id: int, photos: list[LabelledPhoto]) -> list[Message]:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import queue_input
 from handlers.callbacks import TriageAction, TriageCard
+from handlers.card_message import replace_card, send_card
 from handlers.queue_state import (
     SKIP_KEY,
     TriageInput,
@@ -56,10 +57,10 @@ async def cmd_queue(
         await state.set_state(None)
     await state.update_data({SKIP_KEY: []})
     await forget_card(state, bot)
-    text, keyboard = await next_card(
+    card = await next_card(
         session, state, moderator_id=volunteer.id or 0, claim_minutes=claim_minutes
     )
-    await remember_card(state, await message.answer(text, reply_markup=keyboard))
+    await remember_card(state, await send_card(bot, message.chat.id, card))
 
 
 class CardPress:
@@ -74,20 +75,23 @@ class CardPress:
         moderator: Volunteer,
         state: FSMContext,
         claim_minutes: int,
+        bot: Bot,
     ) -> None:
         self.query, self.data, self.session, self.state = query, data, session, state
+        self.bot = bot
         self.report_id = data.report_id
         self.moderator_id = moderator.id or 0
         self.claim_minutes = claim_minutes
 
     async def show_next(self, done: str | None = None) -> None:
-        text, keyboard = await next_card(
+        card = await next_card(
             self.session, self.state, moderator_id=self.moderator_id,
             claim_minutes=self.claim_minutes,
         )  # fmt: skip
-        if done:
-            text = f"✓ {done}\n\n{text}"
-        await _edit(self.query, text, keyboard)
+        card = card.with_prefix(f"✓ {done}" if done else None)
+        shown = await replace_card(self.query, self.bot, card)
+        if shown is not None:
+            await remember_card(self.state, shown)
 
     async def refuse(self, text: str) -> None:
         await self.query.answer(text, show_alert=True)
@@ -116,17 +120,6 @@ class CardPress:
             return
         await self.query.answer(done)
         await self.show_next(done)
-
-
-async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    if not isinstance(query.message, Message):
-        return
-    try:
-        await query.message.edit_text(text, reply_markup=keyboard)
-    except TelegramBadRequest as error:
-        # A double press renders the same card again, which Telegram refuses as unchanged.
-        if "not modified" not in str(error):
-            raise
 
 
 async def _show_keyboard(press: CardPress, keyboard: InlineKeyboardMarkup) -> None:
@@ -235,10 +228,11 @@ async def on_triage_action(
     volunteer: Volunteer,
     state: FSMContext,
     claim_minutes: int,
+    bot: Bot,
 ) -> None:
     press = CardPress(
         query=query, data=callback_data, session=session, moderator=volunteer, state=state,
-        claim_minutes=claim_minutes,
+        claim_minutes=claim_minutes, bot=bot,
     )  # fmt: skip
     if callback_data.action in (TriageAction.SKIP, TriageAction.UNSURE):
         await _pass(press)

@@ -12,6 +12,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.card_message import send_card
 from handlers.queue_state import TriageInput, next_card, remember_card
 from handlers.report_card import numbers, refusal_text
 from handlers.stale import strip_buttons
@@ -49,11 +50,10 @@ async def _continue(
 ) -> None:
     """Leave the input state, strip the old card's buttons, send the result and the next card."""
     await _leave_input(message, state, bot)
-    text, keyboard = await next_card(
+    card = await next_card(
         session, state, moderator_id=moderator.id or 0, claim_minutes=claim_minutes
     )
-    shown = await message.answer(f"{done}\n\n{text}", reply_markup=keyboard)
-    await remember_card(state, shown)
+    await remember_card(state, await send_card(bot, message.chat.id, card.with_prefix(done)))
 
 
 async def _leave_input(message: Message, state: FSMContext, bot: Bot) -> None:

@@ -6,10 +6,11 @@ Shared by the card buttons (handlers.queue) and the typed input (handlers.queue_
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.card_message import Card
 from handlers.report_card import card_keyboard, render_card
 from handlers.stale import strip_buttons
 from services import queue
@@ -31,7 +32,7 @@ async def skipped(state: FSMContext) -> list[int]:
 
 async def next_card(
     session: AsyncSession, state: FSMContext, *, moderator_id: int, claim_minutes: int
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> Card:
     """Claim and render the next card, or say that nothing is waiting."""
     skip = await skipped(state)
     report = await queue.claim_next(
@@ -44,9 +45,10 @@ async def next_card(
                 "No other new reports are waiting. You skipped {count}: send /queue to see them "
                 "again."
             )
-            return text.format(count=len(skip)), None
-        return _("The queue is empty: no new reports are waiting."), None
-    return render_card(card), card_keyboard(card.report_id)
+            return Card(text.format(count=len(skip)))
+        return Card(_("The queue is empty: no new reports are waiting."))
+    photo = card.photos[0].file_id if card.photos else None
+    return Card(render_card(card), card_keyboard(card.report_id), photo)
 
 
 async def remember_card(state: FSMContext, shown: Message) -> None:

@@ -14,6 +14,7 @@ from handlers.texts import N_, category_label, fit_lines, shorten, status_label
 from models.enums import Category, District, TargetKind
 from services.clock import to_almaty
 from services.graffiti.view import GraffitiView
+from services.personal_data import is_forgotten
 from services.report_view import CardView, FindResult, FullReport, HistoryLine, ReportLine
 from services.triage import Refusal, RefusalKind
 
@@ -72,6 +73,8 @@ def card_lines(card: CardView) -> list[str]:
         lines.append("⚠️ " + _("Reported by a banned volunteer."))
     if card.graffiti is not None:
         lines += _wall_lines(card.graffiti)
+    if card.photos:
+        lines.append(photos_line(card))
     if card.walls:
         walls = ", ".join(
             f"#{wall.report_id} ({status_label(wall.status)})" for wall in card.walls[:20]
@@ -104,10 +107,17 @@ def _wall_lines(wall: GraffitiView) -> list[str]:
         )
     if wall.same_wall_of is not None:
         lines.append("⚠️ " + _("Probably the same wall as #{id}.").format(id=wall.same_wall_of))
-    lines.append(
-        _("Photos: {count} · /photo {id}").format(count=wall.photo_count, id=wall.report_id)
-    )
     return lines
+
+
+def photos_line(card: CardView) -> str:
+    """The same count on the card and in /report, and exactly what /photo N sends."""
+    count = len(card.photos)
+    if card.kind == TargetKind.GRAFFITI:
+        text = _("Photos: {count} · /photo {id}")
+    else:
+        text = "📱 " + _("Screenshots: {count} · /photo {id}")
+    return text.format(count=count, id=card.report_id)
 
 
 def render_card(card: CardView) -> str:
@@ -220,6 +230,9 @@ def _reporter_lines(full: FullReport, *, named: bool) -> list[str]:
     if not named:
         return lines
     for reporter in full.reporters:
+        if is_forgotten(reporter.telegram_id):
+            lines.append(_("a volunteer who erased their data") + f" · {_when(reporter.at)}")
+            continue
         name = escape(reporter.first_name) or "—"
         if reporter.username:
             name += f" @{escape(reporter.username)}"

@@ -4,6 +4,7 @@ safe, online and in the street. Kept in one place so that every screen says the 
 from aiogram.utils.i18n import gettext as _
 
 from handlers.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS
+from handlers.privacy_note import privacy_note
 
 
 def safety_rules() -> str:
@@ -49,6 +50,8 @@ def welcome_text() -> str:
         + "\n\n"
         + safety_rules()
         + "\n\n"
+        + privacy_note()
+        + "\n\n"
         + _("/help tells more.")
     )
 
@@ -70,6 +73,8 @@ def volunteer_help() -> str:
         )
         + "\n\n"
         + safety_rules()
+        + "\n\n"
+        + privacy_note()
     )
 
 

@@ -30,6 +30,8 @@ class DraftStep(StrEnum):
 
     PLACE = "place"
     HANDLE = "handle"
+    # The photo is a screenshot of something online: waiting for the link it shows.
+    SCREENSHOT = "screenshot"
 
 
 def _report_fk(*, nullable: bool, index: bool = False, unique: bool = False) -> "Column[int]":
@@ -141,7 +143,7 @@ class GraffitiDraft(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False, index=True)
     )
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    message_id: int
+    message_id: int = Field(sa_type=BigInteger)
     # NULL for a single photo: NULLs never collide in the unique index.
     media_group_id: str | None = Field(default=None, max_length=64)
     step: DraftStep = Field(
@@ -174,7 +176,7 @@ class GraffitiDraftPhoto(SQLModel, table=True):
             index=True,
         )
     )
-    message_id: int
+    message_id: int = Field(sa_type=BigInteger)
     file_id: str = Field(max_length=256)
     file_unique_id: str = Field(max_length=64)
     phash: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))

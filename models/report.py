@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import StrEnumType, UTCDateTime, utcnow
@@ -67,8 +67,9 @@ class Sighting(SQLModel, table=True):
     volunteer_id: int = Field(
         sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False, index=True)
     )
-    chat_id: int = Field(sa_type=Integer)
-    message_id: int
+    # Telegram ids are 64-bit: user and chat ids above 2³¹ are common since about 2021.
+    chat_id: int = Field(sa_type=BigInteger)
+    message_id: int = Field(sa_type=BigInteger)
     text_as_sent: str = Field(max_length=2100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -86,4 +87,27 @@ class Evidence(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False)
     )
     url: str = Field(max_length=2100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EvidencePhoto(SQLModel, table=True):
+    """A volunteer's screenshot of an online target (a shop's channel, a site), kept as evidence.
+
+    Moderators see it on the card and in /report and get it with /photo N, always re-encoded
+    without metadata; the stored file is never re-sent as is.
+    """
+
+    __tablename__ = "evidence_photo"
+    __table_args__ = (UniqueConstraint("report_id", "file_unique_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("report.id"), nullable=False, index=True)
+    )
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=False)
+    )
+    file_id: str = Field(max_length=256)
+    file_unique_id: str = Field(max_length=64)
+    photo_path: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -9,7 +9,7 @@ from models.graffiti import (
     PaintClaim,
 )
 from models.moderation import AuditEntry, Batch, Notice
-from models.report import Evidence, Report, Sighting
+from models.report import Evidence, EvidencePhoto, Report, Sighting
 from models.tallies import DigestDelivery, Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
 
@@ -19,6 +19,7 @@ __all__ = [
     "BotFact",
     "DigestDelivery",
     "Evidence",
+    "EvidencePhoto",
     "Graffiti",
     "GraffitiDraft",
     "GraffitiDraftPhoto",

@@ -41,3 +41,6 @@ class Volunteer(SQLModel, table=True):
     personal_digest_enabled: bool = Field(
         default=True, sa_column=Column(Boolean, nullable=False, default=True)
     )
+    # Set by /forget_me: the row stays only so that the volunteer's sightings keep counting for
+    # their reports, as anonymous credits; it holds no name and no Telegram id any more.
+    forgotten_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

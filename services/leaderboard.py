@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.tallies import Squad, SquadMember
 from models.volunteer import Volunteer
+from services.personal_data import forgotten_ids
 from services.tallies import PointWeights, Tally, rank_of, tallies
 
 
@@ -65,7 +66,9 @@ async def board_from(
     limit: int = 10,
     viewer_id: int | None = None,
 ) -> Board:
-    points = {volunteer_id: tally.points for volunteer_id, tally in found.items()}
+    # Whoever used /forget_me is on no board; their sightings still count for the reports.
+    gone = await forgotten_ids(session)
+    points = {v: tally.points for v, tally in found.items() if v not in gone}
     ranked = sorted(
         ((p, v) for v, p in points.items() if p > 0), key=lambda item: (-item[0], item[1])
     )

@@ -18,6 +18,7 @@ from services.graffiti.view import GraffitiView, graffiti_details, graffiti_for_
 from services.identity import Target, canonicalize
 from services.identity.lookalike import is_lookalike, safe_display
 from services.lifecycle import valid_id
+from services.report_photos import ReportPhoto, report_photos
 from services.reported_by import reported_by_one
 
 SIBLING_LIMIT = 10
@@ -50,6 +51,8 @@ class CardView:
     graffiti: GraffitiView | None = None
     walls: tuple[GraffitiView, ...] = ()
     lookalike: bool = False  # the host mixes alphabets to pass for another site
+    # What /photo N sends: a wall's photos, or an online report's screenshots.
+    photos: tuple[ReportPhoto, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,7 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
         found_by_id=report.found_by_id,
         graffiti=await graffiti_details(session, report_id) if is_graffiti else None,
         walls=() if is_graffiti else tuple(await graffiti_for_target(session, report_id)),
+        photos=tuple(await report_photos(session, report_id)),
     )
 
 

@@ -15,10 +15,16 @@ from aiogram.methods import (
 from aiogram.types import Update
 
 from tests.recording_session import RecordingSession
+from tests.telegram_ids import realistic
 
 
 class BotClient:
-    """Sends messages and presses buttons as one Telegram user; returns what the bot did."""
+    """Sends messages and presses buttons as one Telegram user; returns what the bot did.
+
+    Users have realistic Telegram ids (above 2³¹): a small id such as 1001 given here stands for
+    tg_id(1001), so tests stay readable and every id column is exercised with 64-bit values.
+    Compare with `tg_id(n)` (or `client.user_id`) when asserting on stored or addressed ids.
+    """
 
     _update_ids = count(1)
     _message_ids = count(1)
@@ -37,7 +43,7 @@ class BotClient:
         self.dispatcher = dispatcher
         self.bot = bot
         self.session = session
-        self.user_id = user_id
+        self.user_id = realistic(user_id)
         self.first_name = first_name
         self.language_code = language_code
         self.username = username
@@ -58,7 +64,7 @@ class BotClient:
     def _chat(self, chat_id: int | None, chat_type: str) -> dict[str, Any]:
         if chat_type == "private":
             return {"id": self.user_id, "type": "private", "first_name": self.first_name}
-        return {"id": chat_id or -100123, "type": chat_type, "title": "Volunteers"}
+        return {"id": chat_id or -1001000123456, "type": chat_type, "title": "Volunteers"}
 
     async def feed(
         self, update: dict[str, Any], *, wait_for_jobs: bool = True

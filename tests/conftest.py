@@ -18,8 +18,9 @@ from bot.i18n import create_i18n
 from models.engine import create_engine, create_schema, create_session_maker
 from tests.client import BotClient
 from tests.recording_session import RecordingSession
+from tests.telegram_ids import short_ids_stored, tg_id
 
-ADMIN_ID = 9001
+ADMIN_ID = tg_id(9001)
 TEST_TOKEN = "123456789:" + "A" * 35
 
 
@@ -43,7 +44,12 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
             await connection.run_sync(SQLModel.metadata.drop_all)
     await create_schema(engine)
     yield engine
-    await engine.dispose()
+    try:
+        # The suite must exercise 64-bit id columns: a short id stored means a test cheated.
+        short = await short_ids_stored(engine)
+        assert not short, f"short Telegram ids stored (use tests.telegram_ids.tg_id): {short}"
+    finally:
+        await engine.dispose()
 
 
 @pytest.fixture

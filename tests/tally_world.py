@@ -26,6 +26,7 @@ from services.clock import ALMATY
 from services.intake import submit_links
 from services.lifecycle import change_status
 from tests.recording_session import RecordingSession
+from tests.telegram_ids import realistic
 
 
 class FrozenClock:
@@ -72,7 +73,7 @@ async def make_volunteer(
 ) -> Volunteer:
     return await volunteers.register(
         db,
-        telegram_id=telegram_id,
+        telegram_id=realistic(telegram_id),
         first_name=first_name or f"Name{telegram_id}",
         username=username,
         telegram_language="ru",

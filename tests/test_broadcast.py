@@ -28,6 +28,7 @@ from tests.conftest import ADMIN_ID
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
 from tests.recording_session import RecordingSession
 from tests.tally_world import FakeClock, make_volunteer
+from tests.telegram_ids import tg_id
 
 RATE = 25.0
 
@@ -127,7 +128,7 @@ async def test_broadcast_is_for_administrators_only(client: BotClient) -> None:
     moderator = client.as_user(2003, language_code="en")
     await moderator.send("/start")
     await client.as_user(ADMIN_ID).send("/start")
-    await client.as_user(ADMIN_ID).send("/grant 2003")
+    await client.as_user(ADMIN_ID).send(f"/grant {tg_id(2003)}")
     assert texts(await moderator.send("/broadcast hi")) == [
         "This command is for administrators only."
     ]

@@ -71,7 +71,7 @@ async def test_edits_of_photos_banned_volunteers_and_groups(
 
     await client.as_user(ADMIN_ID).send("/start")
     await volunteer.send("/start")
-    await client.as_user(ADMIN_ID).send("/ban 1001")
+    await client.as_user(ADMIN_ID).send(f"/ban {volunteer.user_id}")
     banned = await volunteer.feed(edited(volunteer.message_update("edit-banned-shop.kz")))
     assert "not accepted" in texts(banned)[-1]
     assert await count(db, Report) == 0

@@ -10,6 +10,7 @@ from models.engine import create_engine, create_schema
 from models.volunteer import Volunteer
 from services.clock import ALMATY, to_almaty
 from services.volunteers import register
+from tests.telegram_ids import tg_id
 
 
 async def test_sqlite_runs_with_wal_normal_sync_foreign_keys_and_busy_timeout(
@@ -34,7 +35,7 @@ async def test_sqlite_runs_with_wal_normal_sync_foreign_keys_and_busy_timeout(
 
 
 async def test_timestamps_come_back_timezone_aware_utc(db: AsyncSession) -> None:
-    await register(db, telegram_id=1, first_name="A", username=None, telegram_language="ru")
+    await register(db, telegram_id=tg_id(1), first_name="A", username=None, telegram_language="ru")
     db.expunge_all()
     volunteer = (await db.exec(select(Volunteer))).one()
     assert volunteer.created_at.tzinfo is not None
@@ -47,6 +48,6 @@ def test_almaty_is_utc_plus_five_since_march_2024() -> None:
 
 
 async def test_naive_datetimes_are_refused(db: AsyncSession) -> None:
-    db.add(Volunteer(telegram_id=2, first_name="B", created_at=datetime(2025, 1, 1)))
+    db.add(Volunteer(telegram_id=tg_id(2), first_name="B", created_at=datetime(2025, 1, 1)))
     with pytest.raises(Exception, match="naive"):
         await db.commit()

@@ -31,6 +31,7 @@ from tests.graffiti_helpers import (
     send_photo,
     wall_image,
 )
+from tests.telegram_ids import tg_id
 from tests.test_graffiti_e2e import graffiti, report_wall
 from tests.test_graffiti_exif import jpeg_with_gps
 from tests.test_intake_e2e import numbers
@@ -92,7 +93,9 @@ async def test_assign_after_photo_and_reappearance(client: BotClient, db: AsyncS
     assert await status(db, wall) == ReportStatus.PAINTED_OVER
     [after] = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
     assert after.is_after and after.file_unique_id == after_unique
-    helper_row = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 1002))).one()
+    helper_row = (
+        await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(1002)))
+    ).one()
     audit = (await db.exec(select(AuditEntry).where(AuditEntry.report_id == wall))).all()
     assert audit[-1].to_status == ReportStatus.PAINTED_OVER and audit[-1].actor_id != helper_row.id
     notices = (await db.exec(select(Notice).where(Notice.report_id == wall))).all()

@@ -13,6 +13,7 @@ from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
 from tests.client import BotClient, text
 from tests.recording_session import RecordingSession
+from tests.telegram_ids import tg_id
 
 NUMBER = re.compile(r"#(\d+)")
 
@@ -29,7 +30,7 @@ async def test_start_registers_and_shows_safety_rules(client: BotClient, db: Asy
     reply = text(await client.send("/start", entities=[_command("/start")]))
     assert "никогда" in reply.lower()  # the safety rules, in Russian by default
     volunteer = (await db.exec(select(Volunteer))).one()
-    assert (volunteer.telegram_id, volunteer.first_name) == (1001, "Aruzhan")
+    assert (volunteer.telegram_id, volunteer.first_name) == (tg_id(1001), "Aruzhan")
 
 
 async def test_every_spelling_of_a_channel_gets_one_number(
@@ -166,5 +167,5 @@ async def test_a_failure_is_logged_once_and_the_volunteer_hears_an_apology(
     [apology] = [r for r in sent if isinstance(r, SendMessage)][1:]
     assert "что-то пошло не так" in apology.text.lower() and "/my" in apology.text
     [record] = [r for r in caplog.records if r.name == "handlers.errors"]
-    assert "from user 1001" in record.getMessage()
+    assert f"from user {tg_id(1001)}" in record.getMessage()
     assert "#" in text(await client.send("/my"))  # the link was saved before the failure

@@ -13,6 +13,7 @@ from services.privacy import NicknameProblem
 from services.tallies import PointWeights
 from tests.client import BotClient, text
 from tests.tally_world import FrozenClock, almaty, fixture_weeks, make_volunteer, move
+from tests.telegram_ids import tg_id
 
 
 @pytest.fixture
@@ -89,5 +90,5 @@ async def test_personal_digest_toggle(client: BotClient, db: AsyncSession) -> No
     user = client.as_user(6001, language_code="en")
     await user.send("/privacy")
     await user.click("privacy:digest_off")
-    person = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 6001))).one()
+    person = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(6001)))).one()
     assert person.personal_digest_enabled is False

@@ -15,6 +15,7 @@ from models.volunteer import Volunteer
 from services.lifecycle import ONLINE_TRANSITIONS, STREET_TRANSITIONS, change_status
 from tests.client import BotClient, text, texts
 from tests.conftest import ADMIN_ID
+from tests.telegram_ids import tg_id
 
 PAIRS = [
     (kind, old, new)
@@ -26,7 +27,7 @@ PAIRS = [
 
 
 async def _report(db: AsyncSession, kind: TargetKind, status: ReportStatus) -> Report:
-    volunteer = Volunteer(telegram_id=1)
+    volunteer = Volunteer(telegram_id=tg_id(1))
     db.add(volunteer)
     await db.flush()
     key = None if kind == TargetKind.GRAFFITI else "shop.kz/lifecycle"

@@ -19,6 +19,7 @@ from services.roles import ban
 from tests.client import BotClient, buttons
 from tests.fake_clock import FakeClock
 from tests.recording_session import RecordingSession
+from tests.telegram_ids import realistic, tg_id
 
 
 async def report_id(db: AsyncSession, handle: str) -> int:
@@ -34,7 +35,9 @@ async def pending(db: AsyncSession) -> list[Notice]:
 
 async def volunteer(db: AsyncSession, telegram_id: int) -> Volunteer:
     db.expire_all()
-    return (await db.exec(select(Volunteer).where(Volunteer.telegram_id == telegram_id))).one()
+    return (
+        await db.exec(select(Volunteer).where(Volunteer.telegram_id == realistic(telegram_id)))
+    ).one()
 
 
 @pytest.fixture
@@ -77,15 +80,19 @@ async def test_one_message_per_volunteer_in_their_language(
     report = await drainer.drain_once()
 
     sent = messages(fake_session)
-    assert sorted(sent) == [5001, 5002, 5003]  # nobody twice, nothing for the one who opted out
+    assert sorted(sent) == [
+        tg_id(5001),
+        tg_id(5002),
+        tg_id(5003),
+    ]  # nobody twice, nothing for the one who opted out
     assert all(len(texts) == 1 for texts in sent.values())
-    [english_text] = sent[5001]
+    [english_text] = sent[tg_id(5001)]
     assert f"Reports #{alpha}, #{beta} were accepted." in english_text
     assert f"Report #{gamma} was rejected: not drug-related &lt;b&gt;" in english_text
-    [russian_text] = sent[5002]
+    [russian_text] = sent[tg_id(5002)]
     assert f"#{alpha}" in russian_text and "принят" in russian_text
     assert f"#{beta}" not in russian_text and f"#{gamma}" not in russian_text
-    [kazakh_text] = sent[5003]
+    [kazakh_text] = sent[tg_id(5003)]
     assert f"#{gamma}" in kazakh_text and "not drug-related" in kazakh_text
     assert "қабылданбады" in kazakh_text
     for text in (english_text, russian_text, kazakh_text):  # never who else reported
@@ -121,7 +128,9 @@ async def test_blocked_user_is_marked_unreachable_and_skipped_later(
     await change_status(db, report_ids=[target], to=ReportStatus.BLOCKED, actor_id=None)
     fake_session.clear()
     await drainer.drain_once()
-    assert [int(m.chat_id) for m in fake_session.sent(SendMessage)] == [5101 + 5102 - blocked]
+    assert [int(m.chat_id) for m in fake_session.sent(SendMessage)] == [
+        tg_id(5101 + 5102 - blocked)
+    ]
 
 
 async def test_failed_message_stays_pending_and_banned_volunteers_are_skipped(
@@ -158,5 +167,5 @@ async def test_preset_rejection_reason_reaches_the_volunteer_in_their_language(
     )
     fake_session.clear()
     await drainer.drain_once()
-    [russian_text] = messages(fake_session)[5101]
+    [russian_text] = messages(fake_session)[tg_id(5101)]
     assert "не связано с наркотиками" in russian_text

@@ -22,10 +22,11 @@ from tests.graffiti_helpers import (
     send_photo,
     wall_image,
 )
+from tests.telegram_ids import tg_id
 from tests.test_graffiti_e2e import report_wall
 from tests.test_graffiti_street import accept, reply_to_bot, status
 
-FINDER, STRANGER, HELPER = 1201, 1202, 1203
+FINDER, STRANGER, HELPER = tg_id(1201), tg_id(1202), tg_id(1203)
 
 
 async def volunteer_id(db: AsyncSession, telegram_id: int) -> int:
@@ -75,7 +76,7 @@ async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: Asyn
     [album] = [r for r in shown if isinstance(r, SendMediaGroup)]
     assert [m.caption for m in album.media] == [f"#{wall} · до", f"#{wall} · после"]
     card = next(t for t in texts(shown) if f"#{wall}" in t)
-    assert "User1202" in card and "⚠️" not in card
+    assert f"User{STRANGER}" in card and "⚠️" not in card
     confirm = claim_buttons(shown)[ClaimAction.CONFIRM]
 
     done = await staff.click(confirm)
@@ -166,9 +167,9 @@ async def test_a_demoted_moderator_cannot_confirm(client: BotClient, db: AsyncSe
     wall = await report_wall(client.as_user(FINDER), 441, handle="@claim_shop_four")
     await accept(db, wall)
     await claim(client.as_user(STRANGER), wall, 442)
-    former = client.as_user(1299)
+    former = client.as_user(tg_id(1299))
     await former.send("/start")
-    row = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 1299))).one()
+    row = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(1299)))).one()
     row.role = Role.MODERATOR
     db.add(row)
     await db.commit()

@@ -12,6 +12,7 @@ from models.moderation import AuditEntry
 from models.report import Report
 from tests.client import BotClient, text, texts
 from tests.conftest import ADMIN_ID
+from tests.telegram_ids import tg_id
 from tests.triage_helpers import (
     NUMBER,
     alerts,
@@ -98,7 +99,7 @@ async def test_revoked_moderator_cannot_use_the_card(client: BotClient, db: Asyn
     card = await moderator.send("/queue")
     categories = await moderator.click(button_data(card, "Accept"), message_id=5)
     reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
-    await client.as_user(ADMIN_ID, language_code="en").send("/revoke 500")
+    await client.as_user(ADMIN_ID, language_code="en").send(f"/revoke {tg_id(500)}")
     before = await _snapshot(db)
     for data in (button_data(categories, "drug sales"), button_data(reasons, "duplicate")):
         pressed = await moderator.click(data, message_id=5)
@@ -115,7 +116,7 @@ async def test_revoked_moderator_typed_reason_is_not_taken(
     card = await moderator.send("/queue")
     reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
     await moderator.click(button_data(reasons, "Type a reason"), message_id=5)
-    await client.as_user(ADMIN_ID, language_code="en").send("/revoke 500")
+    await client.as_user(ADMIN_ID, language_code="en").send(f"/revoke {tg_id(500)}")
     await moderator.send("spam, reject it")
     assert (await report_row(db, report_id)).status == ReportStatus.NEW
 
@@ -125,7 +126,7 @@ async def test_only_moderators_see_who_reported(client: BotClient) -> None:
     report_id = int(NUMBER.findall(text(await aigerim.send("t.me/secret_shop")))[0])
     moderator = await make_moderator(client, 500)
     full = text(await moderator.send(f"/report {report_id}"))
-    assert "Aigerim @aigerim_secret · <code>1</code>" in full
+    assert f"Aigerim @aigerim_secret · <code>{tg_id(1)}</code>" in full
     other = client.as_user(2, language_code="en")
     assert text(await other.send(f"/report {report_id}")) == REFUSAL
     # The card carries no identities at all, moderator-only though it is.

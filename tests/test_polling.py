@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 from tests.fake_bot_api import FakeBotAPI, private_message
+from tests.telegram_ids import tg_id
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:" + "B" * 35
+ADMIN = tg_id(777)
 
 
 async def _start_bot(config: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
@@ -34,7 +36,7 @@ async def test_python_m_bot_polls_answers_and_stops_on_sigterm(
         config = tmp_path / "cfg.toml"
         config.write_text(
             f'[telegram]\ntoken = "{TOKEN}"\napi_base = "{api.base_url}"\n'
-            "[access]\nadmins = [777]\n",
+            f"[access]\nadmins = [{ADMIN}]\n",
             encoding="utf-8",
         )
         process = await _start_bot(config, _child_env(database_url))
@@ -42,24 +44,28 @@ async def test_python_m_bot_polls_answers_and_stops_on_sigterm(
             await api.wait_for("getUpdates", timeout=30)
             commands = api.requests("setMyCommands")
             assert {c.params.get("language_code") for c in commands} >= {"ru", "kk", "en"}
-            assert any(c.params.get("scope", {}).get("chat_id") == 777 for c in commands)
+            assert any(c.params.get("scope", {}).get("chat_id") == ADMIN for c in commands)
 
-            api.enqueue_update(private_message(501, "/start", language_code="ru"))
-            [welcome] = await api.wait_for("sendMessage", chat_id=501, timeout=10)
+            api.enqueue_update(private_message(tg_id(501), "/start", language_code="ru"))
+            [welcome] = await api.wait_for("sendMessage", chat_id=tg_id(501), timeout=10)
             assert "Кибернадзор" in welcome.params["text"]
 
             spellings = ["https://t.me/Poll_Shop", "@poll_shop", "telegram.me/s/POLL_SHOP/12"]
             for index, spelling in enumerate(spellings):
-                api.enqueue_update(private_message(600 + index, spelling, language_code="en"))
+                api.enqueue_update(
+                    private_message(tg_id(600 + index), spelling, language_code="en")
+                )
             replies = [
-                (await api.wait_for("sendMessage", chat_id=600 + i, timeout=10))[0]
+                (await api.wait_for("sendMessage", chat_id=tg_id(600 + i), timeout=10))[0]
                 for i in range(len(spellings))
             ]
             numbers = {re.search(r"#(\d+)", r.params["text"]).group(1) for r in replies}  # type: ignore[union-attr]
             assert len(numbers) == 1, [r.params["text"] for r in replies]
 
-            api.enqueue_update(private_message(600, "https://other-shop.kz", language_code="en"))
-            [_, other] = await api.wait_for("sendMessage", chat_id=600, count=2, timeout=10)
+            api.enqueue_update(
+                private_message(tg_id(600), "https://other-shop.kz", language_code="en")
+            )
+            [_, other] = await api.wait_for("sendMessage", chat_id=tg_id(600), count=2, timeout=10)
             assert re.search(r"#(\d+)", other.params["text"]).group(1) not in numbers  # type: ignore[union-attr]
         finally:
             process.send_signal(signal.SIGTERM)

@@ -16,6 +16,7 @@ from models.volunteer import Volunteer
 from services import queue
 from services.clock import to_almaty, utcnow
 from tests.client import BotClient, buttons, text, texts
+from tests.telegram_ids import realistic, tg_id
 from tests.triage_helpers import (
     alerts,
     audit,
@@ -40,7 +41,7 @@ async def test_card_shows_the_oldest_new_report(client: BotClient, db: AsyncSess
     await report_link(client, 4, "@SHOP_ONE")  # two confirmations of the first report
     await report_link(client, 5, "https://t.me/s/shop_one")
     moderator = await make_moderator(client, 500)
-    await moderator.send("/ban 5 spam")
+    await moderator.send(f"/ban {tg_id(5)} spam")
     reply = await moderator.send("/queue")
     card = text(reply)
     created = (await report_row(db, first)).created_at
@@ -305,9 +306,10 @@ async def _expire_claims(db: AsyncSession) -> None:
 async def _volunteer_ids(client: BotClient, db: AsyncSession, *telegram_ids: int) -> list[int]:
     for telegram_id in telegram_ids:
         await client.as_user(telegram_id).send("/start")
-    rows = await db.exec(select(Volunteer).where(col(Volunteer.telegram_id).in_(telegram_ids)))
+    wanted = [realistic(telegram_id) for telegram_id in telegram_ids]
+    rows = await db.exec(select(Volunteer).where(col(Volunteer.telegram_id).in_(wanted)))
     by_telegram = {v.telegram_id: v.id or 0 for v in rows.all()}
-    return [by_telegram[telegram_id] for telegram_id in telegram_ids]
+    return [by_telegram[telegram_id] for telegram_id in wanted]
 
 
 async def test_claim_expiry_with_injected_time(client: BotClient, db: AsyncSession) -> None:

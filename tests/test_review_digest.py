@@ -37,6 +37,7 @@ from tests.tally_world import (
     send_links,
     with_digest_chats,
 )
+from tests.telegram_ids import tg_id
 
 W47 = Week(2026, 47)
 
@@ -220,7 +221,7 @@ async def test_a_second_tap_on_a_privacy_button_is_answered_without_an_error(
 
 
 def test_a_phone_number_is_not_a_nickname() -> None:
-    person = Volunteer(telegram_id=1, first_name="Aruzhan")
+    person = Volunteer(telegram_id=tg_id(1), first_name="Aruzhan")
     for phone in ("8-701-123-45-67", "701 123 4567", "777.123.45", "Aru 87011234567"):
         assert privacy.check_nickname(person, phone) is privacy.NicknameProblem.PHONE
     assert privacy.check_nickname(person, "Owl 2007") is None

@@ -25,6 +25,7 @@ from tests.graffiti_helpers import (
     send_photo,
     wall_image,
 )
+from tests.telegram_ids import tg_id
 from tests.test_graffiti_e2e import count, graffiti, report_wall
 from tests.test_graffiti_street import accept, reply_to_bot, status
 from tests.test_intake_e2e import numbers
@@ -183,5 +184,5 @@ async def test_one_unsaveable_draft_does_not_hold_up_the_others(
         bot=bot, session_maker=session_maker, i18n=i18n, options=options, index=index,
         sender=dispatcher["sender"],
     )  # fmt: skip
-    assert [report.chat_id for report in done] == [1109]
+    assert [report.chat_id for report in done] == [tg_id(1109)]
     assert await count(db, GraffitiDraft) == 1  # the other one is kept, not lost

@@ -20,6 +20,7 @@ from tests.client import BotClient, text, texts
 from tests.conftest import ADMIN_ID
 from tests.recording_session import RecordingSession
 from tests.report_setup import make_reports, statuses
+from tests.telegram_ids import tg_id
 from tests.test_verdicts import upload
 from tests.triage_helpers import make_moderator, report_link
 
@@ -46,7 +47,7 @@ def statements(engine: AsyncEngine) -> Iterator[list[str]]:
 
 
 async def _bulk_reports(db: AsyncSession, count: int, status: ReportStatus) -> list[int]:
-    volunteers = [Volunteer(telegram_id=70_000 + n) for n in range(3)]
+    volunteers = [Volunteer(telegram_id=tg_id(70_000 + n)) for n in range(3)]
     db.add_all(volunteers)
     await db.flush()
     reports = [
@@ -62,7 +63,11 @@ async def _bulk_reports(db: AsyncSession, count: int, status: ReportStatus) -> l
     await db.flush()
     db.add_all(
         Sighting(
-            report_id=r.id or 0, volunteer_id=v.id or 0, chat_id=1, message_id=1, text_as_sent="x"
+            report_id=r.id or 0,
+            volunteer_id=v.id or 0,
+            chat_id=tg_id(1),
+            message_id=1,
+            text_as_sent="x",
         )
         for r in reports
         for v in volunteers[:2]
@@ -137,8 +142,8 @@ async def test_role_commands_escape_what_was_typed(client: BotClient, db: AsyncS
 async def test_stale_username_is_not_guessed(client: BotClient, db: AsyncSession) -> None:
     """Two rows may carry one username (rows saved before registration began to release a name
     taken over by someone else): /grant must not pick one of them at random."""
-    db.add(Volunteer(telegram_id=6001, username="Shared_Name"))
-    db.add(Volunteer(telegram_id=6002, username="shared_name"))
+    db.add(Volunteer(telegram_id=tg_id(6001), username="Shared_Name"))
+    db.add(Volunteer(telegram_id=tg_id(6002), username="shared_name"))
     await db.commit()
     reply = text(await admin(client).send("/grant @shared_name"), ADMIN_ID)
     assert "numeric id" in reply
@@ -148,11 +153,11 @@ async def test_stale_username_is_not_guessed(client: BotClient, db: AsyncSession
     assert "numeric id" in reply
     banned = await db.exec(select(Volunteer.banned_at).where(Volunteer.telegram_id > 6000))
     assert set(banned.all()) == {None}
-    assert "now a moderator" in text(await admin(client).send("/grant 6002"), ADMIN_ID)
+    assert "now a moderator" in text(await admin(client).send(f"/grant {tg_id(6002)}"), ADMIN_ID)
 
 
 async def _graffiti(db: AsyncSession, volunteer_telegram_id: int) -> int:
-    volunteer = Volunteer(telegram_id=volunteer_telegram_id)
+    volunteer = Volunteer(telegram_id=tg_id(volunteer_telegram_id))
     db.add(volunteer)
     await db.flush()
     wall = Report(kind=TargetKind.GRAFFITI, display="wall", found_by_id=volunteer.id)
@@ -162,7 +167,7 @@ async def _graffiti(db: AsyncSession, volunteer_telegram_id: int) -> int:
         Sighting(
             report_id=wall.id or 0,
             volunteer_id=volunteer.id or 0,
-            chat_id=1,
+            chat_id=tg_id(1),
             message_id=1,
             text_as_sent="photo",
         )
@@ -189,7 +194,9 @@ async def test_a_wall_and_an_online_target_cannot_be_merged(
     sightings = await db.exec(select(Sighting.report_id).where(Sighting.report_id == wall))
     assert len(sightings.all()) == 1
     # Like with like still merges, online kinds among themselves and walls among themselves.
-    actor = (await db.exec(select(Volunteer.id).where(Volunteer.telegram_id == 500))).one() or 0
+    actor = (
+        await db.exec(select(Volunteer.id).where(Volunteer.telegram_id == tg_id(500)))
+    ).one() or 0
     result = await triage.merge(db, source_ids=[other_channel], into_id=channel, actor_id=actor)
     assert result.changed == [other_channel]
     result = await triage.merge(db, source_ids=[other_wall, channel], into_id=wall, actor_id=actor)

@@ -9,11 +9,14 @@ from models.report import Report
 from models.volunteer import Volunteer
 from tests.client import BotClient, text
 from tests.conftest import ADMIN_ID
+from tests.telegram_ids import realistic, tg_id
 
 
 async def _volunteer(db: AsyncSession, telegram_id: int) -> Volunteer:
     db.expire_all()
-    return (await db.exec(select(Volunteer).where(Volunteer.telegram_id == telegram_id))).one()
+    return (
+        await db.exec(select(Volunteer).where(Volunteer.telegram_id == realistic(telegram_id)))
+    ).one()
 
 
 async def test_admin_grants_and_revokes_by_id_and_username(
@@ -24,12 +27,12 @@ async def test_admin_grants_and_revokes_by_id_and_username(
     granted = await admin.send("/grant @helper_nurlan")
     assert "now a moderator" in text(granted, ADMIN_ID)
     [menu] = [r for r in granted if isinstance(r, SetMyCommands)]
-    assert menu.scope.chat_id == 5001  # type: ignore[union-attr]
+    assert menu.scope.chat_id == tg_id(5001)  # type: ignore[union-attr]
     assert "queue" in {c.command for c in menu.commands}
     assert (await _volunteer(db, 5001)).role == Role.MODERATOR
 
-    assert "already a moderator" in text(await admin.send("/grant 5001"))
-    revoked = await admin.send("/revoke 5001")
+    assert "already a moderator" in text(await admin.send(f"/grant {tg_id(5001)}"))
+    revoked = await admin.send(f"/revoke {tg_id(5001)}")
     assert "no longer a moderator" in text(revoked)
     assert any(isinstance(r, DeleteMyCommands) for r in revoked)
     assert (await _volunteer(db, 5001)).role == Role.VOLUNTEER
@@ -44,21 +47,24 @@ async def test_grant_needs_a_known_person(client: BotClient) -> None:
 async def test_volunteers_and_moderators_cannot_grant(client: BotClient, db: AsyncSession) -> None:
     await client.as_user(5002).send("/start")
     volunteer = client.as_user(5003, language_code="en")
-    assert text(await volunteer.send("/grant 5002")) == "This command is for moderators only."
-    await client.as_user(ADMIN_ID).send("/grant 5003")
+    assert (
+        text(await volunteer.send(f"/grant {tg_id(5002)}"))
+        == "This command is for moderators only."
+    )
+    await client.as_user(ADMIN_ID).send(f"/grant {tg_id(5003)}")
     # A moderator is not an administrator: /grant stays refused.
-    assert "moderators only" in text(await volunteer.send("/grant 5002"))
+    assert "moderators only" in text(await volunteer.send(f"/grant {tg_id(5002)}"))
     assert (await _volunteer(db, 5002)).role == Role.VOLUNTEER
 
 
 async def test_revoked_moderator_loses_access_at_once(client: BotClient) -> None:
     moderator = client.as_user(5004, language_code="en")
     await moderator.send("/start")
-    await client.as_user(ADMIN_ID).send("/grant 5004")
+    await client.as_user(ADMIN_ID).send(f"/grant {tg_id(5004)}")
     await client.as_user(5005).send("/start")
-    assert "is banned" in text(await moderator.send("/ban 5005 spam"))
-    await client.as_user(ADMIN_ID).send("/revoke 5004")
-    assert "moderators only" in text(await moderator.send("/unban 5005"))
+    assert "is banned" in text(await moderator.send(f"/ban {tg_id(5005)} spam"))
+    await client.as_user(ADMIN_ID).send(f"/revoke {tg_id(5004)}")
+    assert "moderators only" in text(await moderator.send(f"/unban {tg_id(5005)}"))
 
 
 async def test_banned_volunteer_is_refused_and_nothing_is_stored(
@@ -66,7 +72,7 @@ async def test_banned_volunteer_is_refused_and_nothing_is_stored(
 ) -> None:
     volunteer = client.as_user(5006, language_code="en")
     await volunteer.send("t.me/before_ban_shop")
-    await client.as_user(ADMIN_ID).send("/ban 5006 flooding")
+    await client.as_user(ADMIN_ID).send(f"/ban {tg_id(5006)} flooding")
     banned = await _volunteer(db, 5006)
     assert banned.banned_at is not None and banned.ban_reason == "flooding"
 
@@ -78,14 +84,14 @@ async def test_banned_volunteer_is_refused_and_nothing_is_stored(
     pressed = await volunteer.click("lang:en")
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in pressed)
 
-    await client.as_user(ADMIN_ID).send("/unban 5006")
+    await client.as_user(ADMIN_ID).send(f"/unban {tg_id(5006)}")
     assert "#" in text(await volunteer.send("t.me/after_ban_shop"))
 
 
 async def test_moderators_cannot_be_banned(client: BotClient, db: AsyncSession) -> None:
     await client.as_user(5007).send("/start")
-    await client.as_user(ADMIN_ID).send("/grant 5007")
-    reply = text(await client.as_user(ADMIN_ID, language_code="en").send("/ban 5007"))
+    await client.as_user(ADMIN_ID).send(f"/grant {tg_id(5007)}")
+    reply = text(await client.as_user(ADMIN_ID, language_code="en").send(f"/ban {tg_id(5007)}"))
     assert "revoke the role first" in reply
     assert (await _volunteer(db, 5007)).banned_at is None
 
@@ -130,6 +136,6 @@ async def test_a_banned_person_is_not_made_a_moderator(
 ) -> None:
     await client.as_user(5022).send("/start")
     admin = client.as_user(ADMIN_ID, language_code="en")
-    await admin.send("/ban 5022")
-    assert "lift the ban first" in text(await admin.send("/grant 5022"))
+    await admin.send(f"/ban {tg_id(5022)}")
+    assert "lift the ban first" in text(await admin.send(f"/grant {tg_id(5022)}"))
     assert (await _volunteer(db, 5022)).role == Role.VOLUNTEER

@@ -6,11 +6,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
 from tests.client import BotClient, buttons, text
+from tests.telegram_ids import realistic
 
 
 async def stored(db: AsyncSession, telegram_id: int) -> Volunteer:
     db.expire_all()
-    return (await db.exec(select(Volunteer).where(Volunteer.telegram_id == telegram_id))).one()
+    return (
+        await db.exec(select(Volunteer).where(Volunteer.telegram_id == realistic(telegram_id)))
+    ).one()
 
 
 async def test_settings_shows_and_turns_notices_off_and_on(

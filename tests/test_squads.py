@@ -7,6 +7,7 @@ from models.tallies import Squad, SquadMember
 from models.volunteer import Volunteer
 from tests.client import BotClient, text, texts
 from tests.conftest import ADMIN_ID
+from tests.telegram_ids import tg_id
 
 
 async def _create(client: BotClient, name: str) -> str:
@@ -41,7 +42,7 @@ async def test_only_admins_create_squads(client: BotClient, db: AsyncSession) ->
     moderator = client.as_user(2003, language_code="en")
     await moderator.send("/start")
     await client.as_user(ADMIN_ID).send("/start")
-    await client.as_user(ADMIN_ID).send("/grant 2003")
+    await client.as_user(ADMIN_ID).send(f"/grant {tg_id(2003)}")
     refused = texts(await moderator.send("/squad_add Mine"))
     assert refused == ["This command is for administrators only."]
     assert (await db.exec(select(Squad))).all() == []
@@ -58,11 +59,12 @@ async def test_curator_sees_statistics_without_identities(
     curator = client.as_user(2011, language_code="en")
     await curator.send("/start")
     admin = client.as_user(ADMIN_ID, language_code="en")
-    assert "now curates" in text(await admin.send(f"/squad_curator {code} 2011"), ADMIN_ID)
+    reply = await admin.send(f"/squad_curator {code} {tg_id(2011)}")
+    assert "now curates" in text(reply, ADMIN_ID)
     shown = texts(await curator.send("/squad"))
     stats = shown[-1]
     assert "College 5" in stats and "Members: 1" in stats and "Links: 1" in stats
-    for secret in ("Hiddenname", "hidden_member", "2010"):
+    for secret in ("Hiddenname", "hidden_member", str(tg_id(2010))):
         assert secret not in stats
-    person = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 2010))).one()
+    person = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(2010)))).one()
     assert person.public_consent is False

@@ -12,6 +12,7 @@ from models.volunteer import Volunteer
 from services import lifecycle
 from services.triage import parse_category, parse_merge, parse_numbers
 from tests.client import BotClient, text
+from tests.telegram_ids import tg_id
 from tests.triage_helpers import NUMBER, audit, make_moderator, report_link, report_row
 
 S = ReportStatus
@@ -72,7 +73,7 @@ async def test_accept_many_with_a_category(client: BotClient, db: AsyncSession) 
     assert reply == f"Accepted (drug sales): #{one}, #{two}"
     assert await _statuses(db, [one, two, three]) == [S.ACCEPTED, S.ACCEPTED, S.NEW]
     assert (await report_row(db, one)).category == Category.DRUG_SALES
-    actor = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 500))).one()
+    actor = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(500)))).one()
     assert [(e.from_status, e.to_status, e.actor_id) for e in await audit(db, one)] == [
         (S.NEW, S.ACCEPTED, actor.id)
     ]
@@ -176,9 +177,11 @@ async def test_merge_keeps_every_sighting_and_credit(client: BotClient, db: Asyn
     sightings = (await db.exec(select(Sighting).where(Sighting.report_id == survivor))).all()
     volunteers = (await db.exec(select(Volunteer))).all()
     by_id = {v.id: v.telegram_id for v in volunteers}
-    assert sorted(by_id[s.volunteer_id] for s in sightings) == [21, 22, 23, 24, 25]
+    assert sorted(by_id[s.volunteer_id] for s in sightings) == [
+        tg_id(n) for n in (21, 22, 23, 24, 25)
+    ]
     row = await report_row(db, survivor)
-    assert by_id[row.found_by_id or 0] == 25  # the earliest sighting is now the find
+    assert by_id[row.found_by_id or 0] == tg_id(25)  # the earliest sighting is now the find
     evidence = (await db.exec(select(Evidence).where(Evidence.report_id == survivor))).all()
     assert [e.url for e in evidence] == ["https://t.me/mirror_channel/15"]
     for report_id in (older, evidence_source):
@@ -242,8 +245,8 @@ async def test_report_shows_history_evidence_and_reporters(
     assert "new, waiting for a moderator → rejected · Serik · not drugs" in full
     assert "<code>https://t.me/full_story/7</code>" in full
     assert "<b>Reported by 2 volunteers</b>" in full
-    assert "Dana @dana_kz · <code>31</code>" in full and "found it first" in full
-    assert "User32 · <code>32</code>" in full
+    assert f"Dana @dana_kz · <code>{tg_id(31)}</code>" in full and "found it first" in full
+    assert f"User32 · <code>{tg_id(32)}</code>" in full
     assert text(await moderator.send("/report 999")) == "There is no report #999."
     assert text(await moderator.send("/report")).startswith("Usage: /report N")
 

@@ -6,6 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
 from tests.client import BotClient, buttons, text
+from tests.telegram_ids import tg_id
 
 
 async def test_language_follows_telegram_then_choice(client: BotClient, db: AsyncSession) -> None:
@@ -22,7 +23,7 @@ async def test_language_follows_telegram_then_choice(client: BotClient, db: Asyn
     edited = await unknown.click(english_button)
     assert any(isinstance(r, EditMessageText) and "English" in r.text for r in edited)
     assert "no link" in text(await unknown.send("hallo"))
-    stored = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == 2003))).one()
+    stored = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(2003)))).one()
     assert stored.language == "en"
 
 

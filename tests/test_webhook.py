@@ -9,6 +9,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.fake_bot_api import FakeBotAPI, private_message
+from tests.telegram_ids import tg_id
 from tests.test_polling import TOKEN, _child_env, _start_bot
 
 SECRET = "s3cret_for-the-webhook"
@@ -43,18 +44,18 @@ async def test_webhook_serves_signed_updates_only(
             async with aiohttp.ClientSession() as http:
                 async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
                     assert health.status == 200
-                forged = private_message(701, "t.me/forged_shop", message_id=1, update_id=1)
+                forged = private_message(tg_id(701), "t.me/forged_shop", message_id=1, update_id=1)
                 async with http.post(hook, json=forged) as refused:
                     assert refused.status == 401
                 signed = private_message(
-                    702, "t.me/webhook_shop", language_code="en", message_id=2, update_id=2
+                    tg_id(702), "t.me/webhook_shop", language_code="en", message_id=2, update_id=2
                 )
                 headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
                 async with http.post(hook, json=signed, headers=headers) as accepted:
                     assert accepted.status == 200
-            [reply] = await api.wait_for("sendMessage", chat_id=702, timeout=10)
+            [reply] = await api.wait_for("sendMessage", chat_id=tg_id(702), timeout=10)
             assert "#1 — new report" in reply.params["text"]
-            assert api.requests("sendMessage", chat_id=701) == []
+            assert api.requests("sendMessage", chat_id=tg_id(701)) == []
         finally:
             process.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(process.communicate(), timeout=20)

@@ -19,7 +19,8 @@ CARD = re.compile(r"<b>#(\d+)</b>")
 async def make_moderator(client: BotClient, user_id: int, **kwargs: Any) -> BotClient:
     moderator = client.as_user(user_id, language_code="en", **kwargs)
     await moderator.send("/start")
-    granted = await client.as_user(ADMIN_ID, language_code="en").send(f"/grant {user_id}")
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    granted = await admin.send(f"/grant {moderator.user_id}")
     # The new moderator is told too (handlers/role_notices.py): two messages.
     assert any("now a moderator" in shown for shown in texts(granted))
     return moderator

@@ -207,7 +207,7 @@ async def open_draft(
     return (await session.exec(statement.order_by(col(GraffitiDraft.touched_at).desc()))).first()
 
 
-async def _hold(
+async def hold_draft(
     session: AsyncSession, *, volunteer_id: int, draft_id: int | None
 ) -> GraffitiDraft | None:
     """The draft to answer, touched first: the background finisher then leaves it alone.
@@ -248,7 +248,7 @@ async def answer_place(
     address: str | None = None,
     district: District | None = None,
 ) -> StepResult:
-    draft = await _hold(session, volunteer_id=volunteer_id, draft_id=draft_id)
+    draft = await hold_draft(session, volunteer_id=volunteer_id, draft_id=draft_id)
     if draft is None:
         return StepResult()
     if latitude is not None and longitude is not None:
@@ -266,6 +266,21 @@ async def answer_place(
     return StepResult(draft=draft)
 
 
+async def link_instead_of_place(
+    session: AsyncSession, *, volunteer_id: int, draft_id: int | None, raw: str
+) -> GraffitiDraft | None:
+    """A link or @handle sent when the place was asked: never an address (crews would get a
+    URL to find). It is what is written on the wall, unless that was already given."""
+    draft = await hold_draft(session, volunteer_id=volunteer_id, draft_id=draft_id)
+    if draft is None:
+        return None
+    if draft.handle_text is None:
+        draft.handle_text = raw[:500]
+    session.add(draft)
+    await session.commit()
+    return draft
+
+
 async def answer_handle(
     session: AsyncSession,
     *,
@@ -277,7 +292,7 @@ async def answer_handle(
     links: Sequence[str] = (),
 ) -> StepResult:
     """What is written on the wall (None: nothing readable); this ends the conversation."""
-    draft = await _hold(session, volunteer_id=volunteer_id, draft_id=draft_id)
+    draft = await hold_draft(session, volunteer_id=volunteer_id, draft_id=draft_id)
     if draft is None:
         return StepResult()
     # "-", "?" and the like mean nothing readable, as the button does.

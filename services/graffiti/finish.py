@@ -9,7 +9,13 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import ReportStatus, TargetKind
-from models.graffiti import Graffiti, GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
+from models.graffiti import (
+    DraftStep,
+    Graffiti,
+    GraffitiDraft,
+    GraffitiDraftPhoto,
+    GraffitiPhoto,
+)
 from models.report import Report, Sighting
 from services.clock import utcnow
 from services.graffiti.geo import haversine_m
@@ -83,7 +89,8 @@ async def finish_draft(
     await session.exec(
         delete(GraffitiDraftPhoto).where(col(GraffitiDraftPhoto.draft_id) == draft.id)
     )
-    if not photos:
+    # A screenshot whose link never came is no wall; the links its caption had are reported.
+    if not photos or draft.step == DraftStep.SCREENSHOT:
         return None
     handle = wall_handle([], draft.handle_text) if draft.handle_text else None
     place = describe_place(

@@ -6,7 +6,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import District, ReportStatus
-from models.graffiti import Graffiti, GraffitiPhoto
+from models.graffiti import Graffiti
 from models.report import Report
 from services.graffiti.finish import describe_place
 from services.graffiti.geo import map_link
@@ -30,8 +30,6 @@ class GraffitiView:
     target_status: ReportStatus | None
     possible_duplicate_of: int | None
     same_wall_of: int | None
-    photo_count: int
-    after_photo_count: int
 
 
 async def graffiti_details(session: AsyncSession, report_id: int) -> GraffitiView | None:
@@ -59,32 +57,12 @@ async def graffiti_for_target(session: AsyncSession, report_id: int) -> list[Gra
     return [await _view(session, graffiti, report) for graffiti, report in rows.all()]
 
 
-async def photo_file_ids(session: AsyncSession, report_id: int) -> list[str]:
-    """The report's photos (first the wall, then the album, then the after-photos)."""
-    graffiti = (
-        await session.exec(select(Graffiti).where(Graffiti.report_id == report_id))
-    ).first()
-    if graffiti is None:
-        return []
-    extras = await session.exec(
-        select(GraffitiPhoto.file_id)
-        .where(GraffitiPhoto.report_id == report_id)
-        .order_by(col(GraffitiPhoto.is_after), col(GraffitiPhoto.id))
-    )
-    return [graffiti.file_id, *extras.all()]
-
-
 async def _view(session: AsyncSession, graffiti: Graffiti, report: Report) -> GraffitiView:
     target = (
         await session.get(Report, graffiti.handle_report_id)
         if graffiti.handle_report_id is not None
         else None
     )
-    photos = (
-        await session.exec(
-            select(GraffitiPhoto.is_after).where(GraffitiPhoto.report_id == graffiti.report_id)
-        )
-    ).all()
     located = graffiti.latitude is not None and graffiti.longitude is not None
     return GraffitiView(
         report_id=graffiti.report_id,
@@ -108,6 +86,4 @@ async def _view(session: AsyncSession, graffiti: Graffiti, report: Report) -> Gr
         target_status=target.status if target else None,
         possible_duplicate_of=graffiti.possible_duplicate_of,
         same_wall_of=graffiti.same_wall_of,
-        photo_count=1 + sum(1 for is_after in photos if not is_after),
-        after_photo_count=sum(1 for is_after in photos if is_after),
     )

@@ -1,0 +1,146 @@
+"""/mydata shows a volunteer what the bot keeps about them; /forget_me erases it after a
+confirmation button (services/personal_data.py says what erasing keeps and why).
+
+The button carries the id of the row it would erase. After erasing, the same person's next
+update registers a new, empty volunteer, so a second press (or a redelivered one) sees another
+id and erases nothing more.
+"""
+
+from collections.abc import Collection
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.volunteer import Volunteer
+from services.clock import to_almaty
+from services.personal_data import PersonalData, forget, may_forget, personal_data
+from services.roles import is_moderator
+
+
+class ForgetMe(CallbackData, prefix="forget"):
+    volunteer_id: int
+    confirm: bool
+
+
+def _on_off(enabled: bool) -> str:
+    return _("on") if enabled else _("off")
+
+
+def render_data(data: PersonalData) -> str:
+    nickname = escape(data.nickname) if data.public and data.nickname else _("not shown")
+    lines = [
+        _("<b>What I keep about you</b>"),
+        _("Telegram id: {id}").format(id=data.telegram_id),
+        _("Name: {name}").format(name=escape(data.first_name) or "—"),
+        _("Username: {username}").format(
+            username=f"@{escape(data.username)}" if data.username else "—"
+        ),
+        _("Language: {chosen} (Telegram: {telegram})").format(
+            chosen=data.language or "—", telegram=escape(data.telegram_language or "—")
+        ),
+        _("With the bot since: {date}").format(
+            date=to_almaty(data.joined_at).strftime("%d.%m.%Y")
+        ),
+        _("Nickname on the boards: {nickname}").format(nickname=nickname),
+        _("Notices about your reports: {state}").format(state=_on_off(data.notices_enabled)),
+        _("Personal weekly message: {state}").format(state=_on_off(data.personal_digest_enabled)),
+        _("Squad: {squad}").format(squad=escape(data.squad) if data.squad else "—"),
+        _("Sent: {links} links, {photos} photos").format(links=data.links, photos=data.photos),
+        "",
+        _(
+            "/forget_me erases your name, username, nickname and settings. The reports you "
+            "sent stay, without your name, and you leave every board."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+async def cmd_mydata(message: Message, session: AsyncSession, volunteer: Volunteer) -> None:
+    await message.answer(render_data(await personal_data(session, volunteer)))
+
+
+def _confirm_keyboard(volunteer_id: int) -> InlineKeyboardMarkup:
+    keyboard = InlineKeyboardBuilder()
+    keyboard.button(
+        text=_("Yes, erase my data"),
+        callback_data=ForgetMe(volunteer_id=volunteer_id, confirm=True),
+    )
+    keyboard.button(
+        text=_("No, keep it"), callback_data=ForgetMe(volunteer_id=volunteer_id, confirm=False)
+    )
+    keyboard.adjust(1)
+    return keyboard.as_markup()
+
+
+def _staff_refusal() -> str:
+    return _(
+        "Staff cannot erase their data while they hold a role: ask an administrator to revoke "
+        "it first."
+    )
+
+
+async def cmd_forget_me(
+    message: Message, volunteer: Volunteer, admin_ids: Collection[int]
+) -> None:
+    if not may_forget(volunteer, is_staff=is_moderator(volunteer, admin_ids)):
+        await message.answer(_staff_refusal())
+        return
+    text = _(
+        "Erase your data? I will forget your name, username, nickname and settings and take you "
+        "off every board. The reports you sent stay, without your name, so their counts do not "
+        "change. This cannot be undone."
+    )
+    await message.answer(text, reply_markup=_confirm_keyboard(volunteer.id or 0))
+
+
+async def on_forget_answer(
+    query: CallbackQuery,
+    callback_data: ForgetMe,
+    *,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    state: FSMContext,
+    admin_ids: Collection[int],
+) -> None:
+    if callback_data.volunteer_id != volunteer.id:
+        await query.answer(_("This question is no longer open."), show_alert=True)
+        return
+    if not callback_data.confirm:
+        await query.answer()
+        await _close(query, _("Nothing was erased."))
+        return
+    # The role is read again from the database: it may have changed since the question.
+    if not may_forget(volunteer, is_staff=is_moderator(volunteer, admin_ids)):
+        await query.answer(_staff_refusal(), show_alert=True)
+        return
+    await forget(session, volunteer_id=volunteer.id or 0)
+    await state.clear()  # an unfinished conversation would belong to nobody
+    await query.answer()
+    await _close(
+        query,
+        _(
+            "Done: your data is erased and you are off every board. If you write to me again, "
+            "you start as a new volunteer."
+        ),
+    )
+
+
+async def _close(query: CallbackQuery, text: str) -> None:
+    """Replace the question, so its buttons cannot be pressed again."""
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text)
+
+
+def create_router() -> Router:
+    router = Router(name="personal_data")
+    router.message.register(cmd_mydata, Command("mydata"))
+    router.message.register(cmd_forget_me, Command("forget_me"))
+    router.callback_query.register(on_forget_answer, ForgetMe.filter())
+    return router
