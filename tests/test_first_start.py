@@ -22,6 +22,7 @@ from tests.tally_world import (
     send_links,
     with_digest_chats,
 )
+from tests.telegram_ids import tg_id
 
 CHANNEL = -1_005_000_000_777
 
@@ -53,7 +54,7 @@ async def test_first_week_after_a_fresh_start_is_not_posted(
     started = await record_first_start(db, now=clock.now)
     assert started == almaty(11, 24, 9)
     scheduler, session = posted
-    person = await make_volunteer(db, 5_000_110_001)
+    person = await make_volunteer(db, tg_id(110001))
     await send_links(db, person, "t.me/first_week_shop")
 
     clock.set(almaty(11, 24, 10, 5))
@@ -72,7 +73,7 @@ async def test_first_start_is_recorded_once_and_dates_back_to_old_data(
     db: AsyncSession, clock: FrozenClock
 ) -> None:
     clock.set(almaty(11, 2))
-    await make_volunteer(db, 5_000_110_002)  # a database from before the record existed
+    await make_volunteer(db, tg_id(110002))  # a database from before the record existed
     assert await first_start(db) is None
     assert await record_first_start(db, now=almaty(11, 24, 9)) == almaty(11, 2)
     assert await record_first_start(db, now=almaty(12, 24)) == almaty(11, 2)
