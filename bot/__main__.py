@@ -61,6 +61,8 @@ async def run(settings: Settings) -> None:
             background.append(
                 start_digest_scheduler(bot=bot, bulk=dispatcher["bulk"], settings=settings)
             )
+            # A broadcast the last process left half-sent goes on to the volunteers still waiting.
+            dispatcher["jobs"].spawn(dispatcher["broadcasts"].resume(bot=bot), name="broadcast")
             try:
                 if settings.webhook.url:
                     await serve_webhook(dispatcher, bot, settings.webhook)

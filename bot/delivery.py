@@ -4,10 +4,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.types import Message
 
-from services.pacing import Delivery, RecipientUnavailable, RetryAfter
+from services.pacing import Delivery, RecipientUnavailable, RetryAfter, TransientError
 
 T = TypeVar("T")
 
@@ -29,6 +35,8 @@ def telegram_call(call: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]
             return await call()
         except TelegramRetryAfter as error:
             raise RetryAfter(error.retry_after) from error
+        except (TelegramServerError, TelegramNetworkError) as error:
+            raise TransientError(str(error)) from error
         except (TelegramForbiddenError, TelegramBadRequest) as error:
             if is_gone(error):
                 raise RecipientUnavailable(error.message) from error

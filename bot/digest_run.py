@@ -1,7 +1,7 @@
-"""Bulk posts through the one PacedSender: the weekly digest (exactly once) and broadcasts.
+"""Bulk posts through the one PacedSender: the weekly digest, exactly once.
 
 Used by the weekly scheduler (bot/digest_tasks.py) and, through the Dispatcher's workflow data
-(key `bulk`), by /digest_now and /broadcast. Each digest recipient's delivery is recorded right
+(key `bulk`), by /digest_now. Each digest recipient's delivery is recorded right
 after its send succeeded; recipients already recorded for the week are left out, so a run cut
 short (crash, restart, a second /digest_now) resumes where it stopped.
 """
@@ -19,7 +19,6 @@ from bot.config import Settings
 from bot.delivery import message_delivery, telegram_call
 from handlers.digest_texts import personal_text, render_for_chat
 from models.enums import RecipientKind
-from services.broadcast import broadcast_recipients
 from services.digest.build import PersonalNumbers, build_digest, personal_numbers
 from services.digest.deliveries import (
     DigestRunReport,
@@ -31,7 +30,7 @@ from services.digest.deliveries import (
 )
 from services.first_start import first_start
 from services.locales import pick_locale
-from services.pacing import Delivery, DeliveryOutcome, PacedSender, Progress, ProgressCallback
+from services.pacing import Delivery, DeliveryOutcome, PacedSender
 from services.tallies import PointWeights, Tally, ranks
 from services.weeks import Week
 
@@ -166,23 +165,3 @@ class BulkMessages:
             progress.failed,
         )
         return DigestRunReport(week, len(chat_ids), len(people), progress)
-
-    async def broadcast(
-        self, *, bot: Bot, text: str, on_progress: ProgressCallback | None = None
-    ) -> Progress:
-        """One message to every reachable volunteer; those who blocked the bot are marked."""
-        async with self.session_maker() as session:
-            recipients = await broadcast_recipients(session)
-        deliveries = [
-            message_delivery(bot, r.telegram_id, text, key=r.volunteer_id) for r in recipients
-        ]
-
-        async def on_outcome(delivery: Delivery, outcome: DeliveryOutcome) -> None:
-            if outcome is DeliveryOutcome.UNAVAILABLE:
-                async with self.session_maker() as session:
-                    assert isinstance(delivery.key, int)
-                    await mark_unreachable(session, volunteer_id=delivery.key)
-
-        return await self.sender.deliver(
-            deliveries, on_outcome=on_outcome, on_progress=on_progress
-        )

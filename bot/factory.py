@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.broadcast_run import BroadcastRunner
 from bot.config import Settings
 from bot.digest_run import BulkMessages, weights_of
 from bot.graffiti_tasks import graffiti_options
@@ -22,6 +23,7 @@ from bot.middlewares.volunteer import VolunteerMiddleware
 from bot.storage import create_fsm_storage
 from handlers import build_routers
 from services.graffiti.phash import PhashIndex
+from services.graffiti.pixels import configure_pillow
 from services.pacing import PacedSender
 
 
@@ -46,6 +48,7 @@ def create_dispatcher(
     sender: PacedSender | None = None,
 ) -> Dispatcher:
     storage, events_isolation = create_fsm_storage(settings)
+    configure_pillow(settings.graffiti.max_megapixels * 1_000_000)
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=events_isolation,
@@ -67,6 +70,9 @@ def create_dispatcher(
     dispatcher["jobs"] = BackgroundJobs()
     dispatcher["bulk"] = BulkMessages(
         settings=settings, session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
+    )
+    dispatcher["broadcasts"] = BroadcastRunner(
+        session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
     )
     dispatcher["point_weights"] = weights_of(settings)
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))

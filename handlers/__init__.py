@@ -16,6 +16,7 @@ from aiogram import Router
 from handlers import (
     banned,
     batches,
+    broadcast,
     digest_staff,
     edits,
     errors,
@@ -69,6 +70,7 @@ def build_routers() -> list[Router]:
         graffiti_staff.create_router(),
         graffiti_claims.create_router(),
         digest_staff.create_router(),
+        broadcast.create_router(),
     )
     private.include_routers(
         roles.create_admin_router(),

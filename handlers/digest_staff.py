@@ -1,12 +1,11 @@
 """Staff commands of the digest and bulk features.
 
 Moderators: /digest_preview [week] shows the digest without posting it; /digest_now posts the
-last week's digest to everyone still waiting for it. Administrators: /broadcast <text>,
+last week's digest to everyone still waiting for it. Administrators:
 /squad_add <name>, /squad_curator <code> <id|@username>. This router sits inside the
 moderator-gated staff router, so the administrator's commands check the role themselves.
 """
 
-import time
 from collections.abc import Collection, Coroutine
 from html import escape
 from typing import Any, Protocol
@@ -19,28 +18,20 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.digest_texts import render_for_chat
-from handlers.progress import ProgressMessage
 from handlers.role_notices import tell_new_curator
 from models.volunteer import Volunteer
 from services import roles, squads
 from services.clock import utcnow
 from services.digest.build import build_digest
 from services.digest.deliveries import DigestRunReport
-from services.pacing import Progress, ProgressCallback
 from services.tallies import PointWeights
 from services.weeks import Week
-
-PROGRESS_EVERY = 2.0  # seconds between edits of the broadcast's progress message
 
 
 class BulkPoster(Protocol):
     """bot.digest_run.BulkMessages, given to handlers as the workflow data `bulk`."""
 
     async def run_digest(self, *, bot: Bot, week: Week) -> DigestRunReport: ...
-
-    async def broadcast(
-        self, *, bot: Bot, text: str, on_progress: ProgressCallback | None = None
-    ) -> Progress: ...
 
 
 class JobRunner(Protocol):
@@ -100,21 +91,6 @@ async def _post_digest(message: Message, bot: Bot, bulk: BulkPoster, week: Week)
     )
 
 
-def _progress_text(progress: Progress) -> str:
-    left = int(progress.eta_seconds + 0.5)
-    return _(
-        "Broadcast: {sent} of {total} sent, {unavailable} unreachable, {failed} failed. "
-        "Time left: {minutes}:{seconds:02d}"
-    ).format(
-        sent=progress.sent,
-        total=progress.total,
-        unavailable=progress.unavailable,
-        failed=progress.failed,
-        minutes=left // 60,
-        seconds=left % 60,
-    )
-
-
 async def _refuse_non_admin(
     message: Message, volunteer: Volunteer, admin_ids: Collection[int]
 ) -> bool:
@@ -122,52 +98,6 @@ async def _refuse_non_admin(
         return False
     await message.answer(_("This command is for administrators only."))
     return True
-
-
-async def cmd_broadcast(
-    message: Message,
-    *,
-    bot: Bot,
-    bulk: BulkPoster,
-    jobs: JobRunner,
-    volunteer: Volunteer,
-    admin_ids: frozenset[int],
-) -> None:
-    if await _refuse_non_admin(message, volunteer, admin_ids):
-        return
-    # The administrator's own formatting is kept: html_text renders their entities. The text
-    # may follow the command on the next line, so split at any whitespace, not a space.
-    parts = (message.html_text or "").split(maxsplit=1)
-    text = parts[1] if len(parts) > 1 else ""
-    if not text.strip():
-        await message.answer(_("Write the text after the command: /broadcast Hello!"))
-        return
-    status = await message.answer(_("Broadcast starting…"))
-    jobs.spawn(_broadcast(status, bot, bulk, text.strip()), name="broadcast")
-
-
-async def _broadcast(status: Message, bot: Bot, bulk: BulkPoster, text: str) -> None:
-    shown = ProgressMessage(status, lambda done, total: "")
-    last = 0.0
-
-    async def on_progress(progress: Progress) -> None:
-        nonlocal last
-        if time.monotonic() - last >= PROGRESS_EVERY:
-            last = time.monotonic()
-            await shown.show(_progress_text(progress))
-
-    progress = await bulk.broadcast(bot=bot, text=text, on_progress=on_progress)
-    await shown.show(
-        _(
-            "Broadcast finished: {sent} of {total} sent, {unavailable} unreachable, "
-            "{failed} failed."
-        ).format(
-            sent=progress.sent,
-            total=progress.total,
-            unavailable=progress.unavailable,
-            failed=progress.failed,
-        )
-    )
 
 
 async def cmd_squad_add(
@@ -242,7 +172,6 @@ def create_router() -> Router:
     router = Router(name="digest_staff")
     router.message.register(cmd_digest_preview, Command("digest_preview"))
     router.message.register(cmd_digest_now, Command("digest_now"))
-    router.message.register(cmd_broadcast, Command("broadcast"))
     router.message.register(cmd_squad_add, Command("squad_add"))
     router.message.register(cmd_squad_curator, Command("squad_curator"))
     return router

@@ -55,7 +55,7 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
 ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("grant", N_("Make a moderator: /grant id|@username")),
     ("revoke", N_("Take the moderator role: /revoke id|@username")),
-    ("broadcast", N_("Message every volunteer: /broadcast text")),
+    ("broadcast", N_("Message volunteers, after a preview: /broadcast [ru|kk|en] text")),
     ("squad_add", N_("Create a squad: /squad_add name")),
     ("squad_curator", N_("Make a squad curator: /squad_curator CODE id|@username")),
 ]

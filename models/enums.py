@@ -85,3 +85,20 @@ class ClaimStatus(StrEnum):
     OPEN = "open"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+
+
+class BroadcastState(StrEnum):
+    """An administrator's broadcast: previewed, then sent (resumable) or cancelled."""
+
+    PREVIEW = "preview"
+    SENDING = "sending"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+
+class BroadcastOutcome(StrEnum):
+    """What became of one recipient's copy; no outcome yet means it is still to be sent."""
+
+    SENT = "sent"
+    UNAVAILABLE = "unavailable"  # blocked the bot or deleted the account
+    FAILED = "failed"

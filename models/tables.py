@@ -1,6 +1,7 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
 from models.bot_facts import BotFact
+from models.broadcast import Broadcast, BroadcastDelivery
 from models.graffiti import (
     Graffiti,
     GraffitiDraft,
@@ -17,6 +18,8 @@ __all__ = [
     "AuditEntry",
     "Batch",
     "BotFact",
+    "Broadcast",
+    "BroadcastDelivery",
     "DigestDelivery",
     "Evidence",
     "EvidencePhoto",

@@ -33,6 +33,14 @@ class RetryAfter(Exception):  # noqa: N818 (the name is the shared contract)
         self.seconds = float(seconds)
 
 
+class TransientError(Exception):
+    """A 5xx from Telegram or a lost connection: the same send may well work in a moment."""
+
+
+# Seconds before the n-th retry after a transient error (the last value repeats).
+TRANSIENT_BACKOFF = (1.0, 2.0, 5.0, 10.0)
+
+
 class RecipientUnavailable(Exception):  # noqa: N818
     """The user blocked the bot, deleted the account, or the chat does not exist."""
 
@@ -227,7 +235,8 @@ class PacedSender:
                 heapq.heapreplace(self._heap, (ready, rank, order, item))
                 continue
             now = self.clock.monotonic()
-            start = max(ready, self._next_slot, self._paused_until)
+            # `key` is later than `ready` only for a send backing off after a transient error.
+            start = max(key, ready, self._next_slot, self._paused_until)
             if start > now:
                 await self._sleep(start - now)
                 continue  # re-check: a 429 or a new delivery may have changed the plan
@@ -277,7 +286,7 @@ class PacedSender:
         target, job = item.target, item.job
         outcome = await self._send(item)
         if outcome is None:
-            return  # queued again after a 429
+            return  # queued again after a 429 or a transient error
         progress = job.progress
         if outcome is DeliveryOutcome.SENT:
             progress.sent += 1
@@ -312,6 +321,13 @@ class PacedSender:
             return None
         except RecipientUnavailable:
             return DeliveryOutcome.UNAVAILABLE
+        except TransientError as error:
+            if item.attempts >= self.max_attempts:
+                logger.warning("send to chat %s failed: %r", item.target.chat_id, error)
+                return DeliveryOutcome.FAILED
+            backoff = TRANSIENT_BACKOFF[min(item.attempts, len(TRANSIENT_BACKOFF)) - 1]
+            self._push(self.clock.monotonic() + backoff, item)
+            return None
         except Exception as error:
             logger.warning("send to chat %s failed: %r", item.target.chat_id, error)
             return DeliveryOutcome.FAILED

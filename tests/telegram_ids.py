@@ -28,6 +28,7 @@ TELEGRAM_ID_COLUMNS = (
     ("volunteer", "telegram_id"),
     ("sighting", "chat_id"),
     ("graffiti_draft", "chat_id"),
+    ("broadcast", "chat_id"),
 )
 
 

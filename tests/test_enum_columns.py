@@ -12,7 +12,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models.tables  # noqa: F401  (registers every table)
 from models.base import StrEnumType
+from models.broadcast import Broadcast, BroadcastDelivery
 from models.enums import (
+    BroadcastOutcome,
+    BroadcastState,
     Category,
     ClaimStatus,
     District,
@@ -112,6 +115,18 @@ async def _one_row_of_each(db: AsyncSession) -> None:
             week="2026-W48", recipient_kind=RecipientKind.VOLUNTEER, recipient_id=volunteer.id
         ),
     ])  # fmt: skip
+    broadcast = Broadcast(
+        created_by_id=volunteer.id, chat_id=5_000_000_101, request_message_id=1, text="x",
+        state=BroadcastState.SENDING,
+    )  # fmt: skip
+    db.add(broadcast)
+    await db.flush()
+    assert broadcast.id is not None
+    db.add(
+        BroadcastDelivery(
+            broadcast_id=broadcast.id, volunteer_id=volunteer.id, outcome=BroadcastOutcome.SENT
+        )
+    )
     await db.commit()
 
 

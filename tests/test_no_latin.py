@@ -37,6 +37,10 @@ ALLOWED = frozenset(
         "URL",
         "http",
         "https",
+        # Language codes typed as command arguments: /broadcast kk Сәлем!
+        "ru",
+        "kk",
+        "en",
         # Letters standing for numbers in usage lines: /merge N в M.
         "N",
         "M",
