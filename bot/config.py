@@ -177,6 +177,9 @@ class GraffitiSettings(BaseModel):
     same_wall_radius_m: float = Field(default=150, gt=0, le=5000)
     # Images sent as files above this size are refused (the Bot API downloads at most 20 MB).
     max_file_mb: int = Field(default=20, ge=1, le=20)
+    # Images with more pixels than this are refused before they are decoded: a small file can
+    # hold a huge picture (a decompression bomb). Telegram's own photos stay under 4 megapixels.
+    max_megapixels: int = Field(default=40, ge=1, le=500)
 
 
 class StorageSettings(BaseModel):

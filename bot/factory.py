@@ -23,6 +23,7 @@ from bot.middlewares.volunteer import VolunteerMiddleware
 from bot.storage import create_fsm_storage
 from handlers import build_routers
 from services.graffiti.phash import PhashIndex
+from services.graffiti.pixels import configure_pillow
 from services.pacing import PacedSender
 
 
@@ -47,6 +48,7 @@ def create_dispatcher(
     sender: PacedSender | None = None,
 ) -> Dispatcher:
     storage, events_isolation = create_fsm_storage(settings)
+    configure_pillow(settings.graffiti.max_megapixels * 1_000_000)
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=events_isolation,

@@ -32,6 +32,7 @@ def graffiti_options(settings: Settings) -> GraffitiOptions:
         duplicate_distance=settings.graffiti.duplicate_distance,
         same_wall_radius_m=settings.graffiti.same_wall_radius_m,
         max_file_bytes=settings.graffiti.max_file_mb * 1024 * 1024,
+        max_pixels=settings.graffiti.max_megapixels * 1_000_000,
         photo_dir=Path(photo_dir) if photo_dir else None,
     )
 

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Collection
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -23,7 +22,6 @@ from handlers.graffiti_filters import (
     ImageMessage,
     InConversation,
     PlainText,
-    largest,
 )
 from handlers.graffiti_links import (
     on_link_in_place_step,
@@ -42,44 +40,17 @@ from handlers.graffiti_texts import (
     saved,
 )
 from handlers.message_links import message_links
+from handlers.photo_intake import Oversized, oversized_text, read_photo
 from models.enums import District
 from models.graffiti import DraftStep, GraffitiDraft
 from models.volunteer import Volunteer
 from services.graffiti import claims, conversation, street
-from services.graffiti.conversation import PhotoIn, PhotoOutcome, StepResult
+from services.graffiti.conversation import PhotoOutcome, StepResult
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex, photo_phash
-from services.graffiti.storage import keep_copy
+from services.graffiti.phash import PhashIndex
 from services.roles import is_moderator
 
 logger = logging.getLogger(__name__)
-
-
-async def _photo_in(
-    message: Message, bot: Bot, options: GraffitiOptions, *, with_hash: bool = True
-) -> PhotoIn:
-    """The largest size, its hash and maybe a copy on disk; a failed download still goes on."""
-    item = largest(message.photo) if message.photo else message.document
-    assert item is not None
-    data = b""
-    try:
-        downloaded = await bot.download(item.file_id)
-        data = downloaded.read() if downloaded is not None else b""
-    except (TelegramAPIError, OSError) as error:
-        logger.warning("photo download failed, message %s: %s", message.message_id, error)
-    mime = getattr(item, "mime_type", None) or "image/jpeg"
-    return PhotoIn(
-        file_id=item.file_id,
-        file_unique_id=item.file_unique_id,
-        message_id=message.message_id,
-        phash=await photo_phash(data) if data and with_hash else None,
-        photo_path=await keep_copy(
-            options.photo_dir,
-            file_unique_id=item.file_unique_id,
-            data=data,
-            extension=mime.split("/")[-1],
-        ),
-    )
 
 
 def _too_large(message: Message, options: GraffitiOptions) -> bool:
@@ -100,7 +71,10 @@ async def on_after_photo(
     album_part: bool = False,
 ) -> None:
     """An «after» photo: a moderator's closes the wall, a volunteer's becomes a claim."""
-    photo = await _photo_in(message, bot, graffiti_options, with_hash=False)
+    photo = await read_photo(message, bot, graffiti_options, with_hash=False)
+    if isinstance(photo, Oversized):
+        await message.reply(oversized_text(graffiti_options))
+        return
     after = street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path)
     if is_moderator(volunteer, admin_ids):
         painted = await street.mark_painted(
@@ -135,7 +109,10 @@ async def on_photo(
             _("This file is larger than {mb} MB. Send it as a photo.").format(mb=limit)
         )
         return
-    photo = await _photo_in(message, bot, graffiti_options)
+    photo = await read_photo(message, bot, graffiti_options)
+    if isinstance(photo, Oversized):
+        await message.reply(oversized_text(graffiti_options))
+        return
     result = await conversation.take_photo(
         session,
         volunteer_id=volunteer.id or 0,

@@ -12,6 +12,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile, InputMediaPhoto, Message
 from aiogram.utils.i18n import gettext as _
+from PIL import Image
 
 from services.graffiti.exif import strip_metadata
 from services.report_photos import PhotoKind, ReportPhoto
@@ -52,8 +53,8 @@ async def stripped(bot: Bot, file_id: str) -> bytes | None:
         downloaded = await bot.download(file_id)
         data = downloaded.read() if downloaded is not None else b""
         return await strip_metadata(data)
-    except (TelegramAPIError, OSError, ValueError) as error:
-        # Pillow's decompression-bomb error is a ValueError subclass (DecompressionBombError).
+    except (TelegramAPIError, OSError, ValueError, Image.DecompressionBombError) as error:
+        # One bad or oversized image must not break the report's other photos.
         logger.warning("cannot re-send photo %s: %s", file_id, type(error).__name__)
         return None
 

@@ -5,9 +5,11 @@ import io
 
 from PIL import Image, ImageOps
 
+from services.graffiti.pixels import open_checked
+
 
 def _strip_sync(data: bytes) -> bytes:
-    with Image.open(io.BytesIO(data)) as original:
+    with open_checked(data) as original:
         # Apply the orientation tag to the pixels first: dropping it would turn the photo.
         upright = ImageOps.exif_transpose(original)
         rgb = upright.convert("RGB")
@@ -19,5 +21,9 @@ def _strip_sync(data: bytes) -> bytes:
 
 
 async def strip_metadata(data: bytes) -> bytes:
-    """The photo re-encoded as a JPEG from its pixels alone (in a worker thread)."""
+    """The photo re-encoded as a JPEG from its pixels alone (in a worker thread).
+
+    Raises OSError/ValueError for bytes that are no image, DecompressionBombError for an image
+    over the pixel limit.
+    """
     return await asyncio.to_thread(_strip_sync, data)

@@ -7,7 +7,6 @@ commit, so it assumes one bot process — the deployment this project runs.
 """
 
 import asyncio
-import io
 from dataclasses import dataclass
 
 import imagehash
@@ -18,6 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.graffiti import Graffiti, GraffitiPhoto
+from services.graffiti.pixels import open_checked
 
 _MASK = (1 << 64) - 1
 
@@ -29,7 +29,7 @@ def to_signed(value: int) -> int:
 
 
 def _phash_sync(data: bytes) -> int:
-    with Image.open(io.BytesIO(data)) as image:
+    with open_checked(data) as image:
         bits = imagehash.phash(image.convert("L")).hash.flatten()
     return to_signed(int("".join("1" if bit else "0" for bit in bits), 2))
 
