@@ -18,6 +18,7 @@ from services.graffiti.view import GraffitiView, graffiti_details, graffiti_for_
 from services.identity import Target, canonicalize
 from services.identity.lookalike import is_lookalike, safe_display
 from services.lifecycle import valid_id
+from services.refang import refang
 from services.report_photos import ReportPhoto, report_photos
 from services.reported_by import reported_by_one
 
@@ -183,7 +184,7 @@ class FindResult:
 
 async def find_reports(session: AsyncSession, query: str, *, limit: int = 30) -> FindResult:
     """By canonical key; a bare domain or handle also finds every report on that site."""
-    target = canonicalize(query)
+    target = canonicalize(refang(query.strip()))
     if not isinstance(target, Target):
         return FindResult(None, [])
     exact = or_(col(Report.canonical_key) == target.key, col(Report.site_key) == target.site_key)
