@@ -4,7 +4,8 @@ A volunteer who fixes a typo in a link, or adds one they forgot, expects the bot
 edit goes through the same intake as a new message, so targets already counted for this
 volunteer stay counted once; the reply lists only what the edit added. An edit without links
 gets no answer (the first reply still stands), and removing a link by editing withdraws
-nothing: the report was already made. Photo captions are not read again: a graffiti report's
+nothing: the report was already made. Edited commands are left alone: `/find shop.kz` corrected
+by a moderator is a search, not a report. Photo captions are not read again: a graffiti report's
 address is settled in its own conversation, so the volunteer is asked to send a new message.
 """
 
@@ -28,6 +29,8 @@ async def on_edited_message(
             _("Edits of photos and files are not read. Please send the change as a new message.")
         )
         return
+    if (message.text or "").startswith("/"):
+        return  # an edited command is not run again, and its arguments are no reports
     links = message_links(message)
     if not links:
         return

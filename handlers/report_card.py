@@ -5,6 +5,7 @@ from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import TriageAction, TriageCard, WallDistrictPick
@@ -62,7 +63,7 @@ def card_lines(card: CardView) -> list[str]:
     # A Telegram target is its own site; its internal key would only puzzle moderators.
     if card.site_key and card.kind != TargetKind.TELEGRAM:
         lines.append(_("Site: {site}").format(site=f"<code>{escape(card.site_key)}</code>"))
-    lines.append(_("Confirmations: {count}").format(count=card.confirmations))
+    lines.append(reported_by_label(card.reported_by))
     lines.append(_("First seen: {date}").format(date=_when(card.created_at)))
     if card.siblings:
         lines.append(
@@ -201,6 +202,13 @@ def reason_keyboard(report_id: int) -> InlineKeyboardMarkup:
     return keyboard.as_markup()
 
 
+def reported_by_label(count: int) -> str:
+    """The one wording of services.reported_by's figure, wherever a moderator reads it."""
+    return ngettext(
+        "Reported by {count} volunteer", "Reported by {count} volunteers", count
+    ).format(count=count)
+
+
 def _status_lines(card: CardView) -> list[str]:
     lines = [_("Status: {status}").format(status=status_label(card.status))]
     if card.category is not None:
@@ -243,7 +251,7 @@ def _history_lines(history: list[HistoryLine]) -> list[str]:
 
 
 def _reporter_lines(full: FullReport, *, named: bool) -> list[str]:
-    lines = ["", "<b>" + _("Reported by ({count})").format(count=full.reporters_total) + "</b>"]
+    lines = ["", "<b>" + reported_by_label(full.reporters_total) + "</b>"]
     if not named:
         return lines
     for reporter in full.reporters:

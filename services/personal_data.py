@@ -25,6 +25,7 @@ from models.moderation import Notice
 from models.report import Report, Sighting
 from models.tallies import Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
+from services.graffiti import conversation as graffiti_conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,12 @@ def may_forget(volunteer: Volunteer, *, is_staff: bool) -> bool:
 
 
 async def forget(session: AsyncSession, *, volunteer_id: int) -> bool:
-    """Erase the volunteer's personal data in one transaction; False if already forgotten."""
+    """Erase the volunteer's personal data in one transaction; False if already forgotten.
+
+    An unfinished graffiti conversation goes first (in its own transaction): it holds the chat
+    id, and nothing of it is a report yet.
+    """
+    await graffiti_conversation.cancel(session, volunteer_id=volunteer_id)
     tombstone = -volunteer_id
     erased = await session.exec(
         update(Volunteer)

@@ -17,6 +17,7 @@ from models.enums import ReportStatus, TargetKind
 from models.report import Report
 from services import lifecycle
 from services.identity import Target, canonicalize
+from services.refang import refang
 from services.text_files import decode_text
 
 MAX_FILE_BYTES = 1_000_000
@@ -122,7 +123,7 @@ async def match_url_list(session: AsyncSession, lines: Sequence[str]) -> ListMat
     targets: dict[str, Target] = {}
     result = ListMatch()
     for line in dict.fromkeys(lines):
-        target = canonicalize(line)
+        target = canonicalize(refang(line))  # regulators' and analysts' lists come defanged
         if isinstance(target, Target):
             targets[line] = target
         else:

@@ -3,8 +3,12 @@
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.enums import ReportStatus
 from models.report import Report
-from tests.client import BotClient, text
+from tests.client import BotClient, text, texts
+from tests.recording_session import RecordingSession
+from tests.report_setup import make_reports, statuses
+from tests.test_verdicts import moderator, upload
 
 
 async def test_defanged_and_plain_spellings_are_one_report(
@@ -20,3 +24,17 @@ async def test_defanged_and_plain_spellings_are_one_report(
     assert again.count("already reported") == 2, again
     keys = sorted(r.canonical_key for r in (await db.exec(select(Report))).all())
     assert len(keys) == 2 and any("shop-defanged.kz/catalog" in k for k in keys)
+
+
+async def test_defanged_lines_in_a_blocked_list_and_in_find(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    ids = await make_reports(
+        client, db, ["shop-defanged-list.kz/a", "t.me/defanged_list"], status=ReportStatus.SENT
+    )
+    found = text(await moderator(client).send("/find hxxps://shop-defanged-list[.]kz/a"))
+    assert f"#{ids[0]}" in found
+    data = b"hxxps://shop-defanged-list[.]kz/a\nt[.]me/defanged_list\n"
+    reply = texts(await upload(moderator(client), fake_session, "list.txt", data))[-1]
+    assert f"Marked as blocked: #{ids[0]}, #{ids[1]}." in reply
+    assert await statuses(db, ids) == [ReportStatus.BLOCKED] * 2

@@ -52,6 +52,8 @@ async def test_an_edit_read_twice_or_without_new_links_adds_nothing(
     ]
     prose = edited(volunteer.message_update("just a thought, no links", message_id=711))
     assert texts(await volunteer.feed(prose)) == []
+    command = edited(volunteer.message_update("/find edit-command-shop.kz", message_id=712))
+    assert texts(await volunteer.feed(command)) == []  # an edited command is no report
     assert await count(db, Report) == 1 and await count(db, Sighting) == 1
 
 

@@ -7,11 +7,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import ReportStatus
+from models.graffiti import GraffitiDraft, GraffitiDraftPhoto
 from models.report import Report, Sighting
 from models.tallies import SquadMember
 from models.volunteer import Volunteer
 from tests.client import BotClient, buttons, text, texts
 from tests.conftest import ADMIN_ID
+from tests.graffiti_helpers import jpeg, send_photo, wall_image
 from tests.tally_world import make_volunteer, move
 
 
@@ -117,3 +119,18 @@ async def test_cancel_and_staff_refusal(client: BotClient, db: AsyncSession) -> 
     pressed = await keeper.click(yes)
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in pressed)
     assert (await volunteer_named(db, "Keeper")).forgotten_at is None
+
+
+async def test_forget_me_drops_an_unfinished_graffiti_report(
+    client: BotClient, db: AsyncSession
+) -> None:
+    painter = client.as_user(6006, first_name="Painter", language_code="en")
+    await send_photo(painter, jpeg(wall_image(7)))
+    assert (await db.exec(select(func.count()).select_from(GraffitiDraft))).one() == 1
+    asked = await painter.send("/forget_me")
+    [question] = [r for r in asked if getattr(r, "reply_markup", None) is not None]
+    yes, _ = [data for _, data in buttons(question)]
+    await painter.click(yes)
+    db.expire_all()
+    assert (await db.exec(select(func.count()).select_from(GraffitiDraft))).one() == 0
+    assert (await db.exec(select(func.count()).select_from(GraffitiDraftPhoto))).one() == 0
