@@ -127,3 +127,20 @@ async def test_suggested_district_is_confirmed_from_the_card(client: BotClient, 
     await moderator.click(confirm)
     details = await graffiti(db, wall)
     assert details.district is District.MEDEU and details.suggested_district is None
+
+
+async def test_verdicts_on_walls_name_the_street_steps(client: BotClient, db) -> None:
+    painted = await report_wall(client, 321, point=(43.60, 77.21))
+    waiting = await report_wall(client, 322, point=(43.61, 77.22))
+    await accept(db, painted, waiting)
+    moderator = client.as_user(ADMIN_ID)
+    await moderator.send("/start")
+    await moderator.send(f"/painted {painted}")
+    back = text(await moderator.send(f"/reappeared {painted}"))
+    assert "/graffiti_batch" in back and "/batch " not in back
+    assert await status(db, painted) == ReportStatus.REAPPEARED
+    refused = text(await moderator.send(f"/reappeared {waiting}"))
+    assert f"#{waiting}" in refused and "/graffiti_batch" in refused and "/batch " not in refused
+    blocked = text(await moderator.send(f"/blocked {waiting}"))
+    assert "/painted" in blocked and "/graffiti_batch" in blocked
+    assert await status(db, waiting) == ReportStatus.ACCEPTED
