@@ -13,8 +13,11 @@ from bot.digest_tasks import start_digest_scheduler
 from bot.factory import create_bot, create_dispatcher
 from bot.graffiti_tasks import start_graffiti_tasks, stop_graffiti_tasks
 from bot.i18n import create_i18n
+from bot.log_redaction import install_log_redaction
 from bot.webhook import serve_webhook
 from models.engine import create_engine, create_schema, create_session_maker
+from services.clock import utcnow
+from services.first_start import record_first_start
 
 logger = logging.getLogger("bot")
 
@@ -34,6 +37,8 @@ async def run(settings: Settings) -> None:
         i18n = create_i18n()
         bot = create_bot(settings)
         session_maker = create_session_maker(engine)
+        async with session_maker() as session:
+            await record_first_start(session, now=utcnow())
         dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
         async with bot:
             await register_commands(bot, i18n, settings.access.admins, session_maker)
@@ -83,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    install_log_redaction()
     args = parse_args(argv)
     try:
         if args.config is None:

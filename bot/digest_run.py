@@ -28,6 +28,7 @@ from services.digest.deliveries import (
     pending_volunteers,
     record_delivery,
 )
+from services.first_start import first_start
 from services.locales import pick_locale
 from services.pacing import Delivery, DeliveryOutcome, PacedSender
 from services.tallies import PointWeights, Tally, ranks
@@ -108,6 +109,9 @@ class BulkMessages:
         weights = weights_of(self.settings)
         languages = {chat.chat_id: chat.language for chat in self.settings.digest.chats}
         async with self.session_maker() as session:
+            started = await first_start(session)
+            if started is not None and week.end <= started:
+                return DigestRunReport(week, 0, 0, None, predates_bot=True)
             chat_ids = await pending_chats(session, week=week, chat_ids=list(languages))
             people = await pending_volunteers(session, week=week)
             if not chat_ids and not people:

@@ -70,6 +70,10 @@ async def cmd_digest_now(message: Message, bot: Bot, bulk: BulkPoster, jobs: Job
 
 async def _post_digest(message: Message, bot: Bot, bulk: BulkPoster, week: Week) -> None:
     report = await bulk.run_digest(bot=bot, week=week)
+    if report.predates_bot:
+        text = _("The bot was not running yet in {week}: there is no digest to post for it.")
+        await message.answer(text.format(week=week.key))
+        return
     if report.progress is None:
         await message.answer(_("Everyone already has the digest of {week}.").format(week=week.key))
         return

@@ -132,9 +132,25 @@ def personal_text(
     return "\n".join(lines)
 
 
+def chart_weeks(digest: Digest) -> list[str]:
+    """Each week as the date of its Monday: readers know dates, not ISO week numbers."""
+    return [f"{week.monday:%d.%m}" for week, _counts in digest.history]
+
+
+def chart_x_label(digest: Digest) -> str:
+    label = _("Weeks, by their Monday")
+    if not digest.history:
+        return label
+    first, last = digest.history[0][0].monday.year, digest.history[-1][0].monday.year
+    return f"{label} ({first})" if first == last else f"{label} ({first}–{last})"
+
+
 async def render_for_chat(digest: Digest, i18n: I18n, locale: str) -> tuple[str, bytes]:
     """The digest's text and chart in one language (the chart is drawn off the event loop)."""
     with i18n.context(), i18n.use_locale(locale):
         text, title, series = digest_text(digest), chart_title(), chart_series(digest)
-    weeks = [week.key for week, _counts in digest.history]
-    return text, await render_png_async(title=title, weeks=weeks, series=series)
+        x_label = chart_x_label(digest)
+    png = await render_png_async(
+        title=title, weeks=chart_weeks(digest), series=series, x_label=x_label
+    )
+    return text, png

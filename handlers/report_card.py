@@ -5,9 +5,10 @@ from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.callbacks import TriageAction, TriageCard
+from handlers.callbacks import TriageAction, TriageCard, WallDistrictPick
 from handlers.graffiti_texts import district_label, place_label
 from handlers.texts import N_, category_label, fit_lines, shorten, status_label
 from models.enums import Category, District, TargetKind
@@ -62,7 +63,7 @@ def card_lines(card: CardView) -> list[str]:
     # A Telegram target is its own site; its internal key would only puzzle moderators.
     if card.site_key and card.kind != TargetKind.TELEGRAM:
         lines.append(_("Site: {site}").format(site=f"<code>{escape(card.site_key)}</code>"))
-    lines.append(_("Confirmations: {count}").format(count=card.confirmations))
+    lines.append(reported_by_label(card.reported_by))
     lines.append(_("First seen: {date}").format(date=_when(card.created_at)))
     if card.siblings:
         lines.append(
@@ -88,6 +89,13 @@ def _wall_lines(wall: GraffitiView) -> list[str]:
     place = place_label(wall)
     if place:
         lines.append(_("Place: {place}").format(place=place))
+    if wall.district is None and wall.suggested_district is not None:
+        lines.append(
+            "📍 "
+            + _("Suggested district: {district} (the nearest district centre).").format(
+                district=district_label(wall.suggested_district)
+            )
+        )
     if wall.map_url:
         lines.append(_("Map: {url}").format(url=escape(wall.map_url)))
     if wall.target_id is not None and wall.target_status is not None:
@@ -123,7 +131,7 @@ def render_card(card: CardView) -> str:
     return fit_lines(card_lines(card))
 
 
-def card_keyboard(report_id: int) -> InlineKeyboardMarkup:
+def card_keyboard(report_id: int, suggested: District | None = None) -> InlineKeyboardMarkup:
     keyboard = InlineKeyboardBuilder()
 
     def button(text: str, action: TriageAction) -> None:
@@ -134,8 +142,26 @@ def card_keyboard(report_id: int) -> InlineKeyboardMarkup:
     button("🔁 " + _("Duplicate of…"), TriageAction.DUPLICATE)
     button("⏭ " + _("Skip"), TriageAction.SKIP)
     button("❓ " + _("Not sure"), TriageAction.UNSURE)
-    keyboard.adjust(2, 1, 2)
+    sizes = [2, 1, 2]
+    if suggested is not None:
+        # One tap confirms the nearest district; the other lists all eight.
+        keyboard.button(
+            text="📍 " + district_label(suggested) + " ✓",
+            callback_data=WallDistrictPick(report_id=report_id, district=suggested.value),
+        )
+        keyboard.button(
+            text="📍 " + _("Another district…"),
+            callback_data=WallDistrictPick(report_id=report_id),
+        )
+        sizes.append(2)
+    keyboard.adjust(*sizes)
     return keyboard.as_markup()
+
+
+def suggested_district(card: CardView) -> District | None:
+    """The wall's suggested district while it has none of its own."""
+    wall = card.graffiti
+    return wall.suggested_district if wall is not None and wall.district is None else None
 
 
 def _choices(
@@ -174,6 +200,13 @@ def reason_keyboard(report_id: int) -> InlineKeyboardMarkup:
         keyboard.button(text=text, callback_data=TriageCard(action=action, report_id=report_id))
     keyboard.adjust(1)
     return keyboard.as_markup()
+
+
+def reported_by_label(count: int) -> str:
+    """The one wording of services.reported_by's figure, wherever a moderator reads it."""
+    return ngettext(
+        "Reported by {count} volunteer", "Reported by {count} volunteers", count
+    ).format(count=count)
 
 
 def _status_lines(card: CardView) -> list[str]:
@@ -218,7 +251,7 @@ def _history_lines(history: list[HistoryLine]) -> list[str]:
 
 
 def _reporter_lines(full: FullReport, *, named: bool) -> list[str]:
-    lines = ["", "<b>" + _("Reported by ({count})").format(count=full.reporters_total) + "</b>"]
+    lines = ["", "<b>" + reported_by_label(full.reporters_total) + "</b>"]
     if not named:
         return lines
     for reporter in full.reporters:

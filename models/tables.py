@@ -1,5 +1,6 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
+from models.bot_facts import BotFact
 from models.broadcast import Broadcast, BroadcastDelivery
 from models.graffiti import (
     Graffiti,
@@ -16,6 +17,7 @@ from models.volunteer import Volunteer
 __all__ = [
     "AuditEntry",
     "Batch",
+    "BotFact",
     "Broadcast",
     "BroadcastDelivery",
     "DigestDelivery",

@@ -6,14 +6,14 @@ Russian data, not interface text: they are not translated with the moderator's l
 
 from collections.abc import Awaitable, Callable, Sequence
 
-from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import Category, ReportStatus, TargetKind
-from models.report import Evidence, Report, Sighting
+from models.report import Evidence, Report
 from services.clock import to_almaty
 from services.identity.lookalike import is_lookalike, safe_display
+from services.reported_by import reported_by
 from services.spreadsheets import Cell
 
 HEADER = [
@@ -24,7 +24,8 @@ HEADER = [
     "Вид информации",
     "Тип ресурса",
     "Дата обнаружения",
-    "Подтверждений",
+    # services/reported_by: the same figure as "reported by N volunteers" on the card.
+    "Сообщили волонтёров",
     "Примечание",
 ]
 
@@ -84,15 +85,7 @@ async def load_rows(
                 select(Report).where(col(Report.id).in_(chunk)).order_by(col(Report.id))
             )
         ).all()
-        counts = dict(
-            (
-                await session.exec(
-                    select(Sighting.report_id, func.count(func.distinct(Sighting.volunteer_id)))
-                    .where(col(Sighting.report_id).in_(chunk))
-                    .group_by(col(Sighting.report_id))
-                )
-            ).all()
-        )
+        counts = await reported_by(session, chunk)
         evidence: dict[int, list[str]] = {}
         for report_id, url in await session.exec(
             select(Evidence.report_id, Evidence.url)

@@ -20,6 +20,7 @@ from services.identity.lookalike import is_lookalike, safe_display
 from services.lifecycle import valid_id
 from services.refang import refang
 from services.report_photos import ReportPhoto, report_photos
+from services.reported_by import reported_by_one
 
 SIBLING_LIMIT = 10
 
@@ -40,7 +41,7 @@ class CardView:
     status: ReportStatus
     category: Category | None
     created_at: datetime
-    confirmations: int
+    reported_by: int  # volunteers who reported it (services/reported_by)
     siblings: list[ReportLine]
     banned_reporter: bool
     merged_into_id: int | None
@@ -89,9 +90,9 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
     report = await session.get(Report, report_id, populate_existing=True)
     if report is None:
         return None
-    reporters = (
+    banned_reporters = (
         await session.exec(
-            select(func.count(), func.count(col(Volunteer.banned_at)))
+            select(func.count(col(Volunteer.banned_at)))
             .select_from(Sighting)
             .join(Volunteer, col(Volunteer.id) == col(Sighting.volunteer_id))
             .where(Sighting.report_id == report_id)
@@ -116,10 +117,9 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
         status=report.status,
         category=report.category,
         created_at=report.created_at,
-        # Sightings are unique per volunteer, so every one but the find is a confirmation.
-        confirmations=max(reporters[0] - 1, 0),
+        reported_by=await reported_by_one(session, report_id),
         siblings=siblings,
-        banned_reporter=reporters[1] > 0,
+        banned_reporter=banned_reporters > 0,
         merged_into_id=report.merged_into_id,
         resolution_note=report.resolution_note,
         batch_id=report.batch_id,
@@ -173,12 +173,7 @@ async def load_full(
         )
         for volunteer, at in reporter_rows.all()
     ]
-    total = (
-        await session.exec(
-            select(func.count()).select_from(Sighting).where(Sighting.report_id == report_id)
-        )
-    ).one()
-    return FullReport(card, history, list(evidence), reporters, total)
+    return FullReport(card, history, list(evidence), reporters, card.reported_by)
 
 
 @dataclass(frozen=True, slots=True)

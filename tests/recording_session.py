@@ -15,6 +15,9 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import File, InputFile, Message, MessageId, User
+from aiohttp import ClientResponseError, RequestInfo
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 BOT_USER = {"id": 42, "is_bot": True, "first_name": "Test bot", "username": "test_bot"}
 
@@ -28,6 +31,7 @@ class RecordingSession(BaseSession):
         self._message_ids = count(10_000)
         self._failures: dict[str, list[dict[str, Any] | None]] = {}
         self._files: dict[str, bytes] = {}
+        self._download_failures: dict[str, int] = {}
 
     def fail_next(
         self,
@@ -44,6 +48,13 @@ class RecordingSession(BaseSession):
         queue = self._failures.setdefault(method, [])
         queue.extend([None] * skip)
         queue.append({"ok": False, "error_code": error_code, "description": description})
+
+    def fail_download(self, file_id: str, status: int = 502) -> None:
+        """Make the next download of `file_id` fail as the file server would (HTTP `status`).
+
+        The error carries the file URL, bot token included, as aiohttp's does.
+        """
+        self._download_failures[file_id] = status
 
     def add_file(self, file_id: str, data: bytes) -> None:
         """Serve `data` for `file_id`: getFile returns a path, downloads yield these bytes."""
@@ -130,4 +141,8 @@ class RecordingSession(BaseSession):
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
         file_id = url.rsplit("/documents/", 1)[-1] if "/documents/" in url else None
+        status = self._download_failures.pop(file_id or "", None)
+        if status is not None:
+            request = RequestInfo(URL(url), "GET", CIMultiDictProxy(CIMultiDict()), URL(url))
+            raise ClientResponseError(request, (), status=status, message="Bad Gateway")
         yield self._files.get(file_id or "", b"")

@@ -12,11 +12,12 @@ from bot.factory import create_dispatcher
 from tests.client import BotClient, buttons, text, texts
 from tests.conftest import ADMIN_ID, TEST_TOKEN
 from tests.recording_session import RecordingSession
+from tests.telegram_ids import tg_id
 from tests.triage_helpers import NUMBER, make_moderator
 
 GROUP = -1_005_000_000_123
 OTHER_GROUP = -1_005_000_000_456
-REPORTER_ID = 5_000_080_001
+REPORTER_ID = tg_id(80001)
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def client(
 async def test_staff_commands_are_answered_in_the_moderators_group(client: BotClient) -> None:
     reporter = client.as_user(REPORTER_ID, first_name="Dilnaz", username="dilnaz_secret")
     number = int(NUMBER.findall(text(await reporter.send("t.me/group_seen_shop")))[0])
-    moderator = await make_moderator(client, 5_000_080_002)
+    moderator = await make_moderator(client, tg_id(80002))
 
     in_group = {"chat_type": "supergroup", "chat_id": GROUP}
     [card] = [
@@ -50,7 +51,7 @@ async def test_staff_commands_are_answered_in_the_moderators_group(client: BotCl
     ]
     assert f"#{number}" in card.text and "group_seen_shop" in card.text
     full = text(await moderator.send(f"/report {number}", **in_group), GROUP)
-    assert "Reported by (1)" in full
+    assert "<b>Reported by 1 volunteer</b>" in full
     for secret in ("Dilnaz", "dilnaz_secret", str(REPORTER_ID)):
         assert secret not in full and secret not in card.text
 
@@ -68,15 +69,15 @@ async def test_staff_commands_are_answered_in_the_moderators_group(client: BotCl
 async def test_commands_that_would_name_people_point_to_the_private_chat(
     client: BotClient,
 ) -> None:
-    moderator = await make_moderator(client, 5_000_080_003)
+    moderator = await make_moderator(client, tg_id(80003))
     reply = texts(await moderator.send("/ban 123", chat_type="supergroup", chat_id=GROUP))
     assert reply and "private chat" in reply[0]
 
 
 async def test_elsewhere_and_for_volunteers_the_group_gets_a_pointer(client: BotClient) -> None:
-    moderator = await make_moderator(client, 5_000_080_004)
+    moderator = await make_moderator(client, tg_id(80004))
     elsewhere = text(await moderator.send("/queue", chat_type="supergroup", chat_id=OTHER_GROUP))
     assert "private chat" in elsewhere
-    volunteer = client.as_user(5_000_080_005, language_code="en")
+    volunteer = client.as_user(tg_id(80005), language_code="en")
     refused = text(await volunteer.send("/queue", chat_type="supergroup", chat_id=GROUP))
     assert "private chat" in refused and "#" not in refused

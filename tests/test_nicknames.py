@@ -4,6 +4,7 @@ import pytest
 
 from tests.client import BotClient, text
 from tests.recording_session import BOT_USER
+from tests.telegram_ids import tg_id
 
 REFUSED_AS_RESERVED = "pass you off as staff"
 
@@ -14,15 +15,15 @@ REFUSED_AS_RESERVED = "pass you off as staff"
      BOT_USER["first_name"], BOT_USER["username"].upper()],
 )  # fmt: skip
 async def test_reserved_words_are_refused(client: BotClient, nickname: str) -> None:
-    volunteer = client.as_user(5_000_090_001, language_code="en")
+    volunteer = client.as_user(tg_id(90001), language_code="en")
     assert REFUSED_AS_RESERVED in text(await volunteer.send(f"/privacy {nickname}"))
     assert "«Volunteer»" in text(await volunteer.send("/privacy"))
 
 
 async def test_someone_elses_nickname_or_username_is_refused(client: BotClient) -> None:
-    first = client.as_user(5_000_090_002, language_code="en", username="steppe_fox")
+    first = client.as_user(tg_id(90002), language_code="en", username="steppe_fox")
     assert "«Night Owl»" in text(await first.send("/privacy Night Owl"))
-    second = client.as_user(5_000_090_003, language_code="en")
+    second = client.as_user(tg_id(90003), language_code="en")
     for taken in ("night owl", "NIGHT  OWL", "Steppe_Fox"):
         assert "Another volunteer already goes by" in text(
             await second.send(f"/privacy {taken}")
@@ -33,14 +34,14 @@ async def test_someone_elses_nickname_or_username_is_refused(client: BotClient) 
 
 async def test_own_first_name_and_username_are_refused(client: BotClient) -> None:
     volunteer = client.as_user(
-        5_000_090_004, first_name="Aigerim", username="aigerim_k", language_code="en"
+        tg_id(90004), first_name="Aigerim", username="aigerim_k", language_code="en"
     )
     for own in ("aigerim", "Aigerim_K"):
         assert "not your name or username" in text(await volunteer.send(f"/privacy {own}"))
 
 
 async def test_top_tells_a_nicknamed_volunteer_how_others_see_them(client: BotClient) -> None:
-    volunteer = client.as_user(5_000_090_005, language_code="en")
+    volunteer = client.as_user(tg_id(90005), language_code="en")
     assert "Others see you as «Volunteer»" in text(await volunteer.send("/top"))
     await volunteer.send("/privacy Silver Lynx")
     top = text(await volunteer.send("/top"))

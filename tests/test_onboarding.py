@@ -8,6 +8,7 @@ from aiogram.types import BotCommandScopeChat
 
 from tests.client import BotClient, buttons, text
 from tests.conftest import ADMIN_ID
+from tests.telegram_ids import tg_id
 
 STREET_RULE = {
     "ru": "не трогайте и не раскапывайте закладки",
@@ -38,7 +39,7 @@ def menus(requests: list[TelegramMethod[Any]], chat_id: int) -> list[dict[str, s
 
 async def test_start_help_and_hint_name_photos_and_street_safety(client: BotClient) -> None:
     for offset, code in enumerate(("ru", "kk", "en")):
-        volunteer = client.as_user(5_000_070_001 + offset, language_code=code)
+        volunteer = client.as_user(tg_id(70001) + offset, language_code=code)
         welcome = text(await volunteer.send("/start"))
         help_text = text(await volunteer.send("/help"))
         for shown in (welcome, help_text):
@@ -51,7 +52,7 @@ async def test_start_help_and_hint_name_photos_and_street_safety(client: BotClie
 
 
 async def test_first_start_offers_three_languages_until_one_is_chosen(client: BotClient) -> None:
-    newcomer = client.as_user(5_000_070_011, language_code="ru")
+    newcomer = client.as_user(tg_id(70011), language_code="ru")
     [welcome] = await newcomer.send("/start")
     assert [label for label, _ in buttons(welcome)] == ["Русский", "Қазақша", "English"]
     assert "Здравствуйте" in welcome.text
@@ -81,45 +82,45 @@ async def test_lang_changes_the_staff_menu_language(client: BotClient) -> None:
 
 
 async def test_help_shows_staff_commands_to_staff_only(client: BotClient) -> None:
-    volunteer = client.as_user(5_000_070_021, language_code="en")
+    volunteer = client.as_user(tg_id(70021), language_code="en")
     assert "/queue" not in text(await volunteer.send("/help"))
     admin_help = text(await client.as_user(ADMIN_ID, language_code="en").send("/help"))
     assert "/queue — Next report to triage" in admin_help
     assert "/grant — Make a moderator" in admin_help
-    await client.as_user(ADMIN_ID).send("/grant 5000070021")
+    await client.as_user(ADMIN_ID).send(f"/grant {tg_id(70021)}")
     moderator_help = text(await volunteer.send("/help"))
     assert "/queue — Next report to triage" in moderator_help
     assert "/grant" not in moderator_help
 
 
 async def test_new_moderator_is_told_in_their_language(client: BotClient) -> None:
-    volunteer = client.as_user(5_000_070_031, language_code="kk")
+    volunteer = client.as_user(tg_id(70031), language_code="kk")
     await volunteer.send("/start")
-    granted = await client.as_user(ADMIN_ID).send("/grant 5000070031")
+    granted = await client.as_user(ADMIN_ID).send(f"/grant {tg_id(70031)}")
     [notice] = sent_to(granted, volunteer.user_id)
     assert "модератор" in notice and "/queue" in notice
     [menu] = menus(granted, volunteer.user_id)
     assert menu["lang"] == "Тіл"
     [reply] = sent_to(granted, ADMIN_ID)
-    assert "5000070031" in reply
+    assert str(tg_id(70031)) in reply
 
 
 async def test_new_curator_is_told(client: BotClient) -> None:
-    curator = client.as_user(5_000_070_041, language_code="en")
+    curator = client.as_user(tg_id(70041), language_code="en")
     await curator.send("/start")
     admin = client.as_user(ADMIN_ID, language_code="en")
     created = text(await admin.send("/squad_add Medeu Lions"))
     code = created.split("<code>")[1].split("</code>")[0] if "<code>" in created else None
     assert code is not None, created
-    made = await admin.send(f"/squad_curator {code} 5000070041")
+    made = await admin.send(f"/squad_curator {code} {tg_id(70041)}")
     [notice] = sent_to(made, curator.user_id)
     assert "You now curate the squad «Medeu Lions»" in notice
     assert f"/squad {code}" in notice
 
 
 async def test_a_notice_that_cannot_be_delivered_is_reported(client: BotClient) -> None:
-    await client.as_user(5_000_070_051).send("/start")
+    await client.as_user(tg_id(70051)).send("/start")
     client.session.fail_next("SendMessage", error_code=403, description="Forbidden: bot blocked")
-    granted = await client.as_user(ADMIN_ID, language_code="en").send("/grant 5000070051")
+    granted = await client.as_user(ADMIN_ID, language_code="en").send(f"/grant {tg_id(70051)}")
     [reply] = sent_to(granted, ADMIN_ID)
     assert "now a moderator" in reply and "could not tell them" in reply

@@ -5,6 +5,7 @@ from typing import Any
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, TelegramMethod
 
 from tests.client import BotClient, buttons
+from tests.telegram_ids import tg_id
 from tests.triage_helpers import make_moderator, report_link
 
 
@@ -17,9 +18,9 @@ def stripped(requests: list[TelegramMethod[Any]]) -> list[tuple[int | str, int |
 
 
 async def test_a_new_queue_card_takes_the_old_cards_buttons_away(client: BotClient) -> None:
-    await report_link(client, 5_000_100_001, "t.me/stale_card_one")
-    await report_link(client, 5_000_100_002, "t.me/stale_card_two")
-    moderator = await make_moderator(client, 5_000_100_003)
+    await report_link(client, tg_id(100001), "t.me/stale_card_one")
+    await report_link(client, tg_id(100002), "t.me/stale_card_two")
+    moderator = await make_moderator(client, tg_id(100003))
     [first] = [r for r in await moderator.send("/queue") if buttons(r)]
     again = await moderator.send("/queue")
     assert any(buttons(r) for r in again)
@@ -28,7 +29,7 @@ async def test_a_new_queue_card_takes_the_old_cards_buttons_away(client: BotClie
 
 
 async def test_a_button_nobody_may_press_is_removed(client: BotClient) -> None:
-    volunteer = client.as_user(5_000_100_004, language_code="en")
+    volunteer = client.as_user(tg_id(100004), language_code="en")
     pressed = await volunteer.click("tq:a:1:", message_id=77)
     [alert] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
     assert alert.show_alert and "not available" in (alert.text or "")
@@ -36,7 +37,7 @@ async def test_a_button_nobody_may_press_is_removed(client: BotClient) -> None:
 
 
 async def test_an_expired_list_confirmation_loses_its_buttons(client: BotClient) -> None:
-    moderator = await make_moderator(client, 5_000_100_005)
+    moderator = await make_moderator(client, tg_id(100005))
     pressed = await moderator.click("vl:1:nolongerwaiting", message_id=78)
     [alert] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
     assert "no longer waiting" in (alert.text or "")

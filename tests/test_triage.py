@@ -244,7 +244,7 @@ async def test_report_shows_history_evidence_and_reporters(
     assert "Reason: not drugs" in full
     assert "new, waiting for a moderator → rejected · Serik · not drugs" in full
     assert "<code>https://t.me/full_story/7</code>" in full
-    assert "Reported by (2)" in full
+    assert "<b>Reported by 2 volunteers</b>" in full
     assert f"Dana @dana_kz · <code>{tg_id(31)}</code>" in full and "found it first" in full
     assert f"User32 · <code>{tg_id(32)}</code>" in full
     assert text(await moderator.send("/report 999")) == "There is no report #999."
@@ -257,7 +257,7 @@ async def test_report_shows_the_merge(client: BotClient, db: AsyncSession) -> No
     await moderator.send(f"/merge {one} into {two}")
     full = text(await moderator.send(f"/report {one}"))
     assert f"Merged into #{two}." in full
-    assert "Reported by (0)" in full  # the sightings moved to the survivor
+    assert "<b>Reported by 0 volunteers</b>" in full  # the sightings moved to the survivor
 
 
 async def test_find_by_link_domain_and_handle(client: BotClient, db: AsyncSession) -> None:

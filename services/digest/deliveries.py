@@ -30,6 +30,8 @@ class DigestRunReport:
     chats: int  # chats still waiting when the run started
     volunteers: int  # volunteers still waiting when the run started
     progress: Progress | None  # None: nobody was waiting
+    # The week ended before the bot first started (services/first_start): nothing was posted.
+    predates_bot: bool = False
 
 
 @dataclass(frozen=True, slots=True)
