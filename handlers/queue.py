@@ -33,6 +33,7 @@ from handlers.report_card import (
     category_keyboard,
     reason_keyboard,
     refusal_text,
+    suggested_district,
 )
 from handlers.texts import category_label
 from models.enums import Category, ReportStatus
@@ -200,7 +201,9 @@ async def _pass(press: CardPress) -> None:
 
 
 async def _back(press: CardPress) -> None:
-    await _show_keyboard(press, card_keyboard(press.report_id))
+    card = await load_card(press.session, press.report_id)
+    suggested = suggested_district(card) if card is not None else None
+    await _show_keyboard(press, card_keyboard(press.report_id, suggested))
 
 
 _ACTIONS: dict[TriageAction, Callable[[CardPress], Awaitable[None]]] = {
