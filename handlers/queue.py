@@ -9,7 +9,6 @@ starts a fresh round in which they may.
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -127,12 +126,7 @@ async def _show_keyboard(press: CardPress, keyboard: InlineKeyboardMarkup) -> No
     await press.query.answer()
     if not isinstance(press.query.message, Message):
         return
-    try:
-        await press.query.message.edit_reply_markup(reply_markup=keyboard)
-    except TelegramBadRequest as error:
-        # A double press asks for the keyboard already shown.
-        if "not modified" not in str(error):
-            raise
+    await press.query.message.edit_reply_markup(reply_markup=keyboard)
 
 
 async def _accept(press: CardPress) -> None:
