@@ -13,6 +13,7 @@ from bot.digest_tasks import start_digest_scheduler
 from bot.factory import create_bot, create_dispatcher
 from bot.graffiti_tasks import start_graffiti_tasks, stop_graffiti_tasks
 from bot.i18n import create_i18n
+from bot.log_redaction import install_log_redaction
 from bot.webhook import serve_webhook
 from models.engine import create_engine, create_schema, create_session_maker
 from services.clock import utcnow
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    install_log_redaction()
     args = parse_args(argv)
     try:
         if args.config is None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -153,13 +152,10 @@ class ModeratorSummary:
 
     def _edit(self, message_id: int, text: str) -> Callable[[], Awaitable[int]]:
         async def edit() -> int:
-            try:
-                await self.bot.edit_message_text(
-                    text=text, chat_id=self.chat_id, message_id=message_id
-                )
-            except TelegramBadRequest as error:
-                if "not modified" not in error.message:
-                    raise
+            # An unchanged summary is not an error (bot/unchanged_edits.py).
+            await self.bot.edit_message_text(
+                text=text, chat_id=self.chat_id, message_id=message_id
+            )
             return message_id
 
         return edit

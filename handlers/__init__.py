@@ -21,6 +21,7 @@ from handlers import (
     edits,
     errors,
     graffiti_claims,
+    graffiti_districts,
     graffiti_intake,
     graffiti_staff,
     groups,
@@ -69,6 +70,7 @@ def build_routers() -> list[Router]:
         verdicts.create_router(),
         graffiti_staff.create_router(),
         graffiti_claims.create_router(),
+        graffiti_districts.create_router(),
         digest_staff.create_router(),
         broadcast.create_router(),
     )

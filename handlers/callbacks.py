@@ -72,3 +72,16 @@ class ClaimCard(CallbackData, prefix="pc"):
 
     action: ClaimAction
     claim_id: int
+
+
+class AssignPick(CallbackData, prefix="as"):
+    """The crew's district for the walls of the moderator's last /assign (kept in the FSM)."""
+
+    district: str
+
+
+class WallDistrictPick(CallbackData, prefix="wd"):
+    """A moderator confirms a wall's suggested district or picks another ("" lists them all)."""
+
+    report_id: int
+    district: str = ""

@@ -8,7 +8,6 @@ kind is sent as a new message and the old one loses its buttons.
 from dataclasses import dataclass
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.photo_album import MAX_CAPTION, stripped
@@ -62,12 +61,8 @@ async def replace_card(query: CallbackQuery, bot: Bot, card: Card) -> Message | 
     if message is None:
         return None
     if card.photo_file_id is None and message.photo is None:
-        try:
-            await message.edit_text(card.text, reply_markup=card.keyboard)
-        except TelegramBadRequest as error:
-            # A double press renders the same card again, which Telegram refuses as unchanged.
-            if "not modified" not in str(error):
-                raise
+        # A double press renders the same card again: bot/unchanged_edits.py.
+        await message.edit_text(card.text, reply_markup=card.keyboard)
         return None
     await strip_pressed(query, bot)
     return await send_card(bot, message.chat.id, card)

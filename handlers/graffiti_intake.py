@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import GraffitiAction, GraffitiStep
+from handlers.downloads import DownloadFailedError, please_send_again
 from handlers.graffiti_filters import (
     AFTER_ALBUM,
     AfterPhoto,
@@ -71,7 +72,11 @@ async def on_after_photo(
     album_part: bool = False,
 ) -> None:
     """An «after» photo: a moderator's closes the wall, a volunteer's becomes a claim."""
-    photo = await read_photo(message, bot, graffiti_options, with_hash=False)
+    try:
+        photo = await read_photo(message, bot, graffiti_options, with_hash=False)
+    except DownloadFailedError:
+        await message.reply(please_send_again())
+        return
     if isinstance(photo, Oversized):
         await message.reply(oversized_text(graffiti_options))
         return
@@ -109,7 +114,11 @@ async def on_photo(
             _("This file is larger than {mb} MB. Send it as a photo.").format(mb=limit)
         )
         return
-    photo = await read_photo(message, bot, graffiti_options)
+    try:
+        photo = await read_photo(message, bot, graffiti_options)
+    except DownloadFailedError:
+        await message.reply(please_send_again())
+        return
     if isinstance(photo, Oversized):
         await message.reply(oversized_text(graffiti_options))
         return

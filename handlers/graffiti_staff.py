@@ -6,7 +6,6 @@ every update; report numbers are re-read and judged by the lifecycle.
 
 import html
 import logging
-import re
 from contextlib import suppress
 
 from aiogram import Bot, Router
@@ -17,10 +16,10 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.graffiti_districts import numbers_and_words, refused_list
 from handlers.graffiti_filters import WithoutMedia
 from handlers.graffiti_texts import district_label, district_names, parse_district
 from handlers.photo_album import labelled, send_albums
-from handlers.texts import status_label
 from models.volunteer import Volunteer
 from services.clock import to_almaty, utcnow
 from services.graffiti import crew, street
@@ -29,59 +28,11 @@ from services.report_photos import report_photos
 
 logger = logging.getLogger(__name__)
 
-_NUMBER = re.compile(r"^#?(\d{1,9})$")
-
-
-def _numbers(words: list[str]) -> tuple[list[int], list[str]]:
-    numbers, rest = [], []
-    for word in words:
-        for part in filter(None, word.split(",")):
-            match = _NUMBER.match(part)
-            if match:
-                numbers.append(int(match[1]))
-            else:
-                rest.append(part)
-    return numbers, rest
-
-
-def _refused(refused: list[Refused]) -> str:
-    missing = _("no such graffiti")
-    return ", ".join(
-        f"#{r.report_id} ({status_label(r.status) if r.status else missing})" for r in refused[:50]
-    )
-
-
-async def cmd_assign(
-    message: Message,
-    command: CommandObject,
-    session: AsyncSession,
-    volunteer: Volunteer,
-    i18n: I18n,
-) -> None:
-    numbers, rest = _numbers((command.args or "").split())
-    district = parse_district(" ".join(rest), i18n) if rest else None
-    if not numbers or (rest and district is None):
-        await message.answer(_("Use /assign N… district, for example /assign 12 15 Almaly."))
-        return
-    result = await street.assign(
-        session, report_ids=numbers, district=district, actor_id=volunteer.id or 0
-    )
-    lines = []
-    if result.changed:
-        lines.append(
-            _("Assigned to a crew: {numbers}.").format(
-                numbers=", ".join(f"#{r.id}" for r in result.changed)
-            )
-        )
-    if result.refused:
-        lines.append(_("Not assigned: {reports}.").format(reports=_refused(result.refused)))
-    await message.answer("\n".join(lines))
-
 
 async def cmd_painted(
     message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
 ) -> None:
-    numbers, _rest = _numbers((command.args or "").split())
+    numbers, _rest = numbers_and_words((command.args or "").split())
     if not numbers:
         await message.answer(_("Use /painted N… to record walls painted over."))
         return
@@ -93,7 +44,7 @@ async def cmd_painted(
         else:
             lines.append(
                 _("#{id} not changed: {reason}.").format(
-                    id=number, reason=_refused([Refused(number, result.status)])
+                    id=number, reason=refused_list([Refused(number, result.status)])
                 )
             )
     await message.answer("\n".join(lines))
@@ -151,11 +102,12 @@ async def cmd_graffiti_batch(
     result = await crew.mark_delivered(
         session, rows=rows, district=district, actor_id=volunteer.id or 0
     )
+    carried = len(rows) - len(result.refused)
     text = _(
         "{count} wall marked as assigned to a crew.",
         "{count} walls marked as assigned to a crew.",
-        len(result.changed),
-    ).format(count=len(result.changed))
+        carried,
+    ).format(count=carried)
     if district is not None:
         text += " " + html.escape(district_label(district))
     await message.answer(text)
@@ -165,7 +117,7 @@ async def cmd_photo(
     message: Message, command: CommandObject, session: AsyncSession, bot: Bot
 ) -> None:
     """Every photo the card counts, each labelled (before, after, claimed, screenshot)."""
-    numbers, _rest = _numbers((command.args or "").split())
+    numbers, _rest = numbers_and_words((command.args or "").split())
     if len(numbers) != 1:
         await message.answer(_("Use /photo N to see a graffiti report's photos."))
         return
@@ -184,7 +136,6 @@ async def cmd_photo(
 
 def create_router() -> Router:
     router = Router(name="graffiti_staff")
-    router.message.register(cmd_assign, Command("assign"))
     router.message.register(cmd_painted, Command("painted"), WithoutMedia())
     router.message.register(cmd_graffiti_batch, Command("graffiti_batch"))
     router.message.register(cmd_photo, Command("photo"))

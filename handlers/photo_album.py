@@ -9,11 +9,11 @@ import logging
 from dataclasses import dataclass
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BufferedInputFile, InputMediaPhoto, Message
 from aiogram.utils.i18n import gettext as _
 from PIL import Image
 
+from handlers.downloads import DownloadFailedError, download_bytes
 from services.graffiti.exif import strip_metadata
 from services.report_photos import PhotoKind, ReportPhoto
 
@@ -50,10 +50,10 @@ def labelled(photos: list[ReportPhoto], report_id: int) -> list[LabelledPhoto]:
 async def stripped(bot: Bot, file_id: str) -> bytes | None:
     """The photo's pixels as a fresh JPEG; None if it cannot be downloaded or decoded."""
     try:
-        downloaded = await bot.download(file_id)
-        data = downloaded.read() if downloaded is not None else b""
-        return await strip_metadata(data)
-    except (TelegramAPIError, OSError, ValueError, Image.DecompressionBombError) as error:
+        return await strip_metadata(await download_bytes(bot, file_id))
+    except DownloadFailedError:
+        return None  # logged by download_bytes
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
         # One bad or oversized image must not break the report's other photos.
         logger.warning("cannot re-send photo %s: %s", file_id, type(error).__name__)
         return None

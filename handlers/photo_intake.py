@@ -7,10 +7,10 @@ services/graffiti/pixels.py) and nothing of it is stored.
 import logging
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.downloads import download_bytes
 from handlers.graffiti_filters import largest
 from services.graffiti.conversation import PhotoIn
 from services.graffiti.options import GraffitiOptions
@@ -35,15 +35,10 @@ def oversized_text(options: GraffitiOptions) -> str:
 async def read_photo(
     message: Message, bot: Bot, options: GraffitiOptions, *, with_hash: bool = True
 ) -> PhotoIn | Oversized:
-    """The largest size, its hash and maybe a copy on disk; a failed download still goes on."""
+    """The largest size, its hash and maybe a copy on disk; raises DownloadFailedError."""
     item = largest(message.photo) if message.photo else message.document
     assert item is not None
-    data = b""
-    try:
-        downloaded = await bot.download(item.file_id)
-        data = downloaded.read() if downloaded is not None else b""
-    except (TelegramAPIError, OSError) as error:
-        logger.warning("photo download failed, message %s: %s", message.message_id, error)
+    data = await download_bytes(bot, item.file_id)
     if data and is_oversized(data, options.max_pixels):
         return Oversized()
     mime = getattr(item, "mime_type", None) or "image/jpeg"

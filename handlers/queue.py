@@ -9,7 +9,6 @@ starts a fresh round in which they may.
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
@@ -34,6 +33,7 @@ from handlers.report_card import (
     category_keyboard,
     reason_keyboard,
     refusal_text,
+    suggested_district,
 )
 from handlers.texts import category_label
 from models.enums import Category, ReportStatus
@@ -126,12 +126,7 @@ async def _show_keyboard(press: CardPress, keyboard: InlineKeyboardMarkup) -> No
     await press.query.answer()
     if not isinstance(press.query.message, Message):
         return
-    try:
-        await press.query.message.edit_reply_markup(reply_markup=keyboard)
-    except TelegramBadRequest as error:
-        # A double press asks for the keyboard already shown.
-        if "not modified" not in str(error):
-            raise
+    await press.query.message.edit_reply_markup(reply_markup=keyboard)
 
 
 async def _accept(press: CardPress) -> None:
@@ -206,7 +201,9 @@ async def _pass(press: CardPress) -> None:
 
 
 async def _back(press: CardPress) -> None:
-    await _show_keyboard(press, card_keyboard(press.report_id))
+    card = await load_card(press.session, press.report_id)
+    suggested = suggested_district(card) if card is not None else None
+    await _show_keyboard(press, card_keyboard(press.report_id, suggested))
 
 
 _ACTIONS: dict[TriageAction, Callable[[CardPress], Awaitable[None]]] = {

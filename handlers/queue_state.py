@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.card_message import Card
-from handlers.report_card import card_keyboard, render_card
+from handlers.report_card import card_keyboard, render_card, suggested_district
 from handlers.stale import strip_buttons
 from services import queue
 from services.report_view import load_card
@@ -48,7 +48,8 @@ async def next_card(
             return Card(text.format(count=len(skip)))
         return Card(_("The queue is empty: no new reports are waiting."))
     photo = card.photos[0].file_id if card.photos else None
-    return Card(render_card(card), card_keyboard(card.report_id), photo)
+    keyboard = card_keyboard(card.report_id, suggested_district(card))
+    return Card(render_card(card), keyboard, photo)
 
 
 async def remember_card(state: FSMContext, shown: Message) -> None:

@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.callbacks import TriageAction, TriageCard
+from handlers.callbacks import TriageAction, TriageCard, WallDistrictPick
 from handlers.graffiti_texts import district_label, place_label
 from handlers.texts import N_, category_label, fit_lines, shorten, status_label
 from models.enums import Category, District, TargetKind
@@ -89,6 +89,13 @@ def _wall_lines(wall: GraffitiView) -> list[str]:
     place = place_label(wall)
     if place:
         lines.append(_("Place: {place}").format(place=place))
+    if wall.district is None and wall.suggested_district is not None:
+        lines.append(
+            "📍 "
+            + _("Suggested district: {district} (the nearest district centre).").format(
+                district=district_label(wall.suggested_district)
+            )
+        )
     if wall.map_url:
         lines.append(_("Map: {url}").format(url=escape(wall.map_url)))
     if wall.target_id is not None and wall.target_status is not None:
@@ -124,7 +131,7 @@ def render_card(card: CardView) -> str:
     return fit_lines(card_lines(card))
 
 
-def card_keyboard(report_id: int) -> InlineKeyboardMarkup:
+def card_keyboard(report_id: int, suggested: District | None = None) -> InlineKeyboardMarkup:
     keyboard = InlineKeyboardBuilder()
 
     def button(text: str, action: TriageAction) -> None:
@@ -135,8 +142,26 @@ def card_keyboard(report_id: int) -> InlineKeyboardMarkup:
     button("🔁 " + _("Duplicate of…"), TriageAction.DUPLICATE)
     button("⏭ " + _("Skip"), TriageAction.SKIP)
     button("❓ " + _("Not sure"), TriageAction.UNSURE)
-    keyboard.adjust(2, 1, 2)
+    sizes = [2, 1, 2]
+    if suggested is not None:
+        # One tap confirms the nearest district; the other lists all eight.
+        keyboard.button(
+            text="📍 " + district_label(suggested) + " ✓",
+            callback_data=WallDistrictPick(report_id=report_id, district=suggested.value),
+        )
+        keyboard.button(
+            text="📍 " + _("Another district…"),
+            callback_data=WallDistrictPick(report_id=report_id),
+        )
+        sizes.append(2)
+    keyboard.adjust(*sizes)
     return keyboard.as_markup()
+
+
+def suggested_district(card: CardView) -> District | None:
+    """The wall's suggested district while it has none of its own."""
+    wall = card.graffiti
+    return wall.suggested_district if wall is not None and wall.district is None else None
 
 
 def _choices(

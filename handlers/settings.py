@@ -5,7 +5,6 @@ whoever presses it (the volunteer loaded from the database for this update), nev
 """
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -74,11 +73,7 @@ async def on_setting_chosen(
     await query.answer(_("Saved."))
     if isinstance(query.message, Message):
         text, markup = render_settings(volunteer)
-        try:
-            await query.message.edit_text(text, reply_markup=markup)
-        except TelegramBadRequest as error:
-            if "not modified" not in error.message:  # a second tap on an old button
-                raise
+        await query.message.edit_text(text, reply_markup=markup)
 
 
 def create_router() -> Router:

@@ -5,6 +5,7 @@ from html import escape
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from handlers.graffiti_texts import district_label
 from handlers.texts import N_, shorten
 from models.enums import TargetKind
 from services.clock import to_almaty
@@ -29,8 +30,14 @@ def render_summary(i18n: I18n, content: SummaryContent, *, locale: str) -> str:
             ).format(count=content.count, time=since)
         ]
         for report in content.newest:
-            shown = f"<code>{escape(shorten(report.display, 60))}</code>"
-            lines.append(f"#{report.id} · {_(_KIND_LABELS[report.kind])} · {shown}")
+            parts = [f"#{report.id}", _(_KIND_LABELS[report.kind])]
+            if report.district is not None:
+                parts.append(district_label(report.district))
+            elif report.rough_place:
+                parts.append(report.rough_place)
+            if report.display:
+                parts.append(f"<code>{escape(shorten(report.display, 60))}</code>")
+            lines.append(" · ".join(parts))
         if content.count > len(content.newest):
             hidden = content.count - len(content.newest)
             lines.append(

@@ -3,7 +3,6 @@
 from html import escape
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -180,11 +179,7 @@ async def on_privacy_choice(
     await query.answer(_("Saved."))
     text, keyboard = render_privacy(volunteer)
     if isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, reply_markup=keyboard)
-        except TelegramBadRequest as error:
-            if "not modified" not in error.message:  # a second tap on an old button
-                raise
+        await query.message.edit_text(text, reply_markup=keyboard)
 
 
 def create_router() -> Router:

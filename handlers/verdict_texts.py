@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from aiogram.utils.i18n import gettext as _
 
 from handlers.texts import N_, shorten, status_label
-from models.enums import ReportStatus
+from models.enums import ReportStatus, TargetKind
 from services.lifecycle import TransitionResult
 
 MAX_NUMBERS = 120
@@ -34,10 +34,17 @@ def numbers(ids: Sequence[int], limit: int = MAX_NUMBERS) -> str:
 
 
 def outcome(verdict: ReportStatus, result: TransitionResult) -> list[str]:
+    """Changed and refused reports; walls and online reports each with their own next step."""
     lines = []
-    changed = [report.id or 0 for report in result.changed]
+    changed = [r.id or 0 for r in result.changed if r.kind != TargetKind.GRAFFITI]
+    walls = [r.id or 0 for r in result.changed if r.kind == TargetKind.GRAFFITI]
     if changed:
         lines.append(_(_MARKED[verdict]).format(numbers=numbers(changed)))
+    if walls:
+        lines.append(
+            _("Walls marked as reappeared: {numbers}. The next /graffiti_batch sends them to "
+              "the crews.").format(numbers=numbers(walls))
+        )  # fmt: skip
     groups: dict[ReportStatus | None, list[int]] = {}
     for refused in result.refused:
         groups.setdefault(refused.status, []).append(refused.report_id)
@@ -46,9 +53,25 @@ def outcome(verdict: ReportStatus, result: TransitionResult) -> list[str]:
     for status, ids in groups.items():
         why = status_label(status) if status is not None else _("no such report")
         lines.append(f"• {numbers(ids, 40)} — {why}")
+    refused_walls = [r.report_id for r in result.refused if r.kind == TargetKind.GRAFFITI]
+    if refused_walls:
+        lines.append(_wall_step(verdict).format(numbers=numbers(refused_walls, 40)))
     if not lines:
         lines.append(_("Nothing changed."))
     return lines
+
+
+def _wall_step(verdict: ReportStatus) -> str:
+    """What to do instead for walls a verdict meant for online reports refused."""
+    if verdict == ReportStatus.REAPPEARED:
+        return _(
+            "{numbers}: a wall can reappear only after it was painted over. A wall still "
+            "waiting for a crew goes out with /graffiti_batch."
+        )
+    return _(
+        "{numbers}: graffiti is not sent to the regulator. Walls go to the crews with "
+        "/graffiti_batch and are closed with /painted N."
+    )
 
 
 def unmatched(lines: Sequence[str], total: int | None = None) -> list[str]:

@@ -7,13 +7,11 @@ storage, so the button carries nothing but a token.
 """
 
 import html
-import io
 import logging
 import secrets
 from typing import Any
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Document, InlineKeyboardMarkup, Message
@@ -23,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers import verdict_texts
 from handlers.callbacks import UrlListAnswer
+from handlers.downloads import DownloadFailedError, download_bytes, please_send_again
 from handlers.stale import strip_pressed
 from handlers.texts import fit_lines, shorten
 from models.enums import ReportStatus
@@ -117,15 +116,10 @@ def _is_text_list(document: Document) -> tuple[bool, bool]:
 
 
 async def _download(bot: Bot, document: Document) -> bytes | None:
-    """The file's bytes, or None when it is too big or Telegram would not give it."""
+    """The file's bytes, or None when it is too big; DownloadFailedError when Telegram failed."""
     if (document.file_size or 0) > verdicts.MAX_FILE_BYTES:
         return None
-    try:
-        stream = await bot.download(document, destination=io.BytesIO())
-    except TelegramAPIError as error:
-        logger.warning("cannot download %s: %s", document.file_id, error)
-        return None
-    data = stream.read(verdicts.MAX_FILE_BYTES + 1) if stream is not None else b""
+    data = await download_bytes(bot, document, limit=verdicts.MAX_FILE_BYTES)
     return data if len(data) <= verdicts.MAX_FILE_BYTES else None
 
 
@@ -142,7 +136,11 @@ async def _blocked_from_file(
     if not acceptable:
         await message.answer(_("Send the list as a CSV or TXT file, one link a line."))
         return
-    data = await _download(bot, document)
+    try:
+        data = await _download(bot, document)
+    except DownloadFailedError:
+        await message.answer(please_send_again())
+        return
     if data is None:
         await message.answer(_("I could not read this file. Files up to 1 MB are accepted."))
         return

@@ -58,6 +58,13 @@ class Graffiti(SQLModel, table=True):
     assigned_district: District | None = Field(
         default=None, sa_column=Column(StrEnumType(District), nullable=True)
     )
+    # The nearest district centre to the wall's coordinates, until a moderator confirms it
+    # (then it becomes `district`) or picks another.
+    suggested_district: District | None = Field(
+        default=None, sa_column=Column(StrEnumType(District), nullable=True)
+    )
+    # When the wall last went out in a crew file; NULL for an assigned wall no file carried yet.
+    crew_file_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # What the volunteer said is written on the wall, as typed.
     handle_text: str | None = Field(default=None, max_length=500)
     # The online target that handle names (a link report sharing the numbering).

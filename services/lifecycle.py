@@ -67,6 +67,8 @@ class Refused:
     status: ReportStatus | None  # None: no such report
     # A merge between a wall and an online target: each has its own lifecycle and closing.
     other_kind: bool = False
+    # The refused report's kind, so refusals can name the next step for walls and links.
+    kind: TargetKind | None = None
 
 
 @dataclass(slots=True)
@@ -113,7 +115,8 @@ async def change_status(
     for report_id in dict.fromkeys(report_ids):
         report = reports.get(report_id)
         if report is None or to not in allowed_next(report):
-            result.refused.append(Refused(report_id, report.status if report else None))
+            status, kind = (report.status, report.kind) if report else (None, None)
+            result.refused.append(Refused(report_id, status, kind=kind))
             continue
         await _apply(
             session, report, to, actor_id=actor_id, note=note, now=now,

@@ -17,7 +17,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import TargetKind
+from models.enums import District, TargetKind
+from models.graffiti import Graffiti
 from models.report import Report
 
 WINDOW = timedelta(minutes=1)
@@ -29,6 +30,10 @@ class NewReport:
     id: int
     kind: TargetKind
     display: str
+    # A wall's place as the group may see it: its district (or the suggested one), else its
+    # coordinates rounded to ~100 m; never the exact spot where a volunteer stood.
+    district: District | None = None
+    rough_place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +81,41 @@ async def reports_after(
             select(Report).where(newer).order_by(col(Report.id).desc()).limit(newest)
         )
     ).all()
-    shown = tuple(NewReport(r.id or 0, r.kind, r.display) for r in rows)
+    walls = await _walls(session, [r.id or 0 for r in rows if r.kind == TargetKind.GRAFFITI])
+    shown = tuple(
+        _group_view(r, walls[r.id or 0])
+        if (r.id or 0) in walls
+        else NewReport(r.id or 0, r.kind, r.display)
+        for r in rows
+    )
     await session.commit()
     return SummaryContent(count=count, newest=shown, since=since)
+
+
+# Three decimals of a degree: about 110 m north–south, 80 m east–west in Almaty.
+ROUGH_DECIMALS = 3
+
+
+async def _walls(session: AsyncSession, report_ids: list[int]) -> dict[int, Graffiti]:
+    if not report_ids:
+        return {}
+    rows = await session.exec(select(Graffiti).where(col(Graffiti.report_id).in_(report_ids)))
+    return {wall.report_id: wall for wall in rows.all()}
+
+
+def _group_view(report: Report, wall: Graffiti) -> NewReport:
+    """A wall for the moderators' group: what is written on it, and a rough place only."""
+    district = wall.district or wall.suggested_district
+    rough = None
+    if district is None and wall.latitude is not None and wall.longitude is not None:
+        rough = f"≈{wall.latitude:.{ROUGH_DECIMALS}f}, {wall.longitude:.{ROUGH_DECIMALS}f}"
+    return NewReport(
+        report.id or 0,
+        report.kind,
+        wall.handle_text or "",
+        district=district,
+        rough_place=rough,
+    )
 
 
 async def plan_summary(

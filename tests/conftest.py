@@ -1,8 +1,9 @@
 """Fixtures: a fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)
 and the production dispatcher fed through a recording fake Bot API session."""
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
 from bot.i18n import create_i18n
+from bot.log_redaction import has_token, install_log_redaction
 from models.engine import create_engine, create_schema, create_session_maker
 from tests.client import BotClient
 from tests.recording_session import RecordingSession
@@ -22,6 +24,23 @@ from tests.telegram_ids import short_ids_stored, tg_id
 
 ADMIN_ID = tg_id(9001)
 TEST_TOKEN = "123456789:" + "A" * 35
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redacted_logs() -> None:
+    """What `python -m bot` installs at start-up (bot/log_redaction.py)."""
+    install_log_redaction()
+
+
+@pytest.fixture(autouse=True)
+def _no_token_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """No log line of any test contains a bot token: the captured records are grepped."""
+    yield
+    formatter = logging.Formatter()
+    for when in ("setup", "call"):
+        for record in caplog.get_records(when):
+            line = formatter.format(record)
+            assert not has_token(line) and TEST_TOKEN not in line, f"token logged: {line}"
 
 
 @pytest.fixture(scope="session")

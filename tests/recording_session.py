@@ -12,10 +12,22 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import TelegramMethod
+from aiogram.methods import (
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 from aiogram.types import File, InputFile, Message, MessageId, User
+from aiohttp import ClientResponseError, RequestInfo
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
 BOT_USER = {"id": 42, "is_bot": True, "first_name": "Test bot", "username": "test_bot"}
 
 
@@ -28,6 +40,8 @@ class RecordingSession(BaseSession):
         self._message_ids = count(10_000)
         self._failures: dict[str, list[dict[str, Any] | None]] = {}
         self._files: dict[str, bytes] = {}
+        self._download_failures: dict[str, int] = {}
+        self._shown: dict[tuple[Any, Any], dict[str, Any]] = {}
 
     def fail_next(
         self,
@@ -45,6 +59,13 @@ class RecordingSession(BaseSession):
         queue.extend([None] * skip)
         queue.append({"ok": False, "error_code": error_code, "description": description})
 
+    def fail_download(self, file_id: str, status: int = 502) -> None:
+        """Make the next download of `file_id` fail as the file server would (HTTP `status`).
+
+        The error carries the file URL, bot token included, as aiohttp's does.
+        """
+        self._download_failures[file_id] = status
+
     def add_file(self, file_id: str, data: bytes) -> None:
         """Serve `data` for `file_id`: getFile returns a path, downloads yield these bytes."""
         self._files[file_id] = data
@@ -61,6 +82,8 @@ class RecordingSession(BaseSession):
         self.requests.append(method)
         name = type(method).__name__
         failure = self._failures[name].pop(0) if self._failures.get(name) else None
+        if failure is None:
+            failure = self._unchanged_edit(method)
         if failure is not None:
             answer = failure
             response = self.check_response(bot, method, answer["error_code"], json.dumps(answer))
@@ -72,6 +95,25 @@ class RecordingSession(BaseSession):
 
     def result_of(self, request: TelegramMethod[Any]) -> Any:
         return self._results[id(request)]
+
+    def _unchanged_edit(self, method: TelegramMethod[Any]) -> dict[str, Any] | None:
+        """Telegram refuses an edit that changes nothing: remember what each message shows."""
+        key = (getattr(method, "chat_id", None), getattr(method, "message_id", None))
+        if key[1] is None:
+            return None
+        shown = dict(self._shown.get(key, {}))
+        if isinstance(method, EditMessageText):
+            shown["text"] = method.text
+        elif isinstance(method, EditMessageCaption):
+            shown["caption"] = method.caption
+        elif not isinstance(method, EditMessageReplyMarkup):
+            return None
+        markup = method.reply_markup
+        shown["markup"] = markup.model_dump_json(exclude_none=True) if markup else None
+        if self._shown.get(key) == shown:
+            return {"ok": False, "error_code": 400, "description": NOT_MODIFIED}
+        self._shown[key] = shown
+        return None
 
     def _result(self, method: TelegramMethod[Any]) -> Any:
         returning = method.__returning__
@@ -130,4 +172,8 @@ class RecordingSession(BaseSession):
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
         file_id = url.rsplit("/documents/", 1)[-1] if "/documents/" in url else None
+        status = self._download_failures.pop(file_id or "", None)
+        if status is not None:
+            request = RequestInfo(URL(url), "GET", CIMultiDictProxy(CIMultiDict()), URL(url))
+            raise ClientResponseError(request, (), status=status, message="Bad Gateway")
         yield self._files.get(file_id or "", b"")

@@ -3,15 +3,18 @@ works without naming a district, and the crew file lists walls by their crew's d
 
 import csv
 import io
+import json
 
-from aiogram.methods import SendDocument
+import pytest
+from aiogram.methods import SendDocument, SendPhoto
 
 from handlers.callbacks import GraffitiAction
 from models.enums import District, ReportStatus
-from tests.client import BotClient, text
+from services.graffiti.districts import CENTRES_FILE, district_centres, suggest_district
+from tests.client import BotClient, buttons, text
 from tests.conftest import ADMIN_ID
 from tests.graffiti_helpers import jpeg, send_photo, wall_image
-from tests.test_graffiti_e2e import draft_button, graffiti
+from tests.test_graffiti_e2e import draft_button, graffiti, report_wall
 from tests.test_graffiti_street import accept, status
 from tests.test_intake_e2e import numbers
 
@@ -56,3 +59,88 @@ async def test_assign_without_a_district_uses_the_walls_own(client: BotClient, d
     assert f"#{wall}" in reply and "пошло не так" not in reply
     assert await status(db, wall) == ReportStatus.ASSIGNED
     assert (await graffiti(db, wall)).assigned_district is District.TURKSIB
+
+
+# ~300 m north-east of each centre: well inside the district the centre stands for.
+NEAR = 0.002
+
+
+@pytest.mark.parametrize("district", list(District), ids=lambda d: d.value)
+def test_suggested_district_near_each_centre(district: District) -> None:
+    latitude, longitude = district_centres()[district]
+    assert suggest_district(latitude + NEAR, longitude + NEAR) is district
+    assert suggest_district(latitude - NEAR, longitude - NEAR) is district
+
+
+def test_no_suggestion_outside_the_city() -> None:
+    assert len(district_centres()) == 8
+    assert suggest_district(43.65, 77.10) is None  # Kapchagay road, far north
+    assert "source" in json.loads(CENTRES_FILE.read_text(encoding="utf-8"))
+
+
+async def test_assign_without_district_asks_and_the_crew_file_carries_it(
+    client: BotClient, db
+) -> None:
+    wall = await report_wall(client, 311, point=(43.60, 77.20))  # outside: no suggestion
+    await accept(db, wall)
+    moderator = client.as_user(ADMIN_ID)
+    await moderator.send("/start")
+    asked = await moderator.send(f"/assign {wall}")
+    [question] = [r for r in asked if buttons(r)]
+    pick = next(data for label, data in buttons(question) if label == "Алмалинский")
+    assert len(buttons(question)) == 8 and await status(db, wall) == ReportStatus.ACCEPTED
+    done = text(await moderator.click(pick))
+    assert f"#{wall}" in done
+    assert await status(db, wall) == ReportStatus.ASSIGNED
+    assert (await graffiti(db, wall)).assigned_district is District.ALMALY
+    # The wall assigned by hand goes out in that district's next crew file, once.
+    client.session.clear()  # type: ignore[attr-defined]
+    await moderator.send("/graffiti_batch Алмалинский")
+    [csv_file] = [
+        r.document
+        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
+        if r.document.filename.endswith(".csv")
+    ]
+    rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == [f"#{wall}"] and rows[1][2] == "Алмалинский"
+    assert "Нет" in text(await moderator.send("/graffiti_batch Алмалинский"))
+    # A stale button after the question was answered does nothing.
+    assert await moderator.click(pick)
+    assert (await graffiti(db, wall)).assigned_district is District.ALMALY
+
+
+async def test_suggested_district_is_confirmed_from_the_card(client: BotClient, db) -> None:
+    latitude, longitude = district_centres()[District.MEDEU]
+    wall = await report_wall(client, 312, point=(latitude + NEAR, longitude))
+    assert (await graffiti(db, wall)).suggested_district is District.MEDEU
+    assert (await graffiti(db, wall)).district is None
+    moderator = client.as_user(ADMIN_ID)
+    await moderator.send("/start")
+    client.session.clear()  # type: ignore[attr-defined]
+    await moderator.send("/queue")
+    [card] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    assert "Медеуский" in card.caption
+    confirm = next(data for label, data in buttons(card) if "Медеуский" in label)
+    other = next(data for label, data in buttons(card) if "Другой" in label)
+    listed = await moderator.click(other)
+    assert any(len(buttons(r)) == 8 for r in listed)
+    await moderator.click(confirm)
+    details = await graffiti(db, wall)
+    assert details.district is District.MEDEU and details.suggested_district is None
+
+
+async def test_verdicts_on_walls_name_the_street_steps(client: BotClient, db) -> None:
+    painted = await report_wall(client, 321, point=(43.60, 77.21))
+    waiting = await report_wall(client, 322, point=(43.61, 77.22))
+    await accept(db, painted, waiting)
+    moderator = client.as_user(ADMIN_ID)
+    await moderator.send("/start")
+    await moderator.send(f"/painted {painted}")
+    back = text(await moderator.send(f"/reappeared {painted}"))
+    assert "/graffiti_batch" in back and "/batch " not in back
+    assert await status(db, painted) == ReportStatus.REAPPEARED
+    refused = text(await moderator.send(f"/reappeared {waiting}"))
+    assert f"#{waiting}" in refused and "/graffiti_batch" in refused and "/batch " not in refused
+    blocked = text(await moderator.send(f"/blocked {waiting}"))
+    assert "/painted" in blocked and "/graffiti_batch" in blocked
+    assert await status(db, waiting) == ReportStatus.ACCEPTED

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, or_, select
+from sqlalchemy import and_
+from sqlmodel import col, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import District, ReportStatus
 from models.graffiti import Graffiti
 from models.report import Report
-from services.clock import to_almaty
+from services.clock import to_almaty, utcnow
 from services.graffiti.finish import describe_place
 from services.graffiti.geo import map_link
 from services.graffiti.street import assign
@@ -38,24 +39,40 @@ class CrewRow:
     first_seen: datetime
 
 
+def _crew_district(graffiti: Graffiti, report: Report) -> District | None:
+    """An assigned wall belongs to its crew's district; a waiting one to where it is."""
+    if report.status == ReportStatus.ASSIGNED:
+        return graffiti.assigned_district
+    return graffiti.district or graffiti.assigned_district
+
+
 async def waiting_walls(session: AsyncSession, *, district: District | None) -> list[CrewRow]:
+    """Walls for the crews: accepted or reappeared ones, and those assigned (with /assign)
+    that no crew file has carried yet."""
     statement = (
         select(Graffiti, Report)
         .join(Report, col(Report.id) == col(Graffiti.report_id))
-        .where(col(Report.status).in_(WAITING))
+        .where(
+            or_(
+                col(Report.status).in_(WAITING),
+                and_(
+                    col(Report.status) == ReportStatus.ASSIGNED,
+                    col(Graffiti.crew_file_at).is_(None),
+                ),
+            )
+        )
         .order_by(col(Graffiti.district), col(Report.id))
     )
-    if district is not None:
-        statement = statement.where(
-            or_(Graffiti.district == district, Graffiti.assigned_district == district)
-        )
     rows = []
     for graffiti, report in (await session.exec(statement)).all():
+        crew = _crew_district(graffiti, report)
+        if district is not None and crew != district:
+            continue
         located = graffiti.latitude is not None and graffiti.longitude is not None
         rows.append(
             CrewRow(
                 report_id=graffiti.report_id,
-                district=graffiti.district or graffiti.assigned_district,
+                district=crew,
                 place=describe_place(
                     address=graffiti.address,
                     latitude=graffiti.latitude,
@@ -127,12 +144,18 @@ async def mark_delivered(
 ) -> TransitionResult:
     """After every file reached the moderator: the walls are assigned to their district's crew.
 
-    A wall that changed status meanwhile (another moderator acted) is refused, not forced.
+    A wall that changed status meanwhile (another moderator acted) is refused, not forced; a
+    wall already assigned with /assign only records that a file carried it.
     """
-    return await assign(
-        session,
-        report_ids=[row.report_id for row in rows],
-        district=district,
-        actor_id=actor_id,
-        require_district=False,
+    ids = [row.report_id for row in rows]
+    result = await assign(
+        session, report_ids=ids, district=district, actor_id=actor_id, require_district=False
     )
+    carried = [report.id or 0 for report in result.changed]
+    carried += [r.report_id for r in result.refused if r.status == ReportStatus.ASSIGNED]
+    result.refused = [r for r in result.refused if r.status != ReportStatus.ASSIGNED]
+    await session.exec(
+        update(Graffiti).where(col(Graffiti.report_id).in_(carried)).values(crew_file_at=utcnow())
+    )
+    await session.commit()
+    return result

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import ReportStatus, TargetKind
+from models.enums import District, ReportStatus, TargetKind
 from models.graffiti import (
     DraftStep,
     Graffiti,
@@ -18,6 +18,7 @@ from models.graffiti import (
 )
 from models.report import Report, Sighting
 from services.clock import utcnow
+from services.graffiti.districts import suggest_district
 from services.graffiti.geo import haversine_m
 from services.graffiti.handle import link_wall_handle, wall_handle
 from services.graffiti.options import GraffitiOptions
@@ -154,6 +155,7 @@ async def finish_draft(
             longitude=draft.longitude,
             address=draft.address,
             district=draft.district,
+            suggested_district=_suggestion(draft),
             handle_text=draft.handle_text,
             handle_report_id=result.handle_report_id,
             possible_duplicate_of=result.possible_duplicate_of,
@@ -175,6 +177,12 @@ async def finish_draft(
         )
     await session.flush()
     return result
+
+
+def _suggestion(draft: GraffitiDraft) -> District | None:
+    if draft.district is not None or draft.latitude is None or draft.longitude is None:
+        return None
+    return suggest_district(draft.latitude, draft.longitude)
 
 
 def _nearest_duplicate(

@@ -48,8 +48,11 @@ async def assign(
             commit=False,
         )
         for report in step.changed:
-            details[report.id or 0].assigned_district = crew
-            session.add(details[report.id or 0])
+            wall = details[report.id or 0]
+            wall.assigned_district = crew
+            # Newly assigned: the crew's next file carries it (mark_delivered sets the time).
+            wall.crew_file_at = None
+            session.add(wall)
         result.changed.extend(step.changed)
         result.refused.extend(step.refused)
     await session.commit()
@@ -122,3 +125,28 @@ async def mark_painted(
     if result.changed:
         return PaintedResult(target_id, changed=True, status=ReportStatus.PAINTED_OVER)
     return PaintedResult(target_id, changed=False, status=result.refused[0].status)
+
+
+async def set_district(
+    session: AsyncSession, *, report_id: int, district: District
+) -> Graffiti | None:
+    """A moderator confirms the suggested district or picks another; None if no such wall."""
+    wall = (await _details(session, [report_id])).get(report_id)
+    if wall is None:
+        return None
+    wall.district = district
+    wall.suggested_district = None
+    session.add(wall)
+    await session.commit()
+    return wall
+
+
+async def undistricted(session: AsyncSession, report_ids: Sequence[int]) -> list[int]:
+    """The walls among report_ids that have no district of their own (a crew must be named)."""
+    details = await _details(session, report_ids)
+    return [i for i in dict.fromkeys(report_ids) if i in details and details[i].district is None]
+
+
+async def report_status(session: AsyncSession, report_id: int) -> ReportStatus | None:
+    report = await session.get(Report, report_id)
+    return report.status if report is not None else None

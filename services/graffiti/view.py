@@ -22,6 +22,7 @@ class GraffitiView:
     address: str | None
     district: District | None
     assigned_district: District | None
+    suggested_district: District | None
     map_url: str | None
     handle_text: str | None
     # The online target the wall advertises, and where that target stands (blocked or not).
@@ -77,6 +78,7 @@ async def _view(session: AsyncSession, graffiti: Graffiti, report: Report) -> Gr
         address=graffiti.address,
         district=graffiti.district,
         assigned_district=graffiti.assigned_district,
+        suggested_district=graffiti.suggested_district,
         map_url=map_link(graffiti.latitude, graffiti.longitude)  # type: ignore[arg-type]
         if located
         else None,

@@ -105,6 +105,10 @@ async def get_updates(state: BotAPIState, params: dict[str, Any]) -> list[dict[s
 
 
 async def download(request: web.Request) -> web.Response:
+    try:  # fail_next("download", error_code=502) makes the file server fail once
+        request.app[STATE_KEY].check_call("download", {})
+    except ApiError as error:
+        return web.json_response(error.to_json(), status=error.error_code)
     stored = request.app[STATE_KEY].file_by_path(request.match_info["path"])
     if stored is None:
         raise web.HTTPNotFound
