@@ -24,6 +24,7 @@ from handlers.graffiti_filters import (
     InConversation,
     PlainText,
 )
+from handlers.graffiti_keyboards import DialogueKeyboards
 from handlers.graffiti_links import (
     on_link_in_place_step,
     on_screenshot_button,
@@ -107,7 +108,9 @@ async def on_photo(
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
     max_links_per_message: int,
+    state: FSMContext,
 ) -> None:
+    keyboards = DialogueKeyboards(state, bot)
     if _too_large(message, graffiti_options):
         limit = graffiti_options.max_file_bytes // (1024 * 1024)
         await message.reply(
@@ -148,33 +151,49 @@ async def on_photo(
         await message.reply(text.format(id=result.duplicate_of))
     elif result.outcome is PhotoOutcome.REPEATED and result.draft is not None:
         if result.draft.step == DraftStep.HANDLE:
-            await message.reply(ask_handle(), reply_markup=handle_keyboard(result.draft.id or 0))
+            asked = await message.reply(
+                ask_handle(), reply_markup=handle_keyboard(result.draft.id or 0)
+            )
+            await keyboards.shown(asked)
         else:
-            await _ask_place(message, result.draft)
+            await _ask_place(message, result.draft, keyboards)
     elif result.outcome is PhotoOutcome.STARTED and result.draft is not None:
-        await _ask_place(message, result.draft)
+        # A new wall: the buttons of the conversation it ended go.
+        await keyboards.close()
+        await _ask_place(message, result.draft, keyboards)
 
 
-async def _ask_place(message: Message, draft: GraffitiDraft) -> None:
+async def _ask_place(message: Message, draft: GraffitiDraft, keyboards: DialogueKeyboards) -> None:
     await message.reply(ask_place(), reply_markup=place_keyboard())
-    await message.answer(_("Or pick the district:"), reply_markup=district_keyboard(draft.id or 0))
+    districts = await message.answer(
+        _("Or pick the district:"), reply_markup=district_keyboard(draft.id or 0)
+    )
+    await keyboards.shown(districts)
 
 
-async def _answered(message: Message, result: StepResult) -> None:
+async def _answered(message: Message, result: StepResult, keyboards: DialogueKeyboards) -> None:
+    if result.draft is not None and result.draft.step == DraftStep.HANDLE:
+        asked = await message.answer(
+            ask_handle(), reply_markup=handle_keyboard(result.draft.id or 0)
+        )
+        await keyboards.shown(asked)
+        return
+    await keyboards.close()
     if result.report is not None:
         await message.answer(saved(result.report), reply_markup=ReplyKeyboardRemove())
-    elif result.draft is not None and result.draft.step == DraftStep.HANDLE:
-        await message.answer(ask_handle(), reply_markup=handle_keyboard(result.draft.id or 0))
     else:
         await message.answer(_("This conversation has already ended."))
 
 
 async def on_location(
     message: Message,
+    *,
     session: AsyncSession,
     volunteer: Volunteer,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
+    state: FSMContext,
+    bot: Bot,
 ) -> None:
     assert message.location is not None
     result = await conversation.answer_place(
@@ -185,7 +204,7 @@ async def on_location(
         latitude=message.location.latitude,
         longitude=message.location.longitude,
     )
-    await _answered(message, result)
+    await _answered(message, result, DialogueKeyboards(state, bot))
 
 
 async def on_text(
@@ -197,13 +216,17 @@ async def on_text(
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
     max_links_per_message: int,
+    state: FSMContext,
+    bot: Bot,
 ) -> None:
     common = {"volunteer_id": volunteer.id or 0, "options": graffiti_options, "index": phash_index}
+    keyboards = DialogueKeyboards(state, bot)
     links = message_links(message)
     if draft.step == DraftStep.SCREENSHOT:
         await on_screenshot_link(
-            message, session=session, volunteer=volunteer, draft=draft, limit=max_links_per_message
-        )
+            message, session=session, volunteer=volunteer, draft=draft,
+            limit=max_links_per_message, keyboards=keyboards,
+        )  # fmt: skip
         return
     if draft.step == DraftStep.PLACE and links:
         await on_link_in_place_step(
@@ -226,7 +249,7 @@ async def on_text(
             links=links,
             **common,  # type: ignore[arg-type]
         )
-    await _answered(message, result)
+    await _answered(message, result, keyboards)
 
 
 async def on_step_button(
@@ -237,7 +260,10 @@ async def on_step_button(
     volunteer: Volunteer,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
+    state: FSMContext,
+    bot: Bot,
 ) -> None:
+    keyboards = DialogueKeyboards(state, bot)
     common = {
         "volunteer_id": volunteer.id or 0,
         "draft_id": callback_data.draft_id,
@@ -246,8 +272,9 @@ async def on_step_button(
     }
     if callback_data.action is GraffitiAction.SCREENSHOT:
         await on_screenshot_button(
-            query, session=session, volunteer=volunteer, draft_id=callback_data.draft_id
-        )
+            query, session=session, volunteer=volunteer, draft_id=callback_data.draft_id,
+            keyboards=keyboards,
+        )  # fmt: skip
         return
     if callback_data.action is GraffitiAction.NO_HANDLE:
         result = await conversation.answer_handle(session, **common)  # type: ignore[arg-type]
@@ -261,11 +288,14 @@ async def on_step_button(
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-        await _answered(query.message, result)
+        await _answered(query.message, result, keyboards)
 
 
-async def on_cancel(message: Message, session: AsyncSession, volunteer: Volunteer) -> None:
+async def on_cancel(
+    message: Message, *, session: AsyncSession, volunteer: Volunteer, state: FSMContext, bot: Bot
+) -> None:
     dropped = await conversation.cancel(session, volunteer_id=volunteer.id or 0)
+    await DialogueKeyboards(state, bot).close()
     text = _("Cancelled: the photo was not saved.") if dropped else _("Nothing to cancel.")
     await message.answer(text, reply_markup=ReplyKeyboardRemove())
 

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.graffiti_keyboards import DialogueKeyboards
 from handlers.graffiti_texts import ask_place, place_keyboard
 from handlers.intake import render_result, submit_message_links
 from handlers.message_links import message_links
@@ -75,6 +76,7 @@ async def on_screenshot_link(
     volunteer: Volunteer,
     draft: GraffitiDraft,
     limit: int,
+    keyboards: DialogueKeyboards,
 ) -> None:
     """The message after «this is a screenshot»: its links get the screenshot as evidence."""
     links = message_links(message)
@@ -88,6 +90,7 @@ async def on_screenshot_link(
     )
     lines = [render_result(result, limit)]
     if done.report_ids:
+        await keyboards.close()
         lines.append(_attached(done.report_ids))
     await message.reply("\n".join(lines), reply_markup=ReplyKeyboardRemove())
 
@@ -100,7 +103,12 @@ def ask_screenshot_link() -> str:
 
 
 async def on_screenshot_button(
-    query: CallbackQuery, *, session: AsyncSession, volunteer: Volunteer, draft_id: int
+    query: CallbackQuery,
+    *,
+    session: AsyncSession,
+    volunteer: Volunteer,
+    draft_id: int,
+    keyboards: DialogueKeyboards,
 ) -> None:
     result = await screenshot.mark_screenshot(
         session, volunteer_id=volunteer.id or 0, draft_id=draft_id
@@ -110,6 +118,7 @@ async def on_screenshot_button(
         return
     await query.message.edit_reply_markup(reply_markup=None)
     if result.report_ids:
+        await keyboards.close()
         text = _attached(result.report_ids)
     elif result.draft is not None:
         text = ask_screenshot_link()

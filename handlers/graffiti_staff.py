@@ -6,6 +6,7 @@ every update; report numbers are re-read and judged by the lifecycle.
 
 import html
 import logging
+import re
 from contextlib import suppress
 
 from aiogram import Bot, Router
@@ -20,6 +21,7 @@ from handlers.graffiti_districts import numbers_and_words, refused_list
 from handlers.graffiti_filters import WithoutMedia
 from handlers.graffiti_texts import district_label, district_names, parse_district
 from handlers.photo_album import labelled, send_albums
+from models.enums import District
 from models.volunteer import Volunteer
 from services.clock import to_almaty, utcnow
 from services.graffiti import crew, street
@@ -48,6 +50,13 @@ async def cmd_painted(
                 )
             )
     await message.answer("\n".join(lines))
+
+
+def crew_file_stem(district: District | None) -> str:
+    """The crew files' name in the reader's language: Граффити-Медеуский-20261201-0930."""
+    where = district_label(district) if district is not None else _("all districts")
+    name = f"{_('Graffiti')}-{where}-{to_almaty(utcnow()):%Y%m%d-%H%M}"
+    return re.sub(r"[^\w-]+", "_", name)
 
 
 def _header() -> list[str]:
@@ -82,8 +91,10 @@ async def cmd_graffiti_batch(
     if not rows:
         await message.answer(_("No accepted graffiti waits for a crew."))
         return
-    csv_data, xlsx_data, geo_data = crew.crew_files(rows, _header(), district_names())
-    stem = f"graffiti-{district.value if district else 'all'}-{to_almaty(utcnow()):%Y%m%d-%H%M}"
+    csv_data, xlsx_data, geo_data = crew.crew_files(
+        rows, _header(), district_names(), sheet_title=_("Graffiti")
+    )
+    stem = crew_file_stem(district)
     caption = _("{count} walls for the crews", "{count} walls for the crews", len(rows)).format(
         count=len(rows)
     )

@@ -223,7 +223,8 @@ def _status_lines(card: CardView) -> list[str]:
 
 
 # Notes the bot writes into the audit trail itself (services/graffiti), marked for translation.
-_BOT_NOTES = (N_("confirmed «after» photo"), N_("«after» photo"))
+# "after-photo" is what older versions wrote.
+_BOT_NOTES = (N_("confirmed «after» photo"), N_("«after» photo"), N_("after-photo"))
 
 
 def audit_note(note: str) -> str:

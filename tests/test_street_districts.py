@@ -4,9 +4,11 @@ works without naming a district, and the crew file lists walls by their crew's d
 import csv
 import io
 import json
+import re
 
 import pytest
 from aiogram.methods import SendDocument, SendPhoto
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from handlers.callbacks import GraffitiAction
 from models.enums import District, ReportStatus
@@ -45,6 +47,18 @@ async def test_crew_batch_assigns_walls_that_have_a_district(client: BotClient, 
     ]
     rows = list(csv.reader(io.StringIO(csv_file.document.data.decode("utf-8-sig"))))
     assert rows[1][1] == f"#{wall}" and rows[1][2] == "Медеуский"
+    # Names, sheet and values in the reader's language: no Latin words in Russian files.
+    files = {
+        r.document.filename.rsplit(".", 1)[1]: r
+        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
+    }
+    for name in (r.document.filename for r in files.values()):
+        stem = name.rsplit(".", 1)[0]
+        assert not re.search(r"[A-Za-z]", stem), name
+    sheet = load_workbook(io.BytesIO(files["xlsx"].document.data)).active
+    assert sheet.title == "Граффити"
+    feature = json.loads(files["geojson"].document.data)["features"]
+    assert feature == [] or feature[0]["properties"]["district"] == "Медеуский"
     assert await status(db, wall) == ReportStatus.ASSIGNED
     # Nothing is sent twice: the wall is no longer waiting.
     assert "Нет" in text(await moderator.send("/graffiti_batch"))

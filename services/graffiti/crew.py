@@ -107,14 +107,22 @@ def table(rows: Sequence[CrewRow], district_names: dict[District, str]) -> list[
 
 
 def crew_files(
-    rows: Sequence[CrewRow], header: Sequence[str], district_names: dict[District, str]
+    rows: Sequence[CrewRow],
+    header: Sequence[str],
+    district_names: dict[District, str],
+    *,
+    sheet_title: str,
 ) -> tuple[bytes, bytes, bytes]:
-    """CSV (UTF-8 with BOM), XLSX and GeoJSON of the same rows."""
+    """CSV (UTF-8 with BOM), XLSX and GeoJSON of the same rows, in the reader's language."""
     cells = table(rows, district_names)
-    return to_csv(header, cells), to_xlsx(header, cells, title="Graffiti"), geojson(rows)
+    return (
+        to_csv(header, cells),
+        to_xlsx(header, cells, title=sheet_title),
+        geojson(rows, district_names),
+    )
 
 
-def geojson(rows: Sequence[CrewRow]) -> bytes:
+def geojson(rows: Sequence[CrewRow], district_names: dict[District, str]) -> bytes:
     """A FeatureCollection of the located walls (GeoJSON is longitude first)."""
     features = [
         {
@@ -122,7 +130,7 @@ def geojson(rows: Sequence[CrewRow]) -> bytes:
             "geometry": {"type": "Point", "coordinates": [row.longitude, row.latitude]},
             "properties": {
                 "report": f"#{row.report_id}",
-                "district": row.district.value if row.district else None,
+                "district": district_names[row.district] if row.district else None,
                 "address": row.place,
                 "handle": row.handle,
                 "first_seen": to_almaty(row.first_seen).isoformat(timespec="minutes"),

@@ -10,8 +10,9 @@ In tests::
 
 By hand: ``python -m tests.fake_bot_api --port 8081``, then drive it with ``scripts/tg.py``.
 Control routes (JSON): ``POST /_test/updates`` (an Update, or a list), ``GET /_test/requests``
-(``?method=&chat_id=&since=``), ``POST /_test/clear``, ``POST /_test/fail`` (``fail_next``
-arguments; method "download" fails the file server), ``POST /_test/rate_limit``,
+(``?method=&chat_id=&since=``), ``GET /_test/messages?chat_id=`` (a chat's messages, the
+person's and the bot's, edits applied), ``POST /_test/clear``, ``POST /_test/fail``
+(``fail_next`` arguments; method "download" fails the file server), ``POST /_test/rate_limit``,
 ``POST /_test/blocked`` (``{"chat_ids": [..], "blocked": true}``), ``POST /_test/files``
 (``{"file_id", "data_base64"}``).
 """

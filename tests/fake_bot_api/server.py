@@ -137,6 +137,10 @@ async def list_requests(request: web.Request) -> web.Response:
     return ok([entry.to_json() for entry in found])
 
 
+async def list_messages(request: web.Request) -> web.Response:
+    return ok(request.app[STATE_KEY].chat_messages(request.query["chat_id"]))
+
+
 async def clear(request: web.Request) -> web.Response:
     request.app[STATE_KEY].clear()
     return ok(True)
@@ -173,6 +177,7 @@ def create_app(state: BotAPIState) -> web.Application:
     app.router.add_get("/file/bot{token}/{path:.+}", download)
     app.router.add_post("/_test/updates", enqueue)
     app.router.add_get("/_test/requests", list_requests)
+    app.router.add_get("/_test/messages", list_messages)
     app.router.add_post("/_test/clear", clear)
     app.router.add_post("/_test/fail", fail)
     app.router.add_post("/_test/rate_limit", rate_limit)

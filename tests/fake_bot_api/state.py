@@ -60,6 +60,9 @@ class BotAPIState:
         for key in ("message", "edited_message", "channel_post"):
             if key in update:
                 update[key] = self._number_message(update[key])
+        if "message" in update:  # the conversation as a person would scroll it
+            message = update["message"]
+            self.messages[(message["chat"]["id"], message["message_id"])] = message
         if "callback_query" in update:
             update["callback_query"] = self._fill_callback_message(update["callback_query"])
         self.updates.append(update)
@@ -74,6 +77,11 @@ class BotAPIState:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
         pending = [u for u in self.updates if not allowed or _update_type(u) in allowed]
         return pending[: max(1, min(limit, 100))]
+
+    def chat_messages(self, chat_id: Any) -> list[dict[str, Any]]:
+        """Every message of a chat, the person's and the bot's, as it looks now (edits applied)."""
+        found = [m for (chat, _), m in self.messages.items() if str(chat) == str(chat_id)]
+        return sorted(found, key=lambda message: message["message_id"])
 
     async def wait_changed(self, within: float) -> None:
         """Sleep until an update is enqueued or a request recorded, at most ``within`` s."""

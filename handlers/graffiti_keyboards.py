@@ -1,0 +1,33 @@
+"""The buttons of a graffiti conversation leave the screen when the conversation ends.
+
+The district and «Nothing readable» buttons are inline keyboards on earlier messages; once the
+report is saved (or cancelled, or turned into a screenshot) they would only answer "this
+conversation has already ended". Their messages are remembered in the FSM data and stripped.
+"""
+
+from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from handlers.stale import strip_buttons
+
+# FSM data: [[chat id, message id], …] of the open conversation's messages with buttons.
+KEY = "graffiti_keyboards"
+
+
+class DialogueKeyboards:
+    def __init__(self, state: FSMContext, bot: Bot) -> None:
+        self.state, self.bot = state, bot
+
+    async def shown(self, message: Message) -> None:
+        kept = list((await self.state.get_data()).get(KEY) or [])
+        kept.append([message.chat.id, message.message_id])
+        await self.state.update_data({KEY: kept[-10:]})
+
+    async def close(self) -> None:
+        kept = (await self.state.get_data()).get(KEY) or []
+        if not kept:
+            return
+        await self.state.update_data({KEY: []})
+        for chat_id, message_id in kept:
+            await strip_buttons(self.bot, chat_id=chat_id, message_id=message_id)
