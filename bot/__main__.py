@@ -13,7 +13,8 @@ from bot.digest_tasks import start_digest_scheduler
 from bot.factory import create_bot, create_dispatcher
 from bot.graffiti_tasks import start_graffiti_tasks, stop_graffiti_tasks
 from bot.i18n import create_i18n
-from bot.log_redaction import install_log_redaction
+from bot.log_redaction import install_log_redaction, redact
+from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
 from models.engine import create_engine, create_schema, create_session_maker
 from services.clock import utcnow
@@ -41,6 +42,7 @@ async def run(settings: Settings) -> None:
             await record_first_start(session, now=utcnow())
         dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
         async with bot:
+            await check_bot_api(bot, settings)
             await register_commands(bot, i18n, settings.access.admins, session_maker)
             background = start_background(
                 bot=bot,
@@ -98,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         sys.stderr.write(f"configuration error: {error}\n")
         return 2
-    asyncio.run(run(settings))
+    try:
+        asyncio.run(run(settings))
+    except StartupCheckError as error:
+        sys.stderr.write(f"{redact(error.line)}\n")
+        return error.exit_code
     return 0
 
 

@@ -1,0 +1,47 @@
+"""`python -m bot` where the Bot API cannot be reached, or refuses the token: one line, an exit
+code that says which (3 and 4), no traceback."""
+
+import asyncio
+import socket
+from pathlib import Path
+
+from tests.fake_bot_api import FakeBotAPI
+from tests.test_polling import TOKEN, _child_env, _start_bot
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _run_to_the_end(
+    tmp_path: Path, api_base: str, database_url: str
+) -> tuple[int, list[str]]:
+    config = tmp_path / "cfg.toml"
+    config.write_text(f'[telegram]\ntoken = "{TOKEN}"\napi_base = "{api_base}"\n')
+    process = await _start_bot(config, _child_env(database_url))
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    return process.returncode or 0, stderr.decode().strip().splitlines()
+
+
+async def test_unreachable_bot_api_is_one_line_and_exit_3(
+    tmp_path: Path, database_url: str, engine: object
+) -> None:
+    base = f"http://127.0.0.1:{_closed_port()}"
+    code, lines = await _run_to_the_end(tmp_path, base, database_url)
+    assert code == 3, lines
+    assert len(lines) == 1 and lines[0].startswith(f"cannot reach the Bot API at {base}"), lines
+    assert TOKEN.split(":")[1] not in lines[0]
+
+
+async def test_refused_token_is_one_line_and_exit_4(
+    tmp_path: Path, database_url: str, engine: object
+) -> None:
+    async with FakeBotAPI() as api:
+        api.fail_next("getMe", error_code=401, description="Unauthorized")
+        code, lines = await _run_to_the_end(tmp_path, api.base_url, database_url)
+    assert code == 4, lines
+    assert len(lines) == 1, lines
+    assert "refused the token (telegram.token): Unauthorized" in lines[0]
+    assert TOKEN.split(":")[1] not in lines[0]
