@@ -18,8 +18,9 @@ class PrivateChat(Filter):
 
 
 class GroupChat(Filter):
-    async def __call__(self, message: Message) -> bool:
-        return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+    async def __call__(self, event: Message | CallbackQuery) -> bool:
+        message = event.message if isinstance(event, CallbackQuery) else event
+        return message is not None and message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
 class ModeratorsGroup(Filter):

@@ -7,7 +7,7 @@ pointer to the private chat: reports in a group would show who reported what.
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers import batches, graffiti_staff, queue, triage, verdicts
@@ -23,6 +23,11 @@ async def cmd_in_group(message: Message) -> None:
 
 async def staff_cmd_in_group(message: Message) -> None:
     await message.reply(_("Moderators: send this command to me in a private chat."))
+
+
+async def on_group_button(query: CallbackQuery) -> None:
+    # A button on a moderator's card, pressed by someone who may not use it; the card stays.
+    await query.answer(_("This button is not available to you."), show_alert=True)
 
 
 def create_moderators_group_router() -> Router:
@@ -46,4 +51,6 @@ def create_router() -> Router:
     router.message.register(cmd_in_group, Command(*command_names(VOLUNTEER_COMMANDS)))
     staff = command_names(MODERATOR_COMMANDS) + command_names(ADMIN_COMMANDS)
     router.message.register(staff_cmd_in_group, Command(*staff))
+    router.callback_query.filter(GroupChat())
+    router.callback_query.register(on_group_button)
     return router

@@ -1,11 +1,19 @@
 from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.language import language_keyboard
 from handlers.squads import SquadDeepLink, cmd_start_squad
-from handlers.start_texts import choose_language_hint, staff_help, volunteer_help, welcome_text
+from handlers.start_texts import (
+    choose_language_hint,
+    curator_help,
+    staff_help,
+    volunteer_help,
+    welcome_text,
+)
 from models.volunteer import Volunteer
+from services import squads
 from services.roles import is_admin, is_moderator
 
 
@@ -21,8 +29,12 @@ async def cmd_start(message: Message, volunteer: Volunteer) -> None:
     )
 
 
-async def cmd_help(message: Message, volunteer: Volunteer, admin_ids: frozenset[int]) -> None:
+async def cmd_help(
+    message: Message, volunteer: Volunteer, admin_ids: frozenset[int], session: AsyncSession
+) -> None:
     text = volunteer_help()
+    if await squads.curated_squads(session, volunteer.id or 0):
+        text += "\n\n" + curator_help()
     if is_moderator(volunteer, admin_ids):
         text += "\n\n" + staff_help(admin=is_admin(volunteer, admin_ids))
     await message.answer(text)

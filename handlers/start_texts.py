@@ -85,6 +85,13 @@ def no_link_hint() -> str:
     )
 
 
+def curator_help() -> str:
+    return _(
+        "<b>Curators</b>\n"
+        "/squad — your squad's members' numbers this week and in all (nicknames only)"
+    )
+
+
 def staff_help(*, admin: bool) -> str:
     """The staff commands, from the same lists as the staff command menu."""
     lines = [_("<b>Moderators' commands</b>")]

@@ -3,6 +3,7 @@ in any other group they point to the private chat."""
 
 import pytest
 from aiogram import Bot, Dispatcher
+from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -81,3 +82,7 @@ async def test_elsewhere_and_for_volunteers_the_group_gets_a_pointer(client: Bot
     volunteer = client.as_user(tg_id(80005), language_code="en")
     refused = text(await volunteer.send("/queue", chat_type="supergroup", chat_id=GROUP))
     assert "private chat" in refused and "#" not in refused
+    pressed = await volunteer.click("tq:a:1:", chat_type="supergroup", chat_id=GROUP)
+    [alert] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
+    assert alert.show_alert and "not available" in (alert.text or "")
+    assert not [r for r in pressed if isinstance(r, EditMessageReplyMarkup)]  # the card stays

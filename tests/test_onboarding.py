@@ -116,6 +116,8 @@ async def test_new_curator_is_told(client: BotClient) -> None:
     [notice] = sent_to(made, curator.user_id)
     assert "You now curate the squad «Medeu Lions»" in notice
     assert f"/squad {code}" in notice
+    assert "<b>Curators</b>" in text(await curator.send("/help"))
+    assert "<b>Curators</b>" not in text(await client.as_user(tg_id(70042)).send("/help"))
 
 
 async def test_a_notice_that_cannot_be_delivered_is_reported(client: BotClient) -> None:
