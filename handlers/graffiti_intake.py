@@ -30,6 +30,7 @@ from handlers.graffiti_links import (
     on_screenshot_button,
     on_screenshot_link,
     report_caption_links,
+    report_message_links,
 )
 from handlers.graffiti_texts import (
     ask_handle,
@@ -242,6 +243,9 @@ async def on_text(
             **common,  # type: ignore[arg-type]
         )
     else:
+        if len(links) > 1:
+            # One is what the wall says; every one of them is a report, none is dropped.
+            await report_message_links(message, session, volunteer, links, max_links_per_message)
         result = await conversation.answer_handle(
             session,
             draft_id=draft.id,

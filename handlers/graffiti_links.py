@@ -41,8 +41,14 @@ async def report_caption_links(
     """The caption's links are reports at once: /cancel of the wall must not lose them."""
     links = message_links(message) if message.caption else []
     if links:
-        result = await submit_message_links(message, session, volunteer, links, limit)
-        await message.reply(render_result(result, limit))
+        await report_message_links(message, session, volunteer, links, limit)
+
+
+async def report_message_links(
+    message: Message, session: AsyncSession, volunteer: Volunteer, links: list[str], limit: int
+) -> None:
+    result = await submit_message_links(message, session, volunteer, links, limit)
+    await message.reply(render_result(result, limit))
 
 
 async def on_link_in_place_step(

@@ -111,3 +111,25 @@ async def test_screenshot_then_link_in_next_message(client: BotClient, db: Async
     [evidence] = (await db.exec(select(EvidencePhoto))).all()
     assert evidence.report_id == shop
     assert await count(db, Graffiti) == 0 and await count(db, GraffitiDraft) == 0
+
+
+async def test_several_links_on_the_wall_are_all_reported(
+    client: BotClient, db: AsyncSession
+) -> None:
+    await send_photo(client, jpeg(wall_image(504)))
+    await send_location(client, ABAY_DOSTYK)
+    replies = texts(await client.send("@first_wall_shop и t.me/second_wall_shop"))
+    assert len(replies) == 2 and "second_wall_shop" in replies[0]
+    for name in ("first_wall_shop", "second_wall_shop"):
+        assert (await link_report(db, name)).kind == TargetKind.TELEGRAM
+    [wall] = numbers(replies[1])[:1]
+    assert (await graffiti(db, wall)).handle_text == "@first_wall_shop"
+
+
+async def test_a_wall_by_district_shows_no_latin_name(client: BotClient, db: AsyncSession) -> None:
+    asked = await send_photo(client, jpeg(wall_image(505)))
+    handle_question = await client.click(draft_button(asked, GraffitiAction.DISTRICT, "medeu"))
+    saved = texts(await client.click(draft_button(handle_question, GraffitiAction.NO_HANDLE)))
+    mine = texts(await client.send("/my"))
+    for line in saved + mine:
+        assert "Medeu" not in line, line
