@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bot.background import start_background, stop_background
+from bot.batch_recovery import recover_batches
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.digest_tasks import start_digest_scheduler
@@ -43,6 +44,7 @@ async def run(settings: Settings) -> None:
         dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
         async with bot:
             await check_bot_api(bot, settings)
+            await recover_batches(bot, session_maker, i18n)
             await register_commands(bot, i18n, settings.access.admins, session_maker)
             background = start_background(
                 bot=bot,
