@@ -312,6 +312,10 @@ def refusal_text(refusal: Refusal) -> str:
         return _("{number} is itself merged into another report; merge into that one.").format(
             number=number
         )
+    if refusal.kind is RefusalKind.HELD:
+        return _(
+            "{number} is held by another moderator, who is reviewing it now; try again later."
+        ).format(number=number)
     if refusal.kind is RefusalKind.OTHER_KIND:
         return _(
             "{number}: a graffiti report and an online report cannot be merged into each other."

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -63,8 +64,9 @@ class Graffiti(SQLModel, table=True):
     suggested_district: District | None = Field(
         default=None, sa_column=Column(StrEnumType(District), nullable=True)
     )
-    # When the wall last went out in a crew file; NULL for an assigned wall no file carried yet.
-    crew_file_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # True once assigned (e.g. with /assign) until a crew file carries the wall. NULL on rows
+    # older than this column: those walls went out before and are not sent again.
+    crew_file_due: bool | None = Field(default=None, sa_column=Column(Boolean, nullable=True))
     # What the volunteer said is written on the wall, as typed.
     handle_text: str | None = Field(default=None, max_length=500)
     # The online target that handle names (a link report sharing the numbering).

@@ -80,20 +80,29 @@ def describe_message(message: dict[str, Any]) -> str:
     return "\n".join([head, *_content(message)])
 
 
-def find_button(client: httpx.Client, chat_id: int, label: str) -> tuple[int, str]:
-    """The message id and callback data of the newest button called `label` in the chat
-    (an exact label first, else one that contains it, ignoring case)."""
-    messages = list(reversed(chat_messages(client, chat_id)))
+def _button(messages: list[dict[str, Any]], label: str) -> tuple[int, str] | None:
     for matches in (
         lambda text: text == label,
         lambda text: label.casefold() in text.casefold(),
     ):
-        for message in messages:
+        for message in reversed(messages):
             for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
                 for button in row:
                     if "callback_data" in button and matches(button["text"]):
                         return message["message_id"], button["callback_data"]
-    raise SystemExit(f"no button «{label}» in the chat with {chat_id}")
+    return None
+
+
+def find_button(client: httpx.Client, chat_id: int, label: str, timeout: float) -> tuple[int, str]:
+    """The message id and callback data of the newest button called `label` in the chat (an
+    exact label first, else one that contains it, ignoring case). A busy bot may still be
+    drawing it after the answer to the previous line: wait for it up to `timeout`."""
+    deadline = time.monotonic() + timeout
+    while (found := _button(chat_messages(client, chat_id), label)) is None:
+        if time.monotonic() >= deadline:
+            raise SystemExit(f"no button «{label}» in the chat with {chat_id}")
+        time.sleep(POLL_SECONDS)
+    return found
 
 
 def wait_ready(client: httpx.Client, timeout: float) -> None:
@@ -204,7 +213,7 @@ def main() -> None:
             if args.message_id is not None:
                 message_id, data = args.message_id, args.label
             else:
-                message_id, data = find_button(client, args.user, args.label)
+                message_id, data = find_button(client, args.user, args.label, args.timeout)
             update = callback_query(args.user, message_id, data, **user)
         else:
             origin = channel_origin(args.channel, args.post)

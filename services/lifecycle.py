@@ -69,6 +69,8 @@ class Refused:
     other_kind: bool = False
     # The refused report's kind, so refusals can name the next step for walls and links.
     kind: TargetKind | None = None
+    # Another moderator holds the report's queue card (services/queue.py): left to them.
+    held: bool = False
 
 
 @dataclass(slots=True)
@@ -117,6 +119,9 @@ async def change_status(
         if report is None or to not in allowed_next(report):
             status, kind = (report.status, report.kind) if report else (None, None)
             result.refused.append(Refused(report_id, status, kind=kind))
+            continue
+        if _held_by_other(report, actor_id, now):
+            result.refused.append(Refused(report_id, report.status, kind=report.kind, held=True))
             continue
         await _apply(
             session, report, to, actor_id=actor_id, note=note, now=now,
@@ -218,6 +223,9 @@ async def merge(
         if source is None or source_id == into_id or S.MERGED not in allowed_next(source):
             refused.append(Refused(source_id, source.status if source else None))
             continue
+        if _held_by_other(source, actor_id, now):
+            refused.append(Refused(source_id, source.status, held=True))
+            continue
         if _is_street(source) != _is_street(into):
             # A channel merged into a wall would never be sent to Кибернадзор; a wall merged
             # into a channel would never be painted over.
@@ -229,6 +237,17 @@ async def merge(
         merged.append(source_id)
     await session.commit()
     return MergeResult(merged, refused, into)
+
+
+def _held_by_other(report: Report, actor_id: int | None, now: datetime) -> bool:
+    """A moderator's command skips a card another moderator is judging right now.
+
+    Changes the bot makes by itself (no actor) are not held back: claims are between people.
+    """
+    holder, until = report.claimed_by_id, report.claimed_until
+    if actor_id is None or holder is None or holder == actor_id or until is None:
+        return False
+    return until >= now
 
 
 def _is_street(report: Report) -> bool:

@@ -75,6 +75,7 @@ class RefusalKind(StrEnum):
     TARGET_MISSING = "target_missing"  # merging into a report that does not exist
     TARGET_MERGED = "target_merged"  # merging into a report that is itself merged
     OTHER_KIND = "other_kind"  # merging a wall with an online target
+    HELD = "held"  # another moderator holds its queue card right now
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,8 @@ class BulkResult:
 
 
 def _refusal(refused: lifecycle.Refused) -> Refusal:
+    if refused.held:
+        return Refusal(refused.report_id, RefusalKind.HELD, refused.status)
     if refused.status is None:
         return Refusal(refused.report_id, RefusalKind.MISSING)
     return Refusal(refused.report_id, RefusalKind.WRONG_STATUS, refused.status)

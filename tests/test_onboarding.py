@@ -3,9 +3,14 @@ the command menus in the chosen language, and the notice that comes with a new r
 
 from typing import Any
 
+from aiogram import Bot
 from aiogram.methods import EditMessageText, SendMessage, SetMyCommands, TelegramMethod
 from aiogram.types import BotCommandScopeChat
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.commands import register_commands
 from tests.client import BotClient, buttons, text
 from tests.conftest import ADMIN_ID
 from tests.telegram_ids import tg_id
@@ -126,3 +131,23 @@ async def test_a_notice_that_cannot_be_delivered_is_reported(client: BotClient) 
     granted = await client.as_user(ADMIN_ID, language_code="en").send(f"/grant {tg_id(70051)}")
     [reply] = sent_to(granted, ADMIN_ID)
     assert "now a moderator" in reply and "could not tell them" in reply
+
+
+async def test_a_restart_keeps_staff_menus_in_the_chosen_language(
+    client: BotClient, bot: Bot, i18n: I18n, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    admin = client.as_user(ADMIN_ID, language_code="ru")
+    await admin.send("/start")
+    await admin.click("lang:en")
+    moderator = client.as_user(tg_id(70061), language_code="ru")
+    await moderator.send("/start")
+    await admin.send(f"/grant {tg_id(70061)}")
+    await moderator.click("lang:kk")
+    client.session.clear()
+
+    await register_commands(bot, i18n, [ADMIN_ID], session_maker)
+    [admin_menu] = menus(client.session.requests, ADMIN_ID)
+    assert admin_menu["queue"] == "Next report to triage" and "grant" in admin_menu
+    [moderator_menu] = menus(client.session.requests, moderator.user_id)
+    assert moderator_menu["lang"] == "Тіл" and "queue" in moderator_menu
+    assert "grant" not in moderator_menu

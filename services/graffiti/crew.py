@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import District, ReportStatus
 from models.graffiti import Graffiti
 from models.report import Report
-from services.clock import to_almaty, utcnow
+from services.clock import to_almaty
 from services.graffiti.finish import describe_place
 from services.graffiti.geo import map_link
 from services.graffiti.street import assign
@@ -57,7 +57,7 @@ async def waiting_walls(session: AsyncSession, *, district: District | None) -> 
                 col(Report.status).in_(WAITING),
                 and_(
                     col(Report.status) == ReportStatus.ASSIGNED,
-                    col(Graffiti.crew_file_at).is_(None),
+                    col(Graffiti.crew_file_due).is_(True),
                 ),
             )
         )
@@ -163,7 +163,7 @@ async def mark_delivered(
     carried += [r.report_id for r in result.refused if r.status == ReportStatus.ASSIGNED]
     result.refused = [r for r in result.refused if r.status != ReportStatus.ASSIGNED]
     await session.exec(
-        update(Graffiti).where(col(Graffiti.report_id).in_(carried)).values(crew_file_at=utcnow())
+        update(Graffiti).where(col(Graffiti.report_id).in_(carried)).values(crew_file_due=False)
     )
     await session.commit()
     return result

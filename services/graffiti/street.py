@@ -50,8 +50,8 @@ async def assign(
         for report in step.changed:
             wall = details[report.id or 0]
             wall.assigned_district = crew
-            # Newly assigned: the crew's next file carries it (mark_delivered sets the time).
-            wall.crew_file_at = None
+            # Newly assigned: the crew's next file carries it (mark_delivered clears this).
+            wall.crew_file_due = True
             session.add(wall)
         result.changed.extend(step.changed)
         result.refused.extend(step.refused)
