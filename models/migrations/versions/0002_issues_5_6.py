@@ -107,7 +107,9 @@ def upgrade() -> None:
         postgresql_where=sa.text("status = 'open'"),
     )
     add_column_if_missing("graffiti", sa.Column("suggested_district", sa.String(length=16)))
-    add_column_if_missing("graffiti", sa.Column("crew_file_at", sa.DateTime(timezone=True)))
+    # NULL on walls older than the column: they went out before and are not sent again.
+    # (A database whose start-up step added the short-lived crew_file_at keeps it, unused.)
+    add_column_if_missing("graffiti", sa.Column("crew_file_due", sa.Boolean()))
     _add_claim_id()
     create_index_if_missing("ix_graffiti_photo_claim_id", "graffiti_photo", ["claim_id"])
     add_column_if_missing("volunteer", sa.Column("forgotten_at", sa.DateTime(timezone=True)))
@@ -151,7 +153,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_graffiti_photo_claim_id")
         batch_op.drop_column("claim_id")
     with op.batch_alter_table("graffiti") as batch_op:
-        batch_op.drop_column("crew_file_at")
+        batch_op.drop_column("crew_file_due")
         batch_op.drop_column("suggested_district")
     for table in ("paint_claim", "evidence_photo", "broadcast_delivery", "broadcast", "bot_fact"):
         op.drop_table(table)
