@@ -14,6 +14,7 @@ from handlers.card_message import Card
 from handlers.report_card import card_keyboard, render_card, suggested_district
 from handlers.stale import strip_buttons
 from services import queue
+from services.graffiti import claims
 from services.report_view import load_card
 
 SKIP_KEY = "skip"
@@ -44,9 +45,10 @@ async def next_card(
             text = _(
                 "No other new reports are waiting. You skipped {count}: send /queue to see them "
                 "again."
-            )
-            return Card(text.format(count=len(skip)))
-        return Card(_("The queue is empty: no new reports are waiting."))
+            ).format(count=len(skip))
+        else:
+            text = _("The queue is empty: no new reports are waiting.")
+        return Card(text + await _claims_hint(session))
     photo = card.photos[0].file_id if card.photos else None
     keyboard = card_keyboard(card.report_id, suggested_district(card))
     return Card(render_card(card), keyboard, photo)
@@ -62,3 +64,15 @@ async def forget_card(state: FSMContext, bot: Bot) -> None:
     if shown:
         await strip_buttons(bot, chat_id=shown[0], message_id=shown[1])
         await state.update_data({CARD_KEY: None})
+
+
+async def _claims_hint(session: AsyncSession) -> str:
+    """Volunteers' «after» photos wait in their own queue; say so where moderators look."""
+    waiting = await claims.count_open_claims(session)
+    if not waiting:
+        return ""
+    return "\n" + _(
+        "«After» photos waiting for confirmation: {count}. /claims",
+        "«After» photos waiting for confirmation: {count}. /claims",
+        waiting,
+    ).format(count=waiting)

@@ -9,6 +9,7 @@ from handlers.callbacks import ClaimAction
 from models.enums import ClaimStatus, NoticeEvent, ReportStatus, Role
 from models.graffiti import GraffitiPhoto, PaintClaim
 from models.moderation import Notice
+from models.report import Report
 from models.volunteer import Volunteer
 from services.tallies import PointWeights, tallies
 from tests.client import BotClient, text, texts
@@ -72,6 +73,9 @@ async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: Asyn
 
     # The moderator sees before and after as one album, then the card with its buttons.
     staff = await moderator(client)
+    new = (await db.exec(select(Report.id).where(Report.status == ReportStatus.NEW))).all()
+    await accept(db, *[i for i in new if i is not None])
+    assert "/claims" in text(await staff.send("/queue"))  # the triage queue points to claims
     shown = await staff.send("/claims")
     [album] = [r for r in shown if isinstance(r, SendMediaGroup)]
     assert [m.caption for m in album.media] == [f"#{wall} · до", f"#{wall} · после"]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -119,8 +120,10 @@ async def next_open_claim(
 
 
 async def count_open_claims(session: AsyncSession) -> int:
-    rows = await session.exec(select(PaintClaim.id).where(PaintClaim.status == ClaimStatus.OPEN))
-    return len(rows.all())
+    statement = (
+        select(func.count()).select_from(PaintClaim).where(PaintClaim.status == ClaimStatus.OPEN)
+    )
+    return (await session.exec(statement)).one()
 
 
 async def claim_photos(session: AsyncSession, claim_id: int) -> list[GraffitiPhoto]:
