@@ -9,13 +9,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CVBOT_DATABASE__URL=sqlite+aiosqlite:////data/bot.db
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY services ./services
 COPY models ./models
 # Compile the catalogs inside site-packages at build time: the runtime user cannot write there.
-RUN pip install . \
+# constraints.txt: the exact versions the suite passed with (README, "Reproducible installs").
+RUN pip install -c constraints.txt . \
     && cd / && python -m bot.i18n \
     && rm -rf /src \
     && useradd --system --create-home --home-dir /home/bot bot \

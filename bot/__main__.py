@@ -1,10 +1,15 @@
-"""`python -m bot --config PATH`: run the bot (long polling, or a webhook if configured)."""
+"""`python -m bot --config PATH`: run the bot (long polling, or a webhook if configured).
+
+`python -m bot migrate --config PATH`: upgrade the database to the newest schema and exit.
+"""
 
 import argparse
 import asyncio
 import logging
 import sys
 from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError
 
 from bot.background import start_background, stop_background
 from bot.commands import register_commands
@@ -16,7 +21,8 @@ from bot.i18n import create_i18n
 from bot.log_redaction import install_log_redaction, redact
 from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
-from models.engine import create_engine, create_schema, create_session_maker
+from models.engine import create_engine, create_session_maker
+from models.migrate import MigrationError, ensure_at_head, upgrade_to_head
 from services.clock import utcnow
 from services.first_start import record_first_start
 
@@ -26,23 +32,44 @@ logger = logging.getLogger("bot")
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["run", "migrate"],
+        default="run",
+        help="run the bot (default), or upgrade the database to the newest schema and exit",
+    )
+    parser.add_argument(
         "--config", type=Path, default=None, help="TOML file (default: config.toml if present)"
     )
     return parser.parse_args(argv)
 
 
+async def prepare_database(settings: Settings) -> None:
+    """Migrate at start-up (under the migration lock) unless database.auto_migrate is off."""
+    if settings.database.auto_migrate:
+        await upgrade_to_head(settings.database.url)
+    else:
+        await ensure_at_head(settings.database.url)
+
+
 async def run(settings: Settings) -> None:
     engine = create_engine(settings.database.url)
     try:
-        await create_schema(engine)
         i18n = create_i18n()
         bot = create_bot(settings)
+        try:
+            # The Bot API first: a wrong token or no network stops the start in one line,
+            # before the schema is touched.
+            await check_bot_api(bot, settings)
+        except StartupCheckError:
+            await bot.session.close()
+            raise
+        await prepare_database(settings)
         session_maker = create_session_maker(engine)
         async with session_maker() as session:
             await record_first_start(session, now=utcnow())
         dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
         async with bot:
-            await check_bot_api(bot, settings)
             await register_commands(bot, i18n, settings.access.admins, session_maker)
             background = start_background(
                 bot=bot,
@@ -102,7 +129,19 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"configuration error: {error}\n")
         return 2
     try:
-        asyncio.run(run(settings))
+        if args.command == "migrate":
+            asyncio.run(upgrade_to_head(settings.database.url))
+        else:
+            asyncio.run(run(settings))
+    except MigrationError as error:
+        sys.stderr.write(f"database migration error: {error}\n")
+        return 5
+    except (OSError, DBAPIError) as error:
+        if args.command != "migrate":
+            raise
+        # One line, without the URL (it may hold a password).
+        sys.stderr.write(f"database migration error: {type(error).__name__}: {error.args[0]}\n")
+        return 5
     except StartupCheckError as error:
         sys.stderr.write(f"{redact(error.line)}\n")
         return error.exit_code

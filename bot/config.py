@@ -79,6 +79,8 @@ class WebhookSettings(BaseModel):
 
 class DatabaseSettings(BaseModel):
     url: str = "sqlite+aiosqlite:///data/bot.db"
+    # Start-up upgrades the schema (models/migrate.py); off: start only on an up-to-date database.
+    auto_migrate: bool = True
 
     @field_validator("url")
     @classmethod

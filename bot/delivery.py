@@ -13,6 +13,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import Message
 
+from bot.telegram_retry import CALLER_RETRIES
 from services.pacing import Delivery, RecipientUnavailable, RetryAfter, TransientError
 
 T = TypeVar("T")
@@ -31,6 +32,8 @@ def telegram_call(call: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]
     """Wrap one Bot API call so that the paced sender understands its failures."""
 
     async def send() -> T:
+        # The paced sender retries; the session must not (bot/telegram_retry.py).
+        paced = CALLER_RETRIES.set(True)
         try:
             return await call()
         except TelegramRetryAfter as error:
@@ -41,6 +44,8 @@ def telegram_call(call: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]
             if is_gone(error):
                 raise RecipientUnavailable(error.message) from error
             raise
+        finally:
+            CALLER_RETRIES.reset(paced)
 
     return send
 

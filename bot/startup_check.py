@@ -15,6 +15,7 @@ from aiogram.exceptions import (
 from aiogram.types import User
 
 from bot.config import Settings
+from bot.telegram_retry import CALLER_RETRIES
 
 # Exit codes of `python -m bot` (2 is a configuration error, see bot/__main__.py).
 EXIT_UNREACHABLE = 3
@@ -38,6 +39,7 @@ def api_base(settings: Settings) -> str:
 async def check_bot_api(bot: Bot, settings: Settings) -> User:
     """The bot's own user; raises StartupCheckError with the line to print and the exit code."""
     base = api_base(settings)
+    one_attempt = CALLER_RETRIES.set(True)
     try:
         return await bot.get_me(request_timeout=CHECK_TIMEOUT_SECONDS)
     except (TelegramUnauthorizedError, TelegramNotFound) as error:
@@ -54,3 +56,5 @@ async def check_bot_api(bot: Bot, settings: Settings) -> User:
         raise StartupCheckError(
             EXIT_UNREACHABLE, f"the Bot API at {base} is not answering properly: {error.message}"
         ) from None
+    finally:
+        CALLER_RETRIES.reset(one_attempt)

@@ -6,13 +6,27 @@ from contextlib import suppress
 from aiogram import Bot, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import ErrorEvent
+from aiogram.types import CallbackQuery, ErrorEvent, MaybeInaccessibleMessage, Message
 from aiogram.utils.i18n import gettext as _
+from sqlalchemy.orm import Session
 
 logger = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, bot: Bot) -> bool:
+class UpdateWork:
+    """Whether anything of this update was committed: the error handler's answer depends on it.
+
+    bot/middlewares/db.py marks it after each commit of the update's session.
+    """
+
+    def __init__(self) -> None:
+        self.committed = False
+
+    def mark(self, _session: Session) -> None:
+        self.committed = True
+
+
+async def on_error(event: ErrorEvent, bot: Bot, work: UpdateWork | None = None) -> bool:
     update = event.update
     message = update.message or (update.callback_query.message if update.callback_query else None)
     user = update.message.from_user if update.message else None
@@ -25,6 +39,11 @@ async def on_error(event: ErrorEvent, bot: Bot) -> bool:
         event.exception,
         exc_info=event.exception,
     )
+    if work is not None and work.committed:
+        # The work was saved (and maybe confirmed, with only Telegram's answer lost): never
+        # say "something went wrong" about it, and do not invite a second try.
+        await _saved_anyway(bot, update.callback_query, message)
+        return True
     if update.callback_query is not None:
         with suppress(TelegramAPIError):
             await update.callback_query.answer(_("Something went wrong. Please try again."))
@@ -39,6 +58,21 @@ async def on_error(event: ErrorEvent, bot: Bot) -> bool:
                 ),
             )
     return True
+
+
+async def _saved_anyway(
+    bot: Bot, query: CallbackQuery | None, message: Message | MaybeInaccessibleMessage | None
+) -> None:
+    if query is not None:
+        with suppress(TelegramAPIError):
+            await query.answer(_("Saved."))
+        return
+    if isinstance(message, Message) and message.chat.type == ChatType.PRIVATE:
+        with suppress(TelegramAPIError):
+            await bot.send_message(
+                message.chat.id,
+                _("Saved. If my answer did not reach you in full, /my shows your reports."),
+            )
 
 
 def create_router() -> Router:

@@ -8,8 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.schema_upgrade import upgrade_schema
-
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
@@ -43,11 +41,12 @@ def create_session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create missing tables, then add what older databases lack (models/schema_upgrade.py)."""
+    """Create the tables straight from the models, without migration history.
+
+    For the test fixtures and benchmarks only (fast, and tests/test_migrations.py proves the
+    migrations build the same schema). The bot itself uses models/migrate.py.
+    """
     import models.tables  # noqa: F401  (registers every table on the metadata)
 
     async with engine.begin() as connection:
         await connection.run_sync(SQLModel.metadata.create_all)
-        await connection.run_sync(
-            lambda sync: upgrade_schema(sync, list(SQLModel.metadata.sorted_tables))
-        )

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import (
     EditMessageCaption,
     EditMessageReplyMarkup,
@@ -42,6 +43,7 @@ class RecordingSession(BaseSession):
         self._files: dict[str, bytes] = {}
         self._download_failures: dict[str, int] = {}
         self._shown: dict[tuple[Any, Any], dict[str, Any]] = {}
+        self._lost: set[str] = set()
 
     def fail_next(
         self,
@@ -50,6 +52,7 @@ class RecordingSession(BaseSession):
         error_code: int = 400,
         description: str = "Bad Request: test",
         skip: int = 0,
+        retry_after: int | None = None,
     ) -> None:
         """Make the next call of `method` (e.g. "SendDocument") fail as Telegram would.
 
@@ -57,7 +60,18 @@ class RecordingSession(BaseSession):
         """
         queue = self._failures.setdefault(method, [])
         queue.extend([None] * skip)
-        queue.append({"ok": False, "error_code": error_code, "description": description})
+        failure: dict[str, Any] = {
+            "ok": False,
+            "error_code": error_code,
+            "description": description,
+        }
+        if retry_after is not None:
+            failure["parameters"] = {"retry_after": retry_after}
+        queue.append(failure)
+
+    def lose_answer_next(self, method: str) -> None:
+        """The next call of `method` reaches Telegram and takes effect, but its answer is lost."""
+        self._lost.add(method)
 
     def fail_download(self, file_id: str, status: int = 502) -> None:
         """Make the next download of `file_id` fail as the file server would (HTTP `status`).
@@ -90,6 +104,9 @@ class RecordingSession(BaseSession):
         else:
             answer = {"ok": True, "result": self._result(method)}
             response = self.check_response(bot, method, 200, json.dumps(answer))
+            if name in self._lost:
+                self._lost.discard(name)
+                raise TelegramNetworkError(method, "ServerDisconnectedError: answer lost")
         self._results[id(method)] = response.result
         return response.result  # type: ignore[return-value]
 

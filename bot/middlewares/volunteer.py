@@ -46,4 +46,7 @@ class VolunteerMiddleware(BaseMiddleware):
             found = await volunteers.get_by_telegram_id(data["session"], user.id)
             if found is not None:
                 data["volunteer"] = found
+        work = data.get("work")
+        if work is not None:
+            work.committed = False  # registering the sender is not what the update asked for
         return await handler(event, data)

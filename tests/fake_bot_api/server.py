@@ -89,6 +89,8 @@ async def bot_api(request: web.Request) -> web.Response:
     except ApiError as error:
         entry.error = error.to_json()
         return web.json_response(entry.error, status=error.error_code)
+    if state.take_lost_answer(method) and request.transport is not None:
+        request.transport.close()  # the call took effect; its answer never arrives
     return web.json_response({"ok": True, "result": entry.result})
 
 

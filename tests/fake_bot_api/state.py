@@ -48,6 +48,7 @@ class BotAPIState:
         self._failures: defaultdict[str, deque[_Failure]] = defaultdict(deque)
         self._sent: deque[tuple[float, Any]] = deque()
         self._changed = asyncio.Event()
+        self._lost: set[str] = set()
 
     # --- updates -------------------------------------------------------------------------
 
@@ -180,6 +181,15 @@ class BotAPIState:
                 description = f"Too Many Requests: retry after {retry_after}"
         failure = _Failure(error_code, description, retry_after)
         self._failures[method.lower()].extend([failure] * count)
+
+    def lose_answer_next(self, method: str) -> None:
+        """The next call of ``method`` takes effect, but the connection drops before its answer."""
+        self._lost.add(method.lower())
+
+    def take_lost_answer(self, method: str) -> bool:
+        lost = method.lower() in self._lost
+        self._lost.discard(method.lower())
+        return lost
 
     def block_chat(self, chat_id: Any, blocked: bool = True) -> None:
         """Answer 403 "bot was blocked by the user" to every call addressed to ``chat_id``."""

@@ -1,0 +1,222 @@
+"""Alembic owns the schema: the revisions build exactly the models' schema, keep data, adopt
+databases made by `create_all`, and two processes migrating at once both succeed.
+
+Each test gets its own side database: a SQLite file, and on PostgreSQL (TEST_DATABASE_URL set) a
+fresh database created beside the test database and dropped afterwards.
+"""
+
+import asyncio
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+import models.tables  # noqa: F401  (every table on the metadata)
+from models.engine import create_engine
+from models.migrate import BASELINE, MigrationError, alembic_config, ensure_at_head, head_revision
+from models.migrate import upgrade_to_head as migrate
+from models.migration_types import MIGRATION_OPTIONS
+from tests.telegram_ids import tg_id
+
+ROOT = Path(__file__).resolve().parent.parent
+NEW_MIGRATION = 'python scripts/new_migration.py "what changed"'
+
+
+def _server_dsn(url: str, database: str) -> str:
+    parsed = make_url(url).set(drivername="postgresql", database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def side_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/migrated.db"
+        return
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        pytest.skip("TEST_DATABASE_URL is not a PostgreSQL database")
+    name = f"{make_url(base).database}_mig_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(_server_dsn(base, "postgres"))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _on(url: str, work: Any) -> Any:
+    """Run `work(sync_connection)` in one committed transaction on `url`."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            return await connection.run_sync(work)
+    finally:
+        await engine.dispose()
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(
+        connection, opts={**MIGRATION_OPTIONS, "target_metadata": SQLModel.metadata}
+    )
+    found: list[Any] = compare_metadata(context, SQLModel.metadata)
+    return found
+
+
+def _upgrade_to(revision: str) -> Any:
+    def upgrade(connection: Connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    return upgrade
+
+
+async def _assert_models_and_migrations_agree(url: str) -> None:
+    differences = await _on(url, _differences)
+    assert not differences, (
+        "The models differ from the schema the migrations build. Create the missing revision "
+        f"with `{NEW_MIGRATION}`, review it in models/migrations/versions/ (use the helpers of "
+        "models/migrations/tolerant.py), and run this test again. Differences: "
+        f"{differences}"
+    )
+
+
+async def test_models_and_migrations_agree(side_url: str) -> None:
+    await migrate(side_url)
+    await _assert_models_and_migrations_agree(side_url)
+    await migrate(side_url)  # a second run finds nothing to do
+    assert await _on(side_url, _current_revision) == head_revision()
+
+
+def _current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _first_release_data(connection: Connection) -> None:
+    """Rows as the first release wrote them, ids already past 2³¹ where it allowed."""
+    connection.execute(
+        text("INSERT INTO volunteer (id, telegram_id, first_name, role, created_at, "
+             "notices_enabled, is_reachable, public_consent, personal_digest_enabled) "
+             f"VALUES (1, {tg_id(1)}, 'Old', 'volunteer', CURRENT_TIMESTAMP, "
+             "true, true, false, true), "
+             f"(2, {tg_id(2)}, 'Other', 'volunteer', CURRENT_TIMESTAMP, true, true, false, true)")
+    )  # fmt: skip
+    connection.execute(
+        text("INSERT INTO report (id, kind, display, status, created_at, status_changed_at) "
+             "VALUES (7, 'website', 'shop.example', 'new', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+    )  # fmt: skip
+    connection.execute(
+        text("INSERT INTO sighting (report_id, volunteer_id, chat_id, message_id, text_as_sent, "
+             "created_at) VALUES (7, 1, 12345, 678, 'shop.example', CURRENT_TIMESTAMP)")
+    )  # fmt: skip
+
+
+def _kept_data_and_64_bit_ids(connection: Connection) -> tuple[Any, ...]:
+    # A chat id and a message id past 2³¹ fit after the upgrade (INTEGER → BIGINT on PostgreSQL).
+    connection.execute(
+        text("INSERT INTO sighting (report_id, volunteer_id, chat_id, message_id, text_as_sent, "
+             f"created_at) VALUES (7, 2, {tg_id(2**40)}, {2**33}, 'again', CURRENT_TIMESTAMP)")
+    )  # fmt: skip
+    volunteer = connection.execute(
+        text("SELECT telegram_id, first_name, forgotten_at FROM volunteer WHERE id = 1")
+    ).one()
+    sightings = connection.execute(
+        text("SELECT chat_id, message_id FROM sighting ORDER BY id")
+    ).all()
+    return tuple(volunteer), [tuple(row) for row in sightings]
+
+
+EXPECTED_AFTER_UPGRADE = (
+    (tg_id(1), "Old", None),
+    [(12345, 678), (tg_id(2**40), 2**33)],
+)
+
+
+async def test_upgrading_a_baseline_database_keeps_its_data(side_url: str) -> None:
+    await _on(side_url, _upgrade_to(BASELINE))
+    await _on(side_url, _first_release_data)
+    await migrate(side_url)
+    assert await _on(side_url, _kept_data_and_64_bit_ids) == EXPECTED_AFTER_UPGRADE
+    await _assert_models_and_migrations_agree(side_url)
+
+
+def _as_if_made_by_create_all(connection: Connection) -> None:
+    """The baseline is the first release's create_all schema; without the history table it is
+    exactly what a deployment of that release has. The start-up column adder that ran before
+    Alembic may also have added columns and tables of the next revision: some are added here."""
+    connection.execute(text("DROP TABLE alembic_version"))
+    connection.execute(text("ALTER TABLE volunteer ADD COLUMN forgotten_at TIMESTAMP"))
+    connection.execute(
+        text("CREATE TABLE bot_fact (id INTEGER NOT NULL PRIMARY KEY, key VARCHAR(64) NOT NULL "
+             "UNIQUE, at TIMESTAMP WITH TIME ZONE NOT NULL)")
+    )  # fmt: skip
+
+
+async def test_a_database_made_by_create_all_is_stamped_and_upgraded_in_place(
+    side_url: str,
+) -> None:
+    await _on(side_url, _upgrade_to(BASELINE))
+    await _on(side_url, _first_release_data)
+    await _on(side_url, _as_if_made_by_create_all)
+    assert "alembic_version" not in await _on(side_url, lambda c: inspect(c).get_table_names())
+
+    await migrate(side_url)
+
+    assert await _on(side_url, _current_revision) == head_revision()
+    assert await _on(side_url, _kept_data_and_64_bit_ids) == EXPECTED_AFTER_UPGRADE
+
+
+async def _python_m_bot_migrate(url: str, tmp_path: Path) -> asyncio.subprocess.Process:
+    config = tmp_path / "cfg.toml"
+    config.write_text('[telegram]\ntoken = "123456789:' + "A" * 35 + '"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CVBOT_")}
+    env["CVBOT_DATABASE__URL"] = url
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "migrate", "--config", str(config),
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def test_two_processes_migrating_a_fresh_database_at_once_both_succeed(
+    side_url: str, tmp_path: Path
+) -> None:
+    processes = [await _python_m_bot_migrate(side_url, tmp_path) for _ in range(2)]
+    results = [await asyncio.wait_for(p.communicate(), timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], [r[1].decode()[-2000:] for r in results]
+    assert await _on(side_url, _current_revision) == head_revision()
+    await _assert_models_and_migrations_agree(side_url)
+
+
+async def test_migrate_refuses_a_database_not_made_by_the_bot_in_one_line(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/other.db"
+    await _on(url, lambda c: c.execute(text("CREATE TABLE customers (id INTEGER)")))
+    process = await _python_m_bot_migrate(url, tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
+    last = stderr.decode().strip().splitlines()[-1]
+    assert process.returncode == 5
+    assert last.startswith("database migration error: the database has tables but no migration")
+    assert "volunteer" in last
+
+
+async def test_with_auto_migrate_off_an_old_database_is_refused_with_the_command(
+    side_url: str,
+) -> None:
+    await _on(side_url, _upgrade_to(BASELINE))
+    with pytest.raises(MigrationError, match=r"python -m bot migrate --config PATH"):
+        await ensure_at_head(side_url)
+    await migrate(side_url)
+    await ensure_at_head(side_url)

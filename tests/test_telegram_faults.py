@@ -1,0 +1,109 @@
+"""Telegram fails: 429, 5xx, a lost answer. Replies are retried, and nobody hears "something
+went wrong" about work that was saved."""
+
+from pathlib import Path
+
+import pytest
+from aiogram.methods import SendMessage
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import bot.telegram_retry
+from models.report import Sighting
+from tests.bot_process import running_bot
+from tests.client import BotClient, texts
+from tests.fake_bot_api import FakeBotAPI, private_message
+from tests.recording_session import RecordingSession
+from tests.telegram_ids import tg_id
+
+WRONG = "went wrong"
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The retry middleware's waits, on a fake clock: recorded, not slept."""
+    waited: list[float] = []
+
+    async def fake_wait(seconds: float) -> None:
+        waited.append(seconds)
+
+    monkeypatch.setattr(bot.telegram_retry, "wait", fake_wait)
+    return waited
+
+
+async def test_a_429_on_the_reply_is_waited_out_and_retried(
+    client: BotClient, fake_session: RecordingSession, waits: list[float]
+) -> None:
+    volunteer = client.as_user(1901, language_code="en")
+    fake_session.fail_next("SendMessage", error_code=429, description="Too Many Requests",
+                           retry_after=3)  # fmt: skip
+    sent = await volunteer.send("t.me/retry_after_shop")
+    assert [t for t in texts(sent) if "new report" in t]
+    assert not any(WRONG in t for t in texts(sent))
+    assert waits == [3]
+
+
+async def test_5xx_replies_are_retried_with_backoff(
+    client: BotClient, fake_session: RecordingSession, waits: list[float]
+) -> None:
+    volunteer = client.as_user(1902, language_code="en")
+    for _ in range(2):
+        fake_session.fail_next("SendMessage", error_code=502, description="Bad Gateway")
+    sent = await volunteer.send("t.me/server_error_shop")
+    assert "new report" in texts(sent)[-1]  # two refused attempts, then the reply
+    assert not any(WRONG in t for t in texts(sent))
+    assert waits == [0.5, 1.0]
+
+
+async def test_a_lost_answer_after_the_save_is_not_something_went_wrong(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession, waits: list[float]
+) -> None:
+    volunteer = client.as_user(1903, language_code="en")
+    fake_session.lose_answer_next("SendMessage")
+    sent = await volunteer.send("t.me/lost_answer_shop")
+    shown = texts(sent)
+    assert len([t for t in shown if "new report" in t]) == 1  # delivered once, not re-sent
+    assert not any(WRONG in t for t in shown)
+    assert any(t.startswith("Saved.") for t in shown)
+    assert len((await db.exec(select(Sighting))).all()) == 1
+    assert waits == []
+
+
+async def test_a_failure_before_anything_was_saved_still_says_so(
+    client: BotClient, fake_session: RecordingSession, waits: list[float]
+) -> None:
+    volunteer = client.as_user(1904, language_code="en")
+    fake_session.fail_next("SendMessage", description="Bad Request: test")
+    sent = await volunteer.send("/help")
+    assert any(WRONG in t for t in texts(sent))
+    assert all(isinstance(r, SendMessage) for r in sent)
+
+
+async def test_python_m_bot_retries_replies_and_never_apologises_for_saved_work(
+    tmp_path: Path, database_url: str, engine: object
+) -> None:
+    async with FakeBotAPI() as api, running_bot(api, tmp_path, database_url) as bot:
+        api.fail_next("sendMessage", retry_after=1)
+        first = tg_id(1911)
+        api.enqueue_update(private_message(first, "t.me/proc_429", language_code="en"))
+        [_, reply] = await api.wait_for("sendMessage", chat_id=first, count=2, timeout=15)
+        assert "new report" in reply.params["text"]
+
+        api.fail_next("sendMessage", error_code=502, description="Bad Gateway")
+        second = tg_id(1912)
+        api.enqueue_update(private_message(second, "t.me/proc_502", language_code="en"))
+        [_, reply] = await api.wait_for("sendMessage", chat_id=second, count=2, timeout=15)
+        assert "new report" in reply.params["text"]
+
+        api.lose_answer_next("sendMessage")
+        third = tg_id(1913)
+        api.enqueue_update(private_message(third, "t.me/proc_lost", language_code="en"))
+        sent = await api.wait_for("sendMessage", chat_id=third, count=2, timeout=15)
+        shown = [r.params["text"] for r in sent]
+        assert "new report" in shown[0] and shown[1].startswith("Saved."), shown
+        # A later update is handled normally: nothing more went to the third volunteer.
+        api.enqueue_update(private_message(first, "/help", language_code="en"))
+        await api.wait_for("sendMessage", chat_id=first, count=3, timeout=15)
+        assert len(api.requests("sendMessage", chat_id=third)) == 2
+        assert not any(WRONG in r.params["text"] for r in api.requests("sendMessage"))
+    assert bot.returncode == 0, bot.stderr
