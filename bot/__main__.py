@@ -86,6 +86,7 @@ async def run(settings: Settings) -> None:
                 options=dispatcher["graffiti_options"],
                 index=dispatcher["phash_index"],
                 sender=dispatcher["sender"],
+                storage=dispatcher.storage,
             )
             # Stopped with the rest of the background tasks.
             background.append(

@@ -134,6 +134,9 @@ class ScriptedSession(RecordingSession):
         self.crash_after: int | None = None
         self.crash: asyncio.Event = asyncio.Event()
         self.delivered: list[TelegramMethod[Any]] = []
+        # Requests held at the crash: they never reach Telegram and end only when cancelled.
+        self.stuck: set[asyncio.Task[Any]] = set()
+        self._stuck_more = asyncio.Event()
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
@@ -141,7 +144,12 @@ class ScriptedSession(RecordingSession):
         chat_id = getattr(method, "chat_id", None)
         if self.crash_after is not None and len(self.delivered) >= self.crash_after:
             self.crash.set()
-            await asyncio.sleep(3600)  # the process dies before this request reaches Telegram
+            task = asyncio.current_task()
+            assert task is not None
+            self.stuck.add(task)
+            self._stuck_more.set()
+            # The process dies before this request reaches Telegram: wait for the kill.
+            await asyncio.get_running_loop().create_future()
         if chat_id in self.blocked:
             self.fail_next(
                 type(method).__name__,
@@ -151,6 +159,28 @@ class ScriptedSession(RecordingSession):
         result = await super().make_request(bot, method, timeout)
         self.delivered.append(method)
         return result
+
+    async def settled(self, *, besides: set["asyncio.Future[Any]"]) -> None:
+        """Return once every other task is done or held at the crash: the sends that reached
+        Telegram have their outcomes recorded. `besides` are the tasks that wait on those sends
+        (the run itself); the paced sender's scheduler waits for them too."""
+        while True:
+            waiting = {
+                task
+                for task in asyncio.all_tasks()
+                if not task.done()
+                and task is not asyncio.current_task()
+                and task not in self.stuck
+                and task not in besides
+                and task.get_name() != "paced-sender"
+            }
+            if not waiting:
+                return
+            self._stuck_more.clear()
+            more_stuck = asyncio.ensure_future(self._stuck_more.wait())
+            await asyncio.wait({*waiting, more_stuck}, return_when=asyncio.FIRST_COMPLETED)
+            more_stuck.cancel()
+            await asyncio.wait({more_stuck})  # gone before the next look at all tasks
 
 
 def week_of_fixture() -> tuple[datetime, datetime]:

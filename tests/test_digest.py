@@ -145,7 +145,8 @@ async def test_crash_half_way_then_restart_delivers_each_copy_once(
                                            clock=FakeClock()))  # fmt: skip
     run = asyncio.create_task(bulk.run_digest(bot=create_bot(config, first), week=W47))
     await asyncio.wait_for(first.crash.wait(), 10)
-    await asyncio.sleep(0.05)  # let the sends that finished be recorded, then "kill" the process
+    async with asyncio.timeout(10):  # in this task: settled() skips the task that awaits it
+        await first.settled(besides={run})  # what reached Telegram is recorded; now "kill"
     run.cancel()
     with pytest.raises(asyncio.CancelledError):
         await run

@@ -22,10 +22,12 @@ class Recorder:
         self.clock = clock
         self.sends: list[tuple[float, int]] = []
         self.failures: dict[int, list[Exception]] = {}
+        self.sent_more = asyncio.Event()  # set at every send, for a test waiting for a few
 
     def delivery(self, chat_id: int, *, is_group: bool = False) -> Delivery:
         async def send() -> None:
             self.sends.append((self.clock.monotonic(), chat_id))
+            self.sent_more.set()
             queued = self.failures.get(chat_id)
             if queued:
                 raise queued.pop(0)
@@ -196,8 +198,9 @@ async def test_a_cancelled_delivery_stops_and_leaves_others_running() -> None:
     sender = PacedSender(rate_per_second=1, clock=clock)
     task = asyncio.create_task(sender.deliver([doomed.delivery(c) for c in range(1, 101)]))
     others = asyncio.create_task(sender.deliver([survivor.delivery(c) for c in range(201, 204)]))
-    for _ in range(50):  # let a few seconds of fake time pass
-        await asyncio.sleep(0)
+    while len(doomed.sends) < 3:  # a few seconds of fake time pass
+        doomed.sent_more.clear()
+        await asyncio.wait_for(doomed.sent_more.wait(), 10)
     assert 0 < len(doomed.sends) < 100
     task.cancel()
     progress = await others

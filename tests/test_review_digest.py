@@ -48,19 +48,23 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
 
 
 class SlowAnswers(RecordingSession):
-    """Telegram gets every request at once; its answer takes `delay` seconds to come back."""
+    """Telegram gets every request at once; its answers come back only once `answers` is set
+    (by the test, or by itself when `answer_after` requests are in): a test decides when."""
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, answer_after: int | None = None) -> None:
         super().__init__()
-        self.delay = delay
+        self.answer_after = answer_after
         self.arrived = asyncio.Event()
+        self.answers = asyncio.Event()
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         result = await super().make_request(bot, method, timeout)
         self.arrived.set()
-        await asyncio.sleep(self.delay)
+        if self.answer_after is not None and len(self.requests) >= self.answer_after:
+            self.answers.set()
+        await self.answers.wait()
         return result
 
 
@@ -95,7 +99,10 @@ async def test_digest_now_during_the_scheduled_run_sends_nobody_a_second_copy(
     people = await _active(clock, db, 6)
     config = with_digest_chats(settings, [(-1001, "ru")])
     bulk = _bulk(config, session_maker, i18n)
-    session = SlowAnswers(delay=0.01)
+    # Every answer of the first run is held until all its first requests are in (the chat's
+    # text and one per volunteer; the chart follows the text's answer): no send is recorded
+    # before the second run could have read who is waiting.
+    session = SlowAnswers(answer_after=1 + len(people))
     bot = create_bot(config, session)
 
     await asyncio.gather(bulk.run_digest(bot=bot, week=W47), bulk.run_digest(bot=bot, week=W47))
@@ -113,12 +120,14 @@ async def test_a_stop_mid_digest_records_what_reached_telegram(
     """Shutdown cancels the run while answers are on their way: a restart must not repeat."""
     people = await _active(clock, db, 6)
     config = with_digest_chats(settings, [(-1001, "ru")])
-    first = SlowAnswers(delay=0.2)
+    first = SlowAnswers()
     run = asyncio.create_task(
         _bulk(config, session_maker, i18n).run_digest(bot=create_bot(config, first), week=W47)
     )
     await asyncio.wait_for(first.arrived.wait(), 10)
     run.cancel()
+    # The answers come after the cancellation (the loop runs the cancelled task first).
+    first.answers.set()
     with pytest.raises(asyncio.CancelledError):
         await run
 
@@ -157,13 +166,14 @@ async def test_a_cancelled_delivery_waits_for_sends_already_on_their_way() -> No
     recorded: list[int] = []
     started: list[int] = []
     all_started = asyncio.Event()
+    answers = asyncio.Event()  # Telegram has the sends; their answers come once this is set
 
     def delivery(chat_id: int) -> Delivery:
         async def send() -> None:
             started.append(chat_id)
             if len(started) == 3:
                 all_started.set()
-            await asyncio.sleep(0.05)  # Telegram has it; the answer is on its way
+            await answers.wait()
 
         return Delivery(chat_id=chat_id, send=send)
 
@@ -176,6 +186,9 @@ async def test_a_cancelled_delivery_waits_for_sends_already_on_their_way() -> No
     )
     await all_started.wait()
     task.cancel()
+    # The answers arrive only after the cancellation: a sender that dropped its sends on
+    # cancel would have cancelled them first (the loop runs the cancelled task first).
+    answers.set()
     with pytest.raises(asyncio.CancelledError):
         await task
     assert sorted(recorded) == sorted(started) and len(started) in (3, 4)
@@ -259,7 +272,7 @@ async def test_stopping_the_drainer_mid_send_closes_the_notice_and_leaves_no_tas
     [person] = await _active(clock, db, 1)
     [report_id] = await send_links(db, person, "t.me/review_shop_000")
     await change_status(db, report_ids=[report_id], to=ReportStatus.REJECTED, actor_id=None)
-    session = SlowAnswers(delay=0.2)
+    session = SlowAnswers()
     sender = PacedSender(clock=FakeClock())
     drainer = NoticeDrainer(
         bot=create_bot(settings, session), session_maker=session_maker, sender=sender, i18n=i18n
@@ -267,10 +280,16 @@ async def test_stopping_the_drainer_mid_send_closes_the_notice_and_leaves_no_tas
     tasks = [asyncio.create_task(drainer.run())]
     await asyncio.wait_for(session.arrived.wait(), 10)
 
-    await stop_background(tasks)
+    stopping = asyncio.create_task(stop_background(tasks))
+    # Telegram answers once the stop has cancelled the drainer: the loop runs callbacks in the
+    # order they were scheduled, and the stop's first step (the cancel) was scheduled first.
+    asyncio.get_running_loop().call_soon(session.answers.set)
+    await stopping
 
     rows = (await db.exec(select(Notice).where(col(Notice.done_at).is_(None)))).all()
     assert rows == []  # Telegram had it: a restart must not send it again
-    for _ in range(5):
-        await asyncio.sleep(0)
-    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+    # What the stop left behind (the paced sender's scheduler winding down) must end by itself.
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    if left:
+        _, pending = await asyncio.wait(left, timeout=10)
+        assert not pending, pending

@@ -2,9 +2,13 @@
 the same picture sent twice, and what a volunteer reads when a wall is already painted over."""
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -62,10 +66,34 @@ async def test_finisher_leaves_a_draft_answered_after_it_looked(
     assert (details.latitude, details.longitude) == ABAY_DOSTYK  # the answer was not lost
 
 
+@contextmanager
+def touching_a_draft(engine: AsyncEngine) -> Iterator[asyncio.Event]:
+    """Set once a statement that writes a graffiti draft goes to the database.
+
+    The answer's first write (services/graffiti/conversation.py `hold_draft`) comes after it
+    found the draft open; from then on the finisher's commit can only make it find the row gone,
+    whichever of the two reaches the database first. SQLAlchemy calls the hook in the task
+    issuing the statement, on the event loop's thread.
+    """
+    issued = asyncio.Event()
+
+    def before_cursor_execute(*args: Any) -> None:
+        statement: str = args[2]
+        if statement.lstrip().upper().startswith("UPDATE GRAFFITI_DRAFT "):
+            issued.set()
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield issued
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", before_cursor_execute)
+
+
 async def test_answer_while_the_finisher_saves_the_draft(
     client: BotClient,
     db: AsyncSession,
     dispatcher,
+    engine: AsyncEngine,
     session_maker: async_sessionmaker[AsyncSession],
 ) -> None:
     volunteer = client.as_user(1102, language_code="en")
@@ -76,8 +104,11 @@ async def test_answer_while_the_finisher_saves_the_draft(
         [stale] = (await finisher.exec(select(GraffitiDraft))).all()
         done = await finish_draft(finisher, draft=stale, options=options, index=index)
         assert done is not None  # taken, not yet committed: the volunteer's answer must wait
-        answer = asyncio.create_task(send_location(volunteer, ABAY_DOSTYK))
-        await asyncio.sleep(0.5)
+        with touching_a_draft(engine) as answer_writes:
+            answer = asyncio.create_task(send_location(volunteer, ABAY_DOSTYK))
+            # The answer saw the draft open and now writes it, while the finisher is mid-save.
+            # The timeout only turns a regression into a failure instead of a hang.
+            await asyncio.wait_for(answer_writes.wait(), 30)
         await finisher.commit()
     reply = text(await answer)
     assert reply == "This conversation has already ended.", reply
