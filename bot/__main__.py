@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "migrate":
             raise
         # One line, without the URL (it may hold a password).
-        sys.stderr.write(f"database migration error: {type(error).__name__}: {error.args[0]}\n")
+        first_line = (str(error).splitlines() or [""])[0]
+        sys.stderr.write(f"database migration error: {type(error).__name__}: {first_line}\n")
         return 5
     except StartupCheckError as error:
         sys.stderr.write(f"{redact(error.line)}\n")
