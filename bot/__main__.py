@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from bot.background import start_background, stop_background
+from bot.batch_recovery import recover_batches
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.digest_tasks import start_digest_scheduler
@@ -70,6 +71,7 @@ async def run(settings: Settings) -> None:
             await record_first_start(session, now=utcnow())
         dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
         async with bot:
+            await recover_batches(bot, session_maker, i18n)
             await register_commands(bot, i18n, settings.access.admins, session_maker)
             background = start_background(
                 bot=bot,
@@ -86,6 +88,7 @@ async def run(settings: Settings) -> None:
                 options=dispatcher["graffiti_options"],
                 index=dispatcher["phash_index"],
                 sender=dispatcher["sender"],
+                storage=dispatcher.storage,
             )
             # Stopped with the rest of the background tasks.
             background.append(
@@ -139,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "migrate":
             raise
         # One line, without the URL (it may hold a password).
-        sys.stderr.write(f"database migration error: {type(error).__name__}: {error.args[0]}\n")
+        first_line = (str(error).splitlines() or [""])[0]
+        sys.stderr.write(f"database migration error: {type(error).__name__}: {first_line}\n")
         return 5
     except StartupCheckError as error:
         sys.stderr.write(f"{redact(error.line)}\n")

@@ -51,11 +51,22 @@ def telegram_call(call: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]
 
 
 def message_delivery(
-    bot: Bot, chat_id: int, text: str, *, key: object = None, **kwargs: Any
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    *,
+    key: object = None,
+    first: Callable[[], Awaitable[object]] | None = None,
+    **kwargs: Any,
 ) -> Delivery:
-    """A Delivery that sends one text message (HTML, no link previews: the bot's defaults)."""
+    """A Delivery that sends one text message (HTML, no link previews: the bot's defaults).
+
+    `first` runs just before the message, paced and retried with it (e.g. tidying old buttons).
+    """
 
     async def call() -> Message:
+        if first is not None:
+            await first()
         return await bot.send_message(chat_id=chat_id, text=text, **kwargs)
 
     return Delivery(chat_id=chat_id, send=telegram_call(call), key=key)

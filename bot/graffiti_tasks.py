@@ -7,12 +7,15 @@ from datetime import datetime
 from pathlib import Path
 
 from aiogram import Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.delivery import message_delivery
+from handlers.graffiti_keyboards import DialogueKeyboards
 from models.volunteer import Volunteer
 from services.graffiti.finish import FinishedReport, finish_abandoned
 from services.graffiti.options import GraffitiOptions
@@ -45,11 +48,14 @@ async def finish_abandoned_once(
     options: GraffitiOptions,
     index: PhashIndex,
     sender: PacedSender,
+    storage: BaseStorage | None = None,
     now: datetime | None = None,
 ) -> list[FinishedReport]:
     """Save quiet conversations and tell each volunteer the number their photo got.
 
     The messages go through the paced sender: after a weekend burst one pass may save hundreds.
+    With the dispatcher's FSM `storage`, the conversation's buttons leave the volunteer's screen
+    first, as when the volunteer ends it (handlers/graffiti_keyboards); without it they stay.
     """
     deliveries = []
     async with session_maker() as session:
@@ -65,7 +71,15 @@ async def finish_abandoned_once(
                 "Reply to this message with an «after» photo when the wall is painted over.",
                 locale=locale,
             ).format(id=report.report_id)
-            deliveries.append(message_delivery(bot, report.chat_id, text, key=report.report_id))
+            tidy = None
+            if storage is not None and volunteer is not None:
+                key = StorageKey(
+                    bot_id=bot.id, chat_id=report.chat_id, user_id=volunteer.telegram_id
+                )
+                tidy = DialogueKeyboards(FSMContext(storage, key), bot).close
+            deliveries.append(
+                message_delivery(bot, report.chat_id, text, key=report.report_id, first=tidy)
+            )
     await sender.deliver(deliveries, on_outcome=_log_undelivered)
     return finished
 
@@ -94,6 +108,7 @@ def start_graffiti_tasks(
     options: GraffitiOptions,
     index: PhashIndex,
     sender: PacedSender,
+    storage: BaseStorage,
 ) -> asyncio.Task[None]:
     return asyncio.create_task(
         _loop(
@@ -103,6 +118,7 @@ def start_graffiti_tasks(
             options=options,
             index=index,
             sender=sender,
+            storage=storage,
         ),
         name="graffiti-drafts",
     )

@@ -14,6 +14,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.progress import ProgressMessage
@@ -36,9 +37,9 @@ class DeliveryError(Exception):
 
 
 def _preparing(done: int, total: int) -> str:
-    return _("Preparing {total} reports… {percent}%").format(
-        total=f"{total:,}", percent=done * 100 // max(total, 1)
-    )
+    return ngettext(
+        "Preparing {total} report… {percent}%", "Preparing {total} reports… {percent}%", total
+    ).format(total=f"{total:,}", percent=done * 100 // max(total, 1))
 
 
 async def cmd_batch(

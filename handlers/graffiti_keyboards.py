@@ -3,6 +3,8 @@
 The district and «Nothing readable» buttons are inline keyboards on earlier messages; once the
 report is saved (or cancelled, or turned into a screenshot) they would only answer "this
 conversation has already ended". Their messages are remembered in the FSM data and stripped.
+The timeout finisher (bot/graffiti_tasks.py) strips them through this same class, from outside
+any update, with an FSMContext it builds for the volunteer's chat.
 """
 
 from aiogram import Bot

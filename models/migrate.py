@@ -91,6 +91,10 @@ async def ensure_at_head(url: str) -> None:
 
 
 def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode rebuilds a table by copy-and-drop, which enforced foreign keys would refuse
+        # or cascade. This engine serves only the migration, so the setting dies with it.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     config = alembic_config()
     config.attributes["connection"] = connection
     tables = set(inspect(connection).get_table_names())

@@ -41,6 +41,9 @@ class Batch(SQLModel, table=True):
     # Telegram file ids of the delivered documents, so /batch N can resend them without rebuilding.
     csv_file_id: str | None = Field(default=None, max_length=256)
     xlsx_file_id: str | None = Field(default=None, max_length=256)
+    # Set at start-up for a reservation a crashed process never completed (bot/batch_recovery):
+    # its claims were released and any files the moderator got from it are void.
+    voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Notice(SQLModel, table=True):

@@ -225,3 +225,22 @@ async def test_volunteer_cannot_batch(client: BotClient, db: AsyncSession) -> No
         assert not documents(requests)
     assert await statuses(db, ids) == [S.ACCEPTED, S.ACCEPTED]
     assert await count(db, Batch) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "links", "preparing"),
+    [
+        ("en", LINKS[:1], "Preparing 1 report… 0%"),
+        ("en", LINKS[:2], "Preparing 2 reports… 0%"),
+        ("ru", LINKS[:1], "Готовлю 1 жалобу… 0%"),
+        ("ru", LINKS[:2], "Готовлю 2 жалобы… 0%"),
+        ("kk", LINKS[:1], "1 шағым дайындалуда… 0%"),
+    ],
+)
+async def test_progress_counts_reports_in_the_moderators_language(
+    client: BotClient, db: AsyncSession, language: str, links: list[str], preparing: str
+) -> None:
+    await make_reports(client, db, links)
+    requests = await client.as_user(ADMIN_ID, language_code=language).send("/batch")
+    status = next(r for r in requests if isinstance(r, SendMessage))
+    assert status.text == preparing

@@ -7,6 +7,7 @@ fresh database created beside the test database and dropped afterwards.
 
 import asyncio
 import os
+import socket
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -220,3 +221,18 @@ async def test_with_auto_migrate_off_an_old_database_is_refused_with_the_command
         await ensure_at_head(side_url)
     await migrate(side_url)
     await ensure_at_head(side_url)
+
+
+async def test_migrate_with_an_unreachable_server_is_one_line_without_the_password(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql+asyncpg://bot:s3cret-pw@127.0.0.1:{port}/cvbot"
+    process = await _python_m_bot_migrate(url, tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
+    lines = stderr.decode().strip().splitlines()
+    assert process.returncode == 5
+    assert len(lines) == 1 and lines[0].startswith("database migration error: "), lines
+    assert str(port) in lines[0] and "s3cret-pw" not in lines[0]

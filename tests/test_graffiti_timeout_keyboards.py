@@ -1,0 +1,72 @@
+"""A conversation saved by the timeout takes its buttons off the volunteer's screen too."""
+
+from datetime import timedelta
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import EditMessageReplyMarkup, SendMessage
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+
+from bot.graffiti_tasks import finish_abandoned_once
+from services.clock import utcnow
+from tests.client import BotClient
+from tests.graffiti_helpers import jpeg, send_photo, wall_image
+
+
+def prompts_with_buttons(client: BotClient, requests: list[Any]) -> list[int]:
+    """The ids Telegram gave the bot's messages that carry inline buttons."""
+    return [
+        client.session.result_of(r).message_id  # type: ignore[attr-defined]
+        for r in requests
+        if isinstance(r, SendMessage) and isinstance(r.reply_markup, InlineKeyboardMarkup)
+    ]
+
+
+async def finish_after_eleven_minutes(
+    client: BotClient, dispatcher: Dispatcher, bot: Bot, i18n: I18n
+) -> list[Any]:
+    """Run the finisher once as if the conversation had been quiet past finish_after_minutes."""
+    client.session.clear()  # type: ignore[attr-defined]
+    [_saved] = await finish_abandoned_once(
+        bot=bot,
+        session_maker=dispatcher["session_maker"],
+        i18n=i18n,
+        options=dispatcher["graffiti_options"],
+        index=dispatcher["phash_index"],
+        sender=dispatcher["sender"],
+        storage=dispatcher.storage,
+        now=utcnow() + timedelta(minutes=11),
+    )
+    return list(client.session.sent())  # type: ignore[attr-defined]
+
+
+async def test_timeout_save_strips_the_conversation_buttons(
+    client: BotClient, dispatcher: Dispatcher, bot: Bot, i18n: I18n
+) -> None:
+    district_prompt = prompts_with_buttons(client, await send_photo(client, jpeg(wall_image(31))))
+    handle_prompt = prompts_with_buttons(client, await client.send("Абая 150"))
+    assert len(district_prompt) == 1 and len(handle_prompt) == 1
+    sent = await finish_after_eleven_minutes(client, dispatcher, bot, i18n)
+    edits = [r for r in sent if isinstance(r, EditMessageReplyMarkup)]
+    assert {(r.chat_id, r.message_id) for r in edits} == {
+        (client.user_id, district_prompt[0]),
+        (client.user_id, handle_prompt[0]),
+    }
+    assert all(r.reply_markup is None for r in edits)
+    # Buttons first, then the saved number: nothing pressable is left under it.
+    assert isinstance(sent[-1], SendMessage) and "#" in sent[-1].text
+
+
+async def test_a_prompt_already_gone_does_not_stop_the_saved_message(
+    client: BotClient, dispatcher: Dispatcher, bot: Bot, i18n: I18n
+) -> None:
+    await send_photo(client, jpeg(wall_image(32)))
+    # The volunteer deleted the district prompt: Telegram refuses to edit it.
+    client.session.fail_next(  # type: ignore[attr-defined]
+        "EditMessageReplyMarkup", description="Bad Request: message to edit not found"
+    )
+    sent = await finish_after_eleven_minutes(client, dispatcher, bot, i18n)
+    [told] = [r for r in sent if isinstance(r, SendMessage)]
+    assert told.chat_id == client.user_id and "#" in told.text
+    assert len([r for r in sent if isinstance(r, EditMessageReplyMarkup)]) == 1
