@@ -13,6 +13,7 @@ from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
 from tests.client import BotClient, text
 from tests.recording_session import RecordingSession
+from tests.telegram_html import shown
 from tests.telegram_ids import tg_id
 
 NUMBER = re.compile(r"#(\d+)")
@@ -149,8 +150,16 @@ async def test_group_chat_takes_no_reports(client: BotClient, db: AsyncSession) 
 
 
 async def test_html_in_links_is_escaped(client: BotClient) -> None:
-    reply = text(await client.send("https://shop.kz/<b>x</b>"))
-    assert "<b>x" not in reply
+    """The volunteer reads back the link they sent, character for character; unescaped, the
+    `&` would make Telegram refuse the reply, and `&amp` would reach them as `&`."""
+    volunteer = client.as_user(1, language_code="en")
+    saved = shown(text(await volunteer.send("https://shop.kz/buy?a=1&b=2")))
+    assert saved.splitlines()[1].strip() == "https://shop.kz/buy?a=1&b=2", saved
+    refused = shown(text(await volunteer.send("t.me/shop_&amp")))
+    assert refused.startswith("✗ t.me/shop_&amp — "), refused
+    # Tags in a link are no formatting: the reply shows the link, percent-encoded as it is kept.
+    tagged = shown(text(await volunteer.send("https://shop.kz/<b>x</b>")))
+    assert "https://shop.kz/%3Cb%3Ex%3C/b" in tagged, tagged
 
 
 def _command(command: str) -> dict[str, object]:

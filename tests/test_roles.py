@@ -4,12 +4,20 @@ from aiogram.methods import AnswerCallbackQuery, DeleteMyCommands, SetMyCommands
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import Role
+from models.enums import ReportStatus, Role
 from models.report import Report
 from models.volunteer import Volunteer
-from tests.client import BotClient, text
+from tests.client import BotClient, text, texts
 from tests.conftest import ADMIN_ID
 from tests.telegram_ids import realistic, tg_id
+from tests.triage_helpers import (
+    alerts,
+    audit,
+    button_data,
+    make_moderator,
+    report_link,
+    report_row,
+)
 
 
 async def _volunteer(db: AsyncSession, telegram_id: int) -> Volunteer:
@@ -96,10 +104,22 @@ async def test_moderators_cannot_be_banned(client: BotClient, db: AsyncSession) 
     assert (await _volunteer(db, 5007)).banned_at is None
 
 
-async def test_forged_staff_button_is_refused(client: BotClient) -> None:
-    pressed = await client.as_user(5008).click("mq:accept:1")
-    [answer] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
-    assert answer.show_alert
+async def test_forged_staff_button_is_refused(client: BotClient, db: AsyncSession) -> None:
+    report_id = await report_link(client, 5011, "t.me/forged_button_shop")
+    moderator = await make_moderator(client, 5012)
+    card = await moderator.send("/queue")
+    categories = await moderator.click(button_data(card, "Accept"), message_id=5)
+    accept = button_data(categories, "drug sales")  # a moderator's real button: tq:c:<id>:…
+
+    pressed = await client.as_user(5008, language_code="en").click(accept, message_id=5)
+    assert alerts(pressed) == ["This button is not available to you."]
+    assert texts(pressed) == []
+    assert (await report_row(db, report_id)).status == ReportStatus.NEW
+    assert await audit(db, report_id) == []
+
+    # The same data from the moderator does accept: the refusal came from the role alone.
+    await moderator.click(accept, message_id=5)
+    assert (await report_row(db, report_id)).status == ReportStatus.ACCEPTED
 
 
 async def test_unknown_command_gets_a_hint(client: BotClient) -> None:
