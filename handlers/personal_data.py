@@ -52,7 +52,9 @@ def render_data(data: PersonalData) -> str:
         _("Notices about your reports: {state}").format(state=_on_off(data.notices_enabled)),
         _("Personal weekly message: {state}").format(state=_on_off(data.personal_digest_enabled)),
         _("Squad: {squad}").format(squad=escape(data.squad) if data.squad else "—"),
-        _("Sent: {links} links, {photos} photos").format(links=data.links, photos=data.photos),
+        _("Links sent: {links}; photos sent: {photos}").format(
+            links=data.links, photos=data.photos
+        ),
         "",
         _(
             "/forget_me erases your name, username, nickname and settings. The reports you "

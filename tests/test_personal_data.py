@@ -38,7 +38,7 @@ async def test_mydata_shows_what_is_kept(client: BotClient, db: AsyncSession) ->
     assert f"Telegram id: {row.telegram_id}" in shown
     assert "Name: Dana" in shown and "Username: @dana_k" in shown
     assert "Nickname on the boards: Night Owl" in shown
-    assert "Sent: 2 links, 0 photos" in shown
+    assert "Links sent: 2; photos sent: 0" in shown
     assert "/forget_me" in shown
 
 
@@ -94,7 +94,7 @@ async def test_forget_me_erases_after_confirmation_and_keeps_credits(
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in again)
     assert (await db.exec(select(func.count()).select_from(Volunteer))).one() == 5
     assert "Name: Leaver" in text(await leaver.send("/mydata"))  # registered afresh
-    assert "Sent: 0 links" in text(await leaver.send("/mydata"))
+    assert "Links sent: 0;" in text(await leaver.send("/mydata"))
     assert no.startswith("forget:")
 
 
