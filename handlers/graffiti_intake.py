@@ -15,7 +15,6 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import GraffitiAction, GraffitiStep
-from handlers.downloads import DownloadFailedError, please_send_again
 from handlers.graffiti_filters import (
     AFTER_ALBUM,
     AfterPhoto,
@@ -43,7 +42,7 @@ from handlers.graffiti_texts import (
     saved,
 )
 from handlers.message_links import message_links
-from handlers.photo_intake import Oversized, oversized_text, read_photo
+from handlers.photo_intake import read_photo
 from models.enums import District
 from models.graffiti import DraftStep, GraffitiDraft
 from models.volunteer import Volunteer
@@ -74,13 +73,8 @@ async def on_after_photo(
     album_part: bool = False,
 ) -> None:
     """An «after» photo: a moderator's closes the wall, a volunteer's becomes a claim."""
-    try:
-        photo = await read_photo(message, bot, graffiti_options, with_hash=False)
-    except DownloadFailedError:
-        await message.reply(please_send_again())
-        return
-    if isinstance(photo, Oversized):
-        await message.reply(oversized_text(graffiti_options))
+    photo = await read_photo(message, bot, graffiti_options, with_hash=False)
+    if photo is None:
         return
     after = street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path)
     if is_moderator(volunteer, admin_ids):
@@ -118,13 +112,8 @@ async def on_photo(
             _("This file is larger than {mb} MB. Send it as a photo.").format(mb=limit)
         )
         return
-    try:
-        photo = await read_photo(message, bot, graffiti_options)
-    except DownloadFailedError:
-        await message.reply(please_send_again())
-        return
-    if isinstance(photo, Oversized):
-        await message.reply(oversized_text(graffiti_options))
+    photo = await read_photo(message, bot, graffiti_options)
+    if photo is None:
         return
     result = await conversation.take_photo(
         session,

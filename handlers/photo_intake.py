@@ -1,7 +1,8 @@
 """A volunteer's photo as the graffiti services take it: downloaded once, measured, hashed.
 
 An image over the pixel limit is refused before anything decodes it (see
-services/graffiti/pixels.py) and nothing of it is stored.
+services/graffiti/pixels.py) and nothing of it is stored; a failed download asks for the photo
+again. Either way the volunteer hears why, so the callers only go on with a photo they got.
 """
 
 import logging
@@ -10,7 +11,7 @@ from aiogram import Bot
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.downloads import download_bytes
+from handlers.downloads import DownloadFailedError, download_bytes, please_send_again
 from handlers.graffiti_filters import largest
 from services.graffiti.conversation import PhotoIn
 from services.graffiti.options import GraffitiOptions
@@ -19,10 +20,6 @@ from services.graffiti.pixels import is_oversized
 from services.graffiti.storage import keep_copy
 
 logger = logging.getLogger(__name__)
-
-
-class Oversized:
-    """The image has more pixels than [graffiti] max_megapixels."""
 
 
 def oversized_text(options: GraffitiOptions) -> str:
@@ -34,13 +31,18 @@ def oversized_text(options: GraffitiOptions) -> str:
 
 async def read_photo(
     message: Message, bot: Bot, options: GraffitiOptions, *, with_hash: bool = True
-) -> PhotoIn | Oversized:
-    """The largest size, its hash and maybe a copy on disk; raises DownloadFailedError."""
+) -> PhotoIn | None:
+    """The largest size, its hash and maybe a copy on disk; None once the refusal is sent."""
     item = largest(message.photo) if message.photo else message.document
     assert item is not None
-    data = await download_bytes(bot, item.file_id)
+    try:
+        data = await download_bytes(bot, item.file_id)
+    except DownloadFailedError:
+        await message.reply(please_send_again())
+        return None
     if data and is_oversized(data, options.max_pixels):
-        return Oversized()
+        await message.reply(oversized_text(options))
+        return None
     mime = getattr(item, "mime_type", None) or "image/jpeg"
     return PhotoIn(
         file_id=item.file_id,
