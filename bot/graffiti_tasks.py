@@ -76,7 +76,7 @@ async def finish_abandoned_once(
                 key = StorageKey(
                     bot_id=bot.id, chat_id=report.chat_id, user_id=volunteer.telegram_id
                 )
-                tidy = DialogueKeyboards(FSMContext(storage, key), bot).close
+                tidy = await DialogueKeyboards(FSMContext(storage, key), bot).detach()
             deliveries.append(
                 message_delivery(bot, report.chat_id, text, key=report.report_id, first=tidy)
             )

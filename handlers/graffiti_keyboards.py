@@ -7,6 +7,8 @@ The timeout finisher (bot/graffiti_tasks.py) strips them through this same class
 any update, with an FSMContext it builds for the volunteer's chat.
 """
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
@@ -27,9 +29,22 @@ class DialogueKeyboards:
         await self.state.update_data({KEY: kept[-10:]})
 
     async def close(self) -> None:
+        strip = await self.detach()
+        await strip()
+
+    async def detach(self) -> Callable[[], Awaitable[None]]:
+        """Forget this conversation's buttons now; the returned call strips them later.
+
+        The timeout finisher strips them paced with its "saved" message, which may wait behind a
+        broadcast: by then the volunteer may have opened a new conversation, whose buttons are
+        remembered under the same key and must stay.
+        """
         kept = (await self.state.get_data()).get(KEY) or []
-        if not kept:
-            return
-        await self.state.update_data({KEY: []})
-        for chat_id, message_id in kept:
-            await strip_buttons(self.bot, chat_id=chat_id, message_id=message_id)
+        if kept:
+            await self.state.update_data({KEY: []})
+
+        async def strip() -> None:
+            for chat_id, message_id in kept:
+                await strip_buttons(self.bot, chat_id=chat_id, message_id=message_id)
+
+        return strip

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.graffiti_tasks import finish_abandoned_once
 from services.clock import utcnow
+from services.pacing import Delivery, Progress
 from tests.client import BotClient
 from tests.graffiti_helpers import jpeg, send_photo, wall_image
 
@@ -70,3 +71,46 @@ async def test_a_prompt_already_gone_does_not_stop_the_saved_message(
     [told] = [r for r in sent if isinstance(r, SendMessage)]
     assert told.chat_id == client.user_id and "#" in told.text
     assert len([r for r in sent if isinstance(r, EditMessageReplyMarkup)]) == 1
+
+
+class HeldSender:
+    """A paced sender whose queue is long: deliveries wait until the test sends them."""
+
+    def __init__(self) -> None:
+        self.waiting: list[Delivery] = []
+
+    async def deliver(self, deliveries: Any, **_: Any) -> Progress:
+        self.waiting.extend(deliveries)
+        return Progress(total=len(self.waiting), sent=0, unavailable=0, failed=0, eta_seconds=0)
+
+    async def send_all(self) -> None:
+        for delivery in self.waiting:
+            await delivery.send()
+
+
+async def test_a_new_conversation_keeps_its_buttons_while_the_old_one_is_told(
+    client: BotClient, dispatcher: Dispatcher, bot: Bot, i18n: I18n
+) -> None:
+    old_prompt = prompts_with_buttons(client, await send_photo(client, jpeg(wall_image(33))))
+    sender = HeldSender()
+    [_saved] = await finish_abandoned_once(
+        bot=bot,
+        session_maker=dispatcher["session_maker"],
+        i18n=i18n,
+        options=dispatcher["graffiti_options"],
+        index=dispatcher["phash_index"],
+        sender=sender,  # type: ignore[arg-type]
+        storage=dispatcher.storage,
+        now=utcnow() + timedelta(minutes=11),
+    )
+    # While the "saved" message waits its turn, the volunteer starts on another wall.
+    new_prompt = prompts_with_buttons(client, await send_photo(client, jpeg(wall_image(34))))
+    assert len(old_prompt) == 1 and len(new_prompt) == 1
+    client.session.clear()  # type: ignore[attr-defined]
+    await sender.send_all()
+    stripped = {
+        r.message_id
+        for r in client.session.sent()  # type: ignore[attr-defined]
+        if isinstance(r, EditMessageReplyMarkup)
+    }
+    assert stripped == {old_prompt[0]}
