@@ -23,7 +23,6 @@ from services.digest.build import PersonalNumbers, build_digest, personal_number
 from services.digest.deliveries import (
     DigestRunReport,
     PersonalRecipient,
-    mark_unreachable,
     pending_chats,
     pending_volunteers,
     record_delivery,
@@ -32,6 +31,7 @@ from services.first_start import first_start
 from services.locales import pick_locale
 from services.pacing import Delivery, DeliveryOutcome, PacedSender
 from services.tallies import PointWeights, Tally, ranks
+from services.volunteers import mark_unreachable
 from services.weeks import Week
 
 logger = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import NoticeEvent
 from models.moderation import Notice
 from models.volunteer import Volunteer
+from services import volunteers
 from services.clock import utcnow
 
 EVENT_ORDER = (
@@ -145,9 +146,7 @@ async def mark_done(session: AsyncSession, *, notice_ids: Sequence[int]) -> None
 async def mark_unreachable(
     session: AsyncSession, *, volunteer_id: int, notice_ids: Sequence[int] = ()
 ) -> None:
-    """Telegram says the volunteer blocked the bot or is gone: bulk senders skip them from now,
-    and the notices that could not reach them are closed with it."""
-    await session.exec(
-        update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(is_reachable=False)
-    )
+    """The volunteer is gone (services/volunteers.mark_unreachable), and the notices that could
+    not reach them are closed with it."""
+    await volunteers.mark_unreachable(session, volunteer_id=volunteer_id, commit=False)
     await mark_done(session, notice_ids=notice_ids)
