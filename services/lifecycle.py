@@ -196,6 +196,29 @@ async def _sighting_volunteers(
     return found
 
 
+# A merge never targets a merged report, so chains are short; the bound only keeps a damaged
+# chain from looping.
+MAX_MERGE_HOPS = 20
+
+
+async def follow_merges(session: AsyncSession, report: Report) -> Report:
+    """The report that absorbed this one (through every merge), or the report itself."""
+    for _ in range(MAX_MERGE_HOPS):
+        if report.merged_into_id is None:
+            return report
+        survivor = await session.get(Report, report.merged_into_id)
+        if survivor is None:
+            return report
+        report = survivor
+    return report
+
+
+async def surviving(session: AsyncSession, report_id: int) -> Report | None:
+    """Report `report_id`, or the report that absorbed it; None when there is no such report."""
+    report = await session.get(Report, report_id) if valid_id(report_id) else None
+    return await follow_merges(session, report) if report is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class MergeResult:
     merged: list[int]

@@ -20,9 +20,8 @@ from models.graffiti import GraffitiPhoto, PaintClaim
 from models.moderation import Notice
 from models.upsert import insert_ignore
 from services.clock import utcnow
-from services.graffiti.finish import surviving_graffiti
 from services.graffiti.street import AfterPhoto
-from services.lifecycle import change_status, load_reports
+from services.lifecycle import change_status, load_reports, surviving
 
 S = ReportStatus
 # Walls a crew may have painted since they were reported; anything else is refused.
@@ -66,7 +65,7 @@ async def claim_painted(
 async def _claim(
     session: AsyncSession, *, report_id: int, volunteer_id: int, after: AfterPhoto
 ) -> ClaimResult:
-    report = await surviving_graffiti(session, report_id)
+    report = await surviving(session, report_id)
     if report is None or report.kind != TargetKind.GRAFFITI:
         return ClaimResult(ClaimOutcome.NOT_GRAFFITI, report_id)
     wall_id = report.id or 0

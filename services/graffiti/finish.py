@@ -270,13 +270,3 @@ async def finish_abandoned(
             index.extend(done.hashes, [done.report_id] * len(done.hashes))
             finished.append(done)
     return finished
-
-
-async def surviving_graffiti(session: AsyncSession, report_id: int) -> Report | None:
-    """The report, following merges to the report that absorbed it."""
-    report = await session.get(Report, report_id)
-    for _ in range(20):
-        if report is None or report.merged_into_id is None:
-            return report
-        report = await session.get(Report, report.merged_into_id)
-    return report

@@ -10,8 +10,7 @@ from models.enums import District, ReportStatus, TargetKind
 from models.graffiti import Graffiti, GraffitiPhoto
 from models.report import Report
 from models.upsert import insert_ignore
-from services.graffiti.finish import surviving_graffiti
-from services.lifecycle import Refused, TransitionResult, change_status
+from services.lifecycle import Refused, TransitionResult, change_status, surviving
 
 
 async def assign(
@@ -97,7 +96,7 @@ async def mark_painted(
     The after-photo is kept even when the status cannot change (e.g. already painted over):
     it is evidence of the wall's state that day.
     """
-    report = await surviving_graffiti(session, report_id)
+    report = await surviving(session, report_id)
     if report is None or report.kind != TargetKind.GRAFFITI:
         return PaintedResult(report_id, changed=False)
     target_id = report.id or 0
