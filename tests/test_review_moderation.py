@@ -18,7 +18,7 @@ from services import lifecycle, triage
 from services.triage import RefusalKind
 from tests.client import BotClient, text, texts
 from tests.conftest import ADMIN_ID
-from tests.recording_session import RecordingSession
+from tests.recording_session import NOT_MODIFIED, RecordingSession
 from tests.report_setup import make_reports, statuses
 from tests.telegram_ids import tg_id
 from tests.test_verdicts import upload
@@ -248,8 +248,7 @@ async def test_double_press_on_accept_is_not_an_error(
     await moderator.click(accept, message_id=5)
     fake_session.fail_next(
         "EditMessageReplyMarkup",
-        description="Bad Request: message is not modified: specified new message content and "
-        "reply markup are exactly the same as a current content and reply markup of the message",
+        description=NOT_MODIFIED,
     )
     again = await moderator.click(accept, message_id=5)
     assert not any("went wrong" in t for t in texts(again))
