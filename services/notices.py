@@ -14,7 +14,7 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import NoticeEvent
+from models.enums import NoteCode, NoticeEvent
 from models.moderation import Notice
 from models.volunteer import Volunteer
 from services import volunteers
@@ -38,6 +38,8 @@ class NoticeLine:
 
     event: NoticeEvent
     report_ids: tuple[int, ...]
+    # A rejection's reason: a preset's code (rendered in the volunteer's language) or as typed.
+    code: NoteCode | None = None
     reason: str | None = None
 
 
@@ -63,12 +65,13 @@ def wants_notices(volunteer: Volunteer) -> bool:
 
 def group_lines(notices: Iterable[Notice]) -> tuple[NoticeLine, ...]:
     """One line per outcome (per reason for rejections), reports in number order, no repeats."""
-    groups: dict[tuple[NoticeEvent, str | None], set[int]] = {}
+    groups: dict[tuple[NoticeEvent, NoteCode | None, str | None], set[int]] = {}
     for notice in notices:
-        reason = (notice.note or None) if notice.event == NoticeEvent.REJECTED else None
-        groups.setdefault((notice.event, reason), set()).add(notice.report_id)
-    ordered = sorted(groups, key=lambda k: (EVENT_ORDER.index(k[0]), k[1] or ""))
-    return tuple(NoticeLine(event, tuple(sorted(groups[event, r])), r) for event, r in ordered)
+        why = (notice.code, notice.note or None)
+        code, reason = why if notice.event == NoticeEvent.REJECTED else (None, None)
+        groups.setdefault((notice.event, code, reason), set()).add(notice.report_id)
+    ordered = sorted(groups, key=lambda k: (EVENT_ORDER.index(k[0]), k[1] or "", k[2] or ""))
+    return tuple(NoticeLine(e, tuple(sorted(groups[e, c, r])), c, r) for e, c, r in ordered)
 
 
 async def take_pending(

@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import Category, ReportStatus
+from models.enums import Category, NoteCode, ReportStatus
 from services import lifecycle
 from services.report_numbers import NUMBER, parse_numbers
 
@@ -108,15 +108,17 @@ async def reject(
     session: AsyncSession,
     *,
     report_ids: Sequence[int],
-    reason: str | None,
+    reason: str | None = None,
+    preset: NoteCode | None = None,
     actor_id: int,
 ) -> BulkResult:
+    """Reject with a preset reason (stored as its code) or the words a moderator typed."""
     result = await lifecycle.change_status(
         session,
         report_ids=report_ids,
         to=ReportStatus.REJECTED,
         actor_id=actor_id,
-        note=(reason or "").strip()[:MAX_REASON_LENGTH] or None,
+        why=lifecycle.Why(preset, text=(reason or "").strip()[:MAX_REASON_LENGTH] or None),
     )
     return BulkResult([saved_id(r) for r in result.changed], [_refusal(r) for r in result.refused])
 
