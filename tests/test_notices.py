@@ -16,11 +16,11 @@ from models.volunteer import Volunteer
 from services.lifecycle import Why, change_status
 from services.pacing import PacedSender
 from services.roles import ban
-from tests.client import BotClient, buttons
-from tests.fake_clock import FakeClock
-from tests.recording_session import RecordingSession
-from tests.telegram_ids import realistic, tg_id
-from tests.triage_helpers import button_data, make_moderator
+from tests.support.client import BotClient, buttons
+from tests.support.fake_clock import FakeClock
+from tests.support.recording_session import RecordingSession
+from tests.support.telegram_ids import realistic, tg_id
+from tests.support.triage_helpers import button_data, make_moderator
 
 
 async def report_id(db: AsyncSession, handle: str) -> int:

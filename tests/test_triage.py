@@ -12,9 +12,9 @@ from models.volunteer import Volunteer
 from services import lifecycle
 from services.report_numbers import first_mention, numbers_and_words, parse_number, parse_numbers
 from services.triage import parse_category, parse_merge
-from tests.client import BotClient, text
-from tests.telegram_ids import tg_id
-from tests.triage_helpers import NUMBER, audit, make_moderator, report_link, report_row
+from tests.support.client import BotClient, text
+from tests.support.telegram_ids import tg_id
+from tests.support.triage_helpers import NUMBER, audit, make_moderator, report_link, report_row
 
 S = ReportStatus
 
