@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.graffiti_tasks import finish_abandoned_once
+from bot.jobs.graffiti import finish_abandoned_once
 from handlers.callbacks import GraffitiAction, GraffitiStep
 from models.enums import District, TargetKind
 from models.graffiti import Graffiti, GraffitiDraft, GraffitiPhoto
