@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import message_delivery, telegram_call
 from handlers.broadcast_texts import final_text, progress_text
+from models.base import saved_id
 from models.broadcast import Broadcast
 from models.enums import BroadcastOutcome
 from models.volunteer import Volunteer
@@ -57,7 +58,7 @@ class BroadcastRunner:
             left = await broadcasts.unfinished(session)
         for broadcast in left:
             logger.info("resuming broadcast %s", broadcast.id)
-            await self.run(bot=bot, broadcast_id=broadcast.id or 0)
+            await self.run(bot=bot, broadcast_id=saved_id(broadcast))
 
     async def run(self, *, bot: Bot, broadcast_id: int) -> None:
         if broadcast_id in self._running:
@@ -130,7 +131,7 @@ class _StatusLine:
 
     def __init__(self, bot: Bot, broadcast: Broadcast, i18n: I18n, locale: str) -> None:
         self.bot, self.i18n, self.locale = bot, i18n, locale
-        self.broadcast_id = broadcast.id or 0
+        self.broadcast_id = saved_id(broadcast)
         self.chat_id, self.message_id = broadcast.chat_id, broadcast.status_message_id
         self._last = float("-inf")
 

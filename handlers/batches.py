@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.progress import ProgressMessage
 from handlers.texts import category_label
+from models.base import saved_id
 from models.enums import Category
 from models.volunteer import Volunteer
 from services import batches
@@ -57,7 +58,7 @@ async def cmd_batch(
         )
         await message.answer(usage)
         return
-    await _send_new(message, session, bot, actor_id=volunteer.id or 0, category=category)
+    await _send_new(message, session, bot, actor_id=saved_id(volunteer), category=category)
 
 
 async def _send_new(
@@ -67,7 +68,7 @@ async def _send_new(
     if opened is None:
         await message.answer(_("Nothing to send: no accepted reports wait for a batch."))
         return
-    batch_id = opened.batch.id or 0
+    batch_id = saved_id(opened.batch)
     progress: ProgressMessage | None = None
     try:
         status = await message.answer(_preparing(0, len(opened.report_ids)))
@@ -119,7 +120,7 @@ async def _build_and_deliver(
         files = await asyncio.to_thread(batches.render_files, opened.batch, rows)
     else:
         files = batches.render_files(opened.batch, rows)
-    caption = _caption(opened.batch.id or 0, len(rows))
+    caption = _caption(saved_id(opened.batch), len(rows))
     await progress.show(_("Sending the files…"))
     first = await bot.send_document(
         message.chat.id, BufferedInputFile(files.csv_data, files.csv_name), caption=caption

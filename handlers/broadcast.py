@@ -23,6 +23,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.broadcast_texts import preview_header
+from models.base import saved_id
 from models.enums import BroadcastState
 from models.volunteer import Volunteer
 from services import broadcast as broadcasts_service
@@ -88,13 +89,13 @@ async def cmd_broadcast(
         return
     broadcast, created = await broadcasts_service.prepare(
         session,
-        created_by_id=volunteer.id or 0,
+        created_by_id=saved_id(volunteer),
         chat_id=message.chat.id,
         request_message_id=message.message_id,
         text=text,
         language=language,
     )
-    broadcast_id = broadcast.id or 0
+    broadcast_id = saved_id(broadcast)
     if not created and broadcast.status_message_id is not None:
         return  # the same update again: its preview is on the screen already
     if broadcast.state is not BroadcastState.PREVIEW:

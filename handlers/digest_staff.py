@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.digest_texts import render_for_chat
 from handlers.role_notices import tell_new_curator
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services import roles, squads
 from services.clock import utcnow
@@ -115,7 +116,7 @@ async def cmd_squad_add(
     if not name:
         await message.answer(_("Name the squad: /squad_add KazNU Faculty of Law"))
         return
-    squad = await squads.create_squad(session, name=name, created_by_id=volunteer.id or 0)
+    squad = await squads.create_squad(session, name=name, created_by_id=saved_id(volunteer))
     if squad is None:
         await message.answer(_("A squad with this name exists already."))
         return

@@ -18,6 +18,7 @@ from handlers.callbacks import ClaimAction, ClaimCard
 from handlers.graffiti_texts import place_label
 from handlers.photo_album import labelled, send_album
 from handlers.texts import fit_lines, status_label
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services.graffiti import claims
 from services.graffiti.claim_view import ClaimCardView, claim_card
@@ -64,7 +65,7 @@ async def show_claim(bot: Bot, session: AsyncSession, chat_id: int, *, after_id:
     """The next open claim as an album (before, after…) and a card; False when none waits."""
     while (claim := await claims.next_open_claim(session, after_id=after_id)) is not None:
         card = await claim_card(session, claim)
-        after_id = claim.id or 0
+        after_id = saved_id(claim)
         if card is None:
             continue
         photos = [ReportPhoto(card.before_file_id, PhotoKind.BEFORE)]
@@ -122,7 +123,7 @@ async def on_claim_button(
     decision = await claims.decide_claim(
         session,
         claim_id=callback_data.claim_id,
-        moderator_id=volunteer.id or 0,
+        moderator_id=saved_id(volunteer),
         confirm=callback_data.action is ClaimAction.CONFIRM,
     )
     done = decision_text(decision)

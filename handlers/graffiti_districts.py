@@ -22,6 +22,7 @@ from handlers.callbacks import AssignPick, WallDistrictPick
 from handlers.graffiti_texts import district_label, parse_district
 from handlers.report_card import card_keyboard
 from handlers.texts import status_label
+from models.base import saved_id
 from models.enums import District, ReportStatus
 from models.volunteer import Volunteer
 from services.graffiti import street
@@ -91,7 +92,7 @@ async def cmd_assign(
     lines = []
     if ready:
         result = await street.assign(
-            session, report_ids=ready, district=district, actor_id=volunteer.id or 0
+            session, report_ids=ready, district=district, actor_id=saved_id(volunteer)
         )
         lines += _assigned_lines(result)
     if not pending:
@@ -123,7 +124,7 @@ async def on_assign_pick(
     district = District(callback_data.district)
     await state.update_data({ASSIGN_PENDING: None})
     result = await street.assign(
-        session, report_ids=pending, district=district, actor_id=volunteer.id or 0
+        session, report_ids=pending, district=district, actor_id=saved_id(volunteer)
     )
     await query.answer()
     text = "\n".join(_assigned_lines(result)) + " " + html.escape(district_label(district))

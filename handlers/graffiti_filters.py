@@ -9,6 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, PhotoSize
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services.graffiti.conversation import open_draft
 
@@ -72,7 +73,7 @@ class InConversation(Filter):
     ) -> bool | dict[str, Any]:
         if volunteer is None:
             return False
-        draft = await open_draft(session, volunteer_id=volunteer.id or 0)
+        draft = await open_draft(session, volunteer_id=saved_id(volunteer))
         return {"draft": draft} if draft is not None else False
 
 

@@ -43,6 +43,7 @@ from handlers.graffiti_texts import (
 )
 from handlers.message_links import message_links
 from handlers.photo_intake import read_photo
+from models.base import saved_id
 from models.enums import District
 from models.graffiti import DraftStep, GraffitiDraft
 from models.volunteer import Volunteer
@@ -79,12 +80,12 @@ async def on_after_photo(
     after = street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path)
     if is_moderator(volunteer, admin_ids):
         painted = await street.mark_painted(
-            session, report_id=painted_id, actor_id=volunteer.id or 0, after=after
+            session, report_id=painted_id, actor_id=saved_id(volunteer), after=after
         )
         text = painted_text(painted.report_id, changed=painted.changed, status=painted.status)
     else:
         claim = await claims.claim_painted(
-            session, report_id=painted_id, volunteer_id=volunteer.id or 0, after=after
+            session, report_id=painted_id, volunteer_id=saved_id(volunteer), after=after
         )
         text = claim_text(claim)
     if album_part:
@@ -117,7 +118,7 @@ async def on_photo(
         return
     result = await conversation.take_photo(
         session,
-        volunteer_id=volunteer.id or 0,
+        volunteer_id=saved_id(volunteer),
         chat_id=message.chat.id,
         photo=photo,
         media_group_id=message.media_group_id,
@@ -142,7 +143,7 @@ async def on_photo(
     elif result.outcome is PhotoOutcome.REPEATED and result.draft is not None:
         if result.draft.step == DraftStep.HANDLE:
             asked = await message.reply(
-                ask_handle(), reply_markup=handle_keyboard(result.draft.id or 0)
+                ask_handle(), reply_markup=handle_keyboard(saved_id(result.draft))
             )
             await keyboards.shown(asked)
         else:
@@ -156,7 +157,7 @@ async def on_photo(
 async def _ask_place(message: Message, draft: GraffitiDraft, keyboards: DialogueKeyboards) -> None:
     await message.reply(ask_place(), reply_markup=place_keyboard())
     districts = await message.answer(
-        _("Or pick the district:"), reply_markup=district_keyboard(draft.id or 0)
+        _("Or pick the district:"), reply_markup=district_keyboard(saved_id(draft))
     )
     await keyboards.shown(districts)
 
@@ -164,7 +165,7 @@ async def _ask_place(message: Message, draft: GraffitiDraft, keyboards: Dialogue
 async def _answered(message: Message, result: StepResult, keyboards: DialogueKeyboards) -> None:
     if result.draft is not None and result.draft.step == DraftStep.HANDLE:
         asked = await message.answer(
-            ask_handle(), reply_markup=handle_keyboard(result.draft.id or 0)
+            ask_handle(), reply_markup=handle_keyboard(saved_id(result.draft))
         )
         await keyboards.shown(asked)
         return
@@ -188,7 +189,7 @@ async def on_location(
     assert message.location is not None
     result = await conversation.answer_place(
         session,
-        volunteer_id=volunteer.id or 0,
+        volunteer_id=saved_id(volunteer),
         options=graffiti_options,
         index=phash_index,
         latitude=message.location.latitude,
@@ -209,7 +210,11 @@ async def on_text(
     state: FSMContext,
     bot: Bot,
 ) -> None:
-    common = {"volunteer_id": volunteer.id or 0, "options": graffiti_options, "index": phash_index}
+    common = {
+        "volunteer_id": saved_id(volunteer),
+        "options": graffiti_options,
+        "index": phash_index,
+    }
     keyboards = DialogueKeyboards(state, bot)
     links = message_links(message)
     if draft.step == DraftStep.SCREENSHOT:
@@ -258,7 +263,7 @@ async def on_step_button(
 ) -> None:
     keyboards = DialogueKeyboards(state, bot)
     common = {
-        "volunteer_id": volunteer.id or 0,
+        "volunteer_id": saved_id(volunteer),
         "draft_id": callback_data.draft_id,
         "options": graffiti_options,
         "index": phash_index,
@@ -287,7 +292,7 @@ async def on_step_button(
 async def on_cancel(
     message: Message, *, session: AsyncSession, volunteer: Volunteer, state: FSMContext, bot: Bot
 ) -> None:
-    dropped = await conversation.cancel(session, volunteer_id=volunteer.id or 0)
+    dropped = await conversation.cancel(session, volunteer_id=saved_id(volunteer))
     await DialogueKeyboards(state, bot).close()
     text = _("Cancelled: the photo was not saved.") if dropped else _("Nothing to cancel.")
     await message.answer(text, reply_markup=ReplyKeyboardRemove())

@@ -13,6 +13,7 @@ from handlers.graffiti_keyboards import DialogueKeyboards
 from handlers.graffiti_texts import ask_place, place_keyboard
 from handlers.intake import render_result, submit_message_links
 from handlers.message_links import message_links
+from models.base import saved_id
 from models.graffiti import GraffitiDraft
 from models.volunteer import Volunteer
 from services.graffiti import conversation, screenshot
@@ -64,7 +65,7 @@ async def on_link_in_place_step(
     handle = wall_handle(links, message.text or "")
     if handle is not None:
         await conversation.link_instead_of_place(
-            session, volunteer_id=volunteer.id or 0, draft_id=draft.id, raw=handle.raw
+            session, volunteer_id=saved_id(volunteer), draft_id=draft.id, raw=handle.raw
         )
     lines = [
         render_result(result, limit),
@@ -92,7 +93,7 @@ async def on_screenshot_link(
     result = await submit_message_links(message, session, volunteer, links, limit)
     reported = _reported(result)
     done = await screenshot.attach_screenshot(
-        session, volunteer_id=volunteer.id or 0, draft_id=draft.id or 0, report_ids=reported
+        session, volunteer_id=saved_id(volunteer), draft_id=saved_id(draft), report_ids=reported
     )
     lines = [render_result(result, limit)]
     if done.report_ids:
@@ -117,7 +118,7 @@ async def on_screenshot_button(
     keyboards: DialogueKeyboards,
 ) -> None:
     result = await screenshot.mark_screenshot(
-        session, volunteer_id=volunteer.id or 0, draft_id=draft_id
+        session, volunteer_id=saved_id(volunteer), draft_id=draft_id
     )
     await query.answer()
     if not isinstance(query.message, Message):

@@ -21,6 +21,7 @@ from handlers.graffiti_districts import numbers_and_words, refused_list
 from handlers.graffiti_filters import WithoutMedia
 from handlers.graffiti_texts import district_label, district_names, parse_district
 from handlers.photo_album import labelled, send_albums
+from models.base import saved_id
 from models.enums import District
 from models.volunteer import Volunteer
 from services.clock import to_almaty, utcnow
@@ -40,7 +41,7 @@ async def cmd_painted(
         return
     lines = []
     for number in dict.fromkeys(numbers):
-        result = await street.mark_painted(session, report_id=number, actor_id=volunteer.id or 0)
+        result = await street.mark_painted(session, report_id=number, actor_id=saved_id(volunteer))
         if result.changed:
             lines.append(_("#{id} is marked as painted over.").format(id=result.report_id))
         else:
@@ -111,7 +112,7 @@ async def cmd_graffiti_batch(
         await message.answer(_("Could not send the files, so nothing was marked as assigned."))
         return
     result = await crew.mark_delivered(
-        session, rows=rows, district=district, actor_id=volunteer.id or 0
+        session, rows=rows, district=district, actor_id=saved_id(volunteer)
     )
     carried = len(rows) - len(result.refused)
     text = _(

@@ -9,6 +9,7 @@ from handlers.filters import PrivateChat
 from handlers.message_links import is_forward_from_private_channel, message_links
 from handlers.start_texts import no_link_hint
 from handlers.texts import refusal_label, shorten, status_label
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services.intake import IntakeResult, LinkResult, Outcome, submit_links
 
@@ -62,7 +63,7 @@ async def submit_message_links(
     """A message's links as the volunteer's sightings, tied to the message they came in."""
     return await submit_links(
         session,
-        volunteer_id=volunteer.id or 0,
+        volunteer_id=saved_id(volunteer),
         chat_id=message.chat.id,
         message_id=message.message_id,
         links=links,

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import MyReportsPage
 from handlers.texts import shorten, status_label
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services.clock import to_almaty
 from services.my_reports import MyReportsPage as Page
@@ -44,7 +45,7 @@ def render_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
 
 async def cmd_my(message: Message, session: AsyncSession, volunteer: Volunteer) -> None:
     page = await list_my_reports(
-        session, volunteer_id=volunteer.id or 0, page=0, page_size=PAGE_SIZE
+        session, volunteer_id=saved_id(volunteer), page=0, page_size=PAGE_SIZE
     )
     text, keyboard = render_page(page)
     await message.answer(text, reply_markup=keyboard)
@@ -58,7 +59,7 @@ async def on_my_page(
 ) -> None:
     # The page number comes from the button, but the list is always the presser's own.
     page = await list_my_reports(
-        session, volunteer_id=volunteer.id or 0, page=callback_data.page, page_size=PAGE_SIZE
+        session, volunteer_id=saved_id(volunteer), page=callback_data.page, page_size=PAGE_SIZE
     )
     text, keyboard = render_page(page)
     await query.answer()

@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services.clock import to_almaty
 from services.personal_data import PersonalData, forget, may_forget, personal_data
@@ -99,7 +100,7 @@ async def cmd_forget_me(
         "off every board. The reports you sent stay, without your name, so their counts do not "
         "change. This cannot be undone."
     )
-    await message.answer(text, reply_markup=_confirm_keyboard(volunteer.id or 0))
+    await message.answer(text, reply_markup=_confirm_keyboard(saved_id(volunteer)))
 
 
 async def on_forget_answer(
@@ -122,7 +123,7 @@ async def on_forget_answer(
     if not may_forget(volunteer, is_staff=is_moderator(volunteer, admin_ids)):
         await query.answer(_staff_refusal(), show_alert=True)
         return
-    await forget(session, volunteer_id=volunteer.id or 0)
+    await forget(session, volunteer_id=saved_id(volunteer))
     await state.clear()  # an unfinished conversation would belong to nobody
     await query.answer()
     await _close(

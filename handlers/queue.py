@@ -36,6 +36,7 @@ from handlers.report_card import (
     suggested_district,
 )
 from handlers.texts import category_label
+from models.base import saved_id
 from models.enums import Category, ReportStatus
 from models.volunteer import Volunteer
 from services import queue, triage
@@ -58,7 +59,7 @@ async def cmd_queue(
     await state.update_data({SKIP_KEY: []})
     await forget_card(state, bot)
     card = await next_card(
-        session, state, moderator_id=volunteer.id or 0, claim_minutes=claim_minutes
+        session, state, moderator_id=saved_id(volunteer), claim_minutes=claim_minutes
     )
     await remember_card(state, await send_card(bot, message.chat.id, card))
 
@@ -80,7 +81,7 @@ class CardPress:
         self.query, self.data, self.session, self.state = query, data, session, state
         self.bot = bot
         self.report_id = data.report_id
-        self.moderator_id = moderator.id or 0
+        self.moderator_id = saved_id(moderator)
         self.claim_minutes = claim_minutes
 
     async def show_next(self, done: str | None = None) -> None:

@@ -16,6 +16,7 @@ from handlers.card_message import send_card
 from handlers.queue_state import TriageInput, next_card, remember_card
 from handlers.report_card import numbers, refusal_text
 from handlers.stale import strip_buttons
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services import queue, triage
 from services.triage import RefusalKind
@@ -51,7 +52,7 @@ async def _continue(
     """Leave the input state, strip the old card's buttons, send the result and the next card."""
     await _leave_input(message, state, bot)
     card = await next_card(
-        session, state, moderator_id=moderator.id or 0, claim_minutes=claim_minutes
+        session, state, moderator_id=saved_id(moderator), claim_minutes=claim_minutes
     )
     await remember_card(state, await send_card(bot, message.chat.id, card.with_prefix(done)))
 
@@ -66,7 +67,7 @@ async def _leave_input(message: Message, state: FSMContext, bot: Bot) -> None:
 
 async def _taken_by_other(message: Message, session: AsyncSession, report_id: int,
                           moderator: Volunteer) -> bool:  # fmt: skip
-    if await queue.held_by_other(session, report_id=report_id, moderator_id=moderator.id or 0):
+    if await queue.held_by_other(session, report_id=report_id, moderator_id=saved_id(moderator)):
         await message.answer(_("Another moderator is looking at #{id} now.").format(id=report_id))
         return True
     return False
@@ -86,7 +87,7 @@ async def on_reason(
         await _leave_input(message, state, bot)
         return
     result = await triage.reject(
-        session, report_ids=[report_id], reason=message.text, actor_id=volunteer.id or 0
+        session, report_ids=[report_id], reason=message.text, actor_id=saved_id(volunteer)
     )
     if result.refused:
         done = "✗ " + refusal_text(result.refused[0])
@@ -116,7 +117,7 @@ async def on_duplicate_of(
         await _leave_input(message, state, bot)
         return
     result = await triage.merge(
-        session, source_ids=[report_id], into_id=into[0], actor_id=volunteer.id or 0
+        session, source_ids=[report_id], into_id=into[0], actor_id=saved_id(volunteer)
     )
     if result.refused and result.refused[0].kind in _TARGET_REFUSALS:
         # The number was wrong, not the card: let the moderator try another one.

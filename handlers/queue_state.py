@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.card_message import Card
 from handlers.report_card import card_keyboard, render_card, suggested_district
 from handlers.stale import strip_buttons
+from models.base import saved_id
 from services import queue
 from services.graffiti import claims
 from services.report_view import load_card
@@ -39,7 +40,7 @@ async def next_card(
     report = await queue.claim_next(
         session, moderator_id=moderator_id, claim_minutes=claim_minutes, skip=skip
     )
-    card = await load_card(session, report.id or 0) if report is not None else None
+    card = await load_card(session, saved_id(report)) if report is not None else None
     if card is None:
         if skip:
             text = _(

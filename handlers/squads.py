@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.digest_texts import board_lines
 from handlers.start_texts import safety_rules
+from models.base import saved_id
 from models.tallies import Squad
 from models.volunteer import Volunteer
 from services import squads
@@ -34,7 +35,7 @@ class SquadDeepLink(Filter):
 
 
 async def _join(message: Message, session: AsyncSession, volunteer: Volunteer, code: str) -> None:
-    result = await squads.join(session, volunteer_id=volunteer.id or 0, code=code)
+    result = await squads.join(session, volunteer_id=saved_id(volunteer), code=code)
     if result.outcome is JoinOutcome.UNKNOWN_CODE or result.squad is None:
         await message.answer(_("There is no squad with this code. Check it with your curator."))
         return
@@ -58,7 +59,7 @@ async def _squad_stats(
     session: AsyncSession, squad: Squad, weights: PointWeights, viewer_id: int
 ) -> str:
     """What a curator sees: the squad's totals this week and in all, and its top five."""
-    members = await squad_members(session, squad.id or 0)
+    members = await squad_members(session, saved_id(squad))
     week = Week.of(utcnow())
     lines = [
         _("<b>Squad «{name}»</b> · code <code>{code}</code>").format(
@@ -95,7 +96,7 @@ async def cmd_squad(
 ) -> None:
     argument = (command.args or "").strip()
     if argument.lower() in LEAVE_WORDS:
-        left = await squads.leave(session, volunteer_id=volunteer.id or 0)
+        left = await squads.leave(session, volunteer_id=saved_id(volunteer))
         await message.answer(
             _("You left the squad «{name}».").format(name=escape(left.name))
             if left is not None
@@ -105,18 +106,20 @@ async def cmd_squad(
     if argument:
         await _join(message, session, volunteer, argument)
         return
-    mine = await squads.squad_of(session, volunteer.id or 0)
+    mine = await squads.squad_of(session, saved_id(volunteer))
     if mine is None:
         text = _("You are not in a squad. Send /squad and the code your curator gave you.")
     else:
-        count = await squads.member_count(session, mine.id or 0)
+        count = await squads.member_count(session, saved_id(mine))
         text = _(
             "Your squad: «{name}», members: {count}.\n"
             "Friends join with /squad {code}. /top shows the squads; /squad leave to leave."
         ).format(name=escape(mine.name), count=count, code=mine.code)
     await message.answer(text)
-    for squad in await squads.curated_squads(session, volunteer.id or 0):
-        await message.answer(await _squad_stats(session, squad, point_weights, volunteer.id or 0))
+    for squad in await squads.curated_squads(session, saved_id(volunteer)):
+        await message.answer(
+            await _squad_stats(session, squad, point_weights, saved_id(volunteer))
+        )
 
 
 def create_router() -> Router:

@@ -12,6 +12,7 @@ from handlers.start_texts import (
     volunteer_help,
     welcome_text,
 )
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services import squads
 from services.roles import is_admin, is_moderator
@@ -33,7 +34,7 @@ async def cmd_help(
     message: Message, volunteer: Volunteer, admin_ids: frozenset[int], session: AsyncSession
 ) -> None:
     text = volunteer_help()
-    if await squads.curated_squads(session, volunteer.id or 0):
+    if await squads.curated_squads(session, saved_id(volunteer)):
         text += "\n\n" + curator_help()
     if is_moderator(volunteer, admin_ids):
         text += "\n\n" + staff_help(admin=is_admin(volunteer, admin_ids))

@@ -6,6 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.stats_tally import tally_lines
 from handlers.texts import status_label
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services.my_reports import volunteer_stats
 from services.tallies import PointWeights
@@ -14,14 +15,14 @@ from services.tallies import PointWeights
 async def cmd_stats(
     message: Message, session: AsyncSession, volunteer: Volunteer, point_weights: PointWeights
 ) -> None:
-    stats = await volunteer_stats(session, volunteer_id=volunteer.id or 0)
+    stats = await volunteer_stats(session, volunteer_id=saved_id(volunteer))
     lines = [
         _("<b>Your numbers</b>"),
         _("Links sent: {count}").format(count=stats.links_sent),
         _("Targets you found first: {count}").format(count=stats.found_first),
         _("Confirmations of others' finds: {count}").format(count=stats.confirmations),
     ]
-    lines.extend(await tally_lines(session, volunteer.id or 0, point_weights))
+    lines.extend(await tally_lines(session, saved_id(volunteer), point_weights))
     if stats.by_status:
         lines.append("")
         lines.append(_("Your reports by status:"))

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.digest_texts import board_lines, week_label
 from handlers.texts import N_
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services import privacy
 from services.clock import utcnow
@@ -79,7 +80,7 @@ async def cmd_top(
         weights=point_weights,
         since=week.start,
         until=week.end,
-        viewer_id=volunteer.id or 0,
+        viewer_id=saved_id(volunteer),
     )
     await message.answer(render_top(view, week, volunteer))
 

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.report_card import numbers, refusal_text, render_found, render_full
 from handlers.texts import category_label
+from models.base import saved_id
 from models.volunteer import Volunteer
 from services import triage
 from services.report_view import find_reports, load_full
@@ -44,7 +45,7 @@ async def cmd_accept(
         )
         return
     result = await triage.accept(
-        session, report_ids=report_ids, category=category, actor_id=volunteer.id or 0
+        session, report_ids=report_ids, category=category, actor_id=saved_id(volunteer)
     )
     done = _("Accepted ({category}): {numbers}").format(
         category=category_label(category), numbers=numbers(result.changed)
@@ -60,7 +61,7 @@ async def cmd_reject(
         await message.answer(_("Usage: /reject N… [reason], for example /reject 12 13 not drugs."))
         return
     result = await triage.reject(
-        session, report_ids=report_ids, reason=reason, actor_id=volunteer.id or 0
+        session, report_ids=report_ids, reason=reason, actor_id=saved_id(volunteer)
     )
     done = _("Rejected: {numbers}").format(numbers=numbers(result.changed))
     if reason:
@@ -78,7 +79,7 @@ async def cmd_merge(
         return
     source_ids, into_id = parsed
     result = await triage.merge(
-        session, source_ids=source_ids, into_id=into_id, actor_id=volunteer.id or 0
+        session, source_ids=source_ids, into_id=into_id, actor_id=saved_id(volunteer)
     )
     done = _("Merged into #{id}: {numbers}").format(id=into_id, numbers=numbers(result.changed))
     await message.answer(_outcome(done, result))

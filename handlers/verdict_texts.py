@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from aiogram.utils.i18n import gettext as _
 
 from handlers.texts import N_, shorten, status_label
+from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from services.lifecycle import TransitionResult
 
@@ -36,8 +37,8 @@ def numbers(ids: Sequence[int], limit: int = MAX_NUMBERS) -> str:
 def outcome(verdict: ReportStatus, result: TransitionResult) -> list[str]:
     """Changed and refused reports; walls and online reports each with their own next step."""
     lines = []
-    changed = [r.id or 0 for r in result.changed if r.kind != TargetKind.GRAFFITI]
-    walls = [r.id or 0 for r in result.changed if r.kind == TargetKind.GRAFFITI]
+    changed = [saved_id(r) for r in result.changed if r.kind != TargetKind.GRAFFITI]
+    walls = [saved_id(r) for r in result.changed if r.kind == TargetKind.GRAFFITI]
     if changed:
         lines.append(_(_MARKED[verdict]).format(numbers=numbers(changed)))
     if walls:

@@ -24,6 +24,7 @@ from handlers.callbacks import UrlListAnswer
 from handlers.downloads import DownloadFailedError, download_bytes, please_send_again
 from handlers.stale import strip_pressed
 from handlers.texts import fit_lines, shorten
+from models.base import saved_id
 from models.enums import ReportStatus
 from models.volunteer import Volunteer
 from services import verdicts
@@ -62,7 +63,7 @@ async def cmd_blocked(
         await message.answer(usage)
         return
     result = await verdicts.record_verdict(
-        session, report_ids=report_ids, verdict=ReportStatus.BLOCKED, actor_id=volunteer.id or 0
+        session, report_ids=report_ids, verdict=ReportStatus.BLOCKED, actor_id=saved_id(volunteer)
     )
     await message.answer(fit_lines(verdict_texts.outcome(ReportStatus.BLOCKED, result)))
 
@@ -78,7 +79,7 @@ async def cmd_declined(
         session,
         report_ids=report_ids,
         verdict=ReportStatus.DECLINED,
-        actor_id=volunteer.id or 0,
+        actor_id=saved_id(volunteer),
         reason=reason,
     )
     await message.answer(fit_lines(verdict_texts.outcome(ReportStatus.DECLINED, result)))
@@ -96,7 +97,7 @@ async def cmd_simple_verdict(
         ))  # fmt: skip
         return
     result = await verdicts.record_verdict(
-        session, report_ids=report_ids, verdict=verdict, actor_id=volunteer.id or 0
+        session, report_ids=report_ids, verdict=verdict, actor_id=saved_id(volunteer)
     )
     await message.answer(fit_lines(verdict_texts.outcome(verdict, result)))
 
@@ -173,7 +174,7 @@ async def _blocked_from_file(
             session,
             report_ids=match.report_ids,
             verdict=ReportStatus.BLOCKED,
-            actor_id=volunteer.id or 0,
+            actor_id=saved_id(volunteer),
         )
         lines_out += verdict_texts.outcome(ReportStatus.BLOCKED, result)
     lines_out += verdict_texts.unmatched(match.unmatched)
@@ -223,7 +224,7 @@ async def on_list_answer(
             session,
             report_ids=[int(i) for i in pending["ids"]],
             verdict=ReportStatus.BLOCKED,
-            actor_id=volunteer.id or 0,
+            actor_id=saved_id(volunteer),
         )
         lines = verdict_texts.outcome(ReportStatus.BLOCKED, result)
         lines += verdict_texts.unmatched(pending["unmatched"], pending["unmatched_total"])

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
@@ -13,6 +13,28 @@ E = TypeVar("E", bound=StrEnum)
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+class UnsavedRowError(LookupError):
+    """A row's database id was asked for before the row was flushed."""
+
+
+def saved_id(row: _Row) -> int:
+    """The database id of a row that has been flushed (or read back).
+
+    Every table's `id` is `int | None` because SQLModel leaves it None until the INSERT. Code
+    holding a saved row used to fall back to 0 for mypy's sake, which turns a forgotten flush
+    into a silent query for id 0 (no rows, no error). This raises instead, so the bug shows
+    where it is. tests/test_saved_ids.py keeps the fallback from coming back.
+    """
+    if row.id is None:
+        raise UnsavedRowError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import Category, ReportStatus, TargetKind
 from models.report import Evidence, Report
 from services.clock import to_almaty
@@ -94,7 +95,7 @@ async def load_rows(
         ):
             evidence.setdefault(report_id, []).append(url)
         for report in reports:
-            report_id = report.id or 0
+            report_id = saved_id(report)
             rows.append(
                 [
                     len(rows) + 1,

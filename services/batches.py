@@ -21,6 +21,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import Category, ReportStatus, TargetKind
 from models.moderation import Batch
 from models.report import Report
@@ -104,7 +105,7 @@ async def complete_batch(
     xlsx_file_id: str,
 ) -> lifecycle.TransitionResult:
     """Both files were delivered: the reports become sent and the batch is recorded, at once."""
-    batch_id = opened.batch.id or 0
+    batch_id = saved_id(opened.batch)
     result = await lifecycle.change_status(
         session,
         report_ids=opened.report_ids,
@@ -162,7 +163,7 @@ async def void_unfinished(session: AsyncSession) -> list[VoidedBatch]:
         .where(col(Batch.csv_file_id).is_(None), col(Batch.voided_at).is_(None))
         .order_by(col(Batch.id))
     )
-    voided = [VoidedBatch(batch.id or 0, moderator) for batch, moderator in rows.all()]
+    voided = [VoidedBatch(saved_id(batch), moderator) for batch, moderator in rows.all()]
     for item in voided:
         await session.exec(
             update(Report)

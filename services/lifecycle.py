@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import Category, NoticeEvent, ReportStatus, TargetKind
 from models.moderation import AuditEntry, Notice
 from models.report import Evidence, Report, Sighting
@@ -113,7 +114,7 @@ async def change_status(
     movable = [r for r in reports.values() if to in allowed_next(r)]
     # One query for every report's volunteers: a query per report inside the loop would flush
     # and hold SQLite's write lock for seconds on a 5,000-line /blocked list.
-    volunteers = await _sighting_volunteers(session, [r.id or 0 for r in movable], to)
+    volunteers = await _sighting_volunteers(session, [saved_id(r) for r in movable], to)
     for report_id in dict.fromkeys(report_ids):
         report = reports.get(report_id)
         if report is None or to not in allowed_next(report):
@@ -151,7 +152,7 @@ async def _apply(
 ) -> None:
     session.add(
         AuditEntry(
-            report_id=report.id or 0,
+            report_id=saved_id(report),
             from_status=report.status,
             to_status=to,
             actor_id=actor_id,
@@ -168,7 +169,9 @@ async def _apply(
     if event is not None:
         for volunteer_id in volunteers:
             session.add(
-                Notice(volunteer_id=volunteer_id, report_id=report.id or 0, event=event, note=note)
+                Notice(
+                    volunteer_id=volunteer_id, report_id=saved_id(report), event=event, note=note
+                )
             )
 
 
@@ -263,7 +266,7 @@ async def _move_sightings(session: AsyncSession, source: Report, into: Report) -
     for sighting in moving:
         existing = kept.get(sighting.volunteer_id)
         if existing is None:
-            sighting.report_id = into.id or 0
+            sighting.report_id = saved_id(into)
             session.add(sighting)
             continue
         existing.created_at = min(existing.created_at, sighting.created_at)

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import District, TargetKind
 from models.graffiti import Graffiti
 from models.report import Report
@@ -81,11 +82,11 @@ async def reports_after(
             select(Report).where(newer).order_by(col(Report.id).desc()).limit(newest)
         )
     ).all()
-    walls = await _walls(session, [r.id or 0 for r in rows if r.kind == TargetKind.GRAFFITI])
+    walls = await _walls(session, [saved_id(r) for r in rows if r.kind == TargetKind.GRAFFITI])
     shown = tuple(
-        _group_view(r, walls[r.id or 0])
-        if (r.id or 0) in walls
-        else NewReport(r.id or 0, r.kind, r.display)
+        _group_view(r, walls[saved_id(r)])
+        if saved_id(r) in walls
+        else NewReport(saved_id(r), r.kind, r.display)
         for r in rows
     )
     await session.commit()
@@ -110,7 +111,7 @@ def _group_view(report: Report, wall: Graffiti) -> NewReport:
     if district is None and wall.latitude is not None and wall.longitude is not None:
         rough = f"≈{wall.latitude:.{ROUGH_DECIMALS}f}, {wall.longitude:.{ROUGH_DECIMALS}f}"
     return NewReport(
-        report.id or 0,
+        saved_id(report),
         report.kind,
         wall.handle_text or "",
         district=district,

@@ -7,6 +7,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from models.report import Report, Sighting
 
@@ -56,7 +57,7 @@ async def list_my_reports(
     )
     items = [
         MyReport(
-            report_id=report.id or 0,
+            report_id=saved_id(report),
             display=report.display,
             status=report.status,
             status_changed_at=report.status_changed_at,

@@ -19,7 +19,7 @@ from sqlalchemy import case, delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import utcnow
+from models.base import saved_id, utcnow
 from models.enums import Role, TargetKind
 from models.moderation import Notice
 from models.report import Report, Sighting
@@ -46,7 +46,7 @@ class PersonalData:
 
 
 async def personal_data(session: AsyncSession, volunteer: Volunteer) -> PersonalData:
-    volunteer_id = volunteer.id or 0
+    volunteer_id = saved_id(volunteer)
     squad = (
         await session.exec(
             select(Squad.name)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.tallies import Squad, SquadCurator, SquadMember
 from models.upsert import insert_ignore
 from models.volunteer import Volunteer
@@ -77,8 +78,8 @@ async def join(session: AsyncSession, *, volunteer_id: int, code: str) -> JoinRe
         return JoinResult(JoinOutcome.ALREADY, squad)
     outcome = JoinOutcome.JOINED if membership is None else JoinOutcome.MOVED
     if membership is None:
-        membership = SquadMember(volunteer_id=volunteer_id, squad_id=squad.id or 0)
-    membership.squad_id = squad.id or 0
+        membership = SquadMember(volunteer_id=volunteer_id, squad_id=saved_id(squad))
+    membership.squad_id = saved_id(squad)
     membership.joined_at = utcnow()
     session.add(membership)
     await session.commit()
@@ -119,7 +120,7 @@ async def add_curator(session: AsyncSession, *, squad: Squad, volunteer: Volunte
     """True if the volunteer became a curator now, False if they already were."""
     if await session.get(SquadCurator, (squad.id, volunteer.id)) is not None:
         return False
-    session.add(SquadCurator(squad_id=squad.id or 0, volunteer_id=volunteer.id or 0))
+    session.add(SquadCurator(squad_id=saved_id(squad), volunteer_id=saved_id(volunteer)))
     await session.commit()
     return True
 

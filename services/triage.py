@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import Category, ReportStatus
 from services import lifecycle
 
@@ -113,7 +114,7 @@ async def accept(
         actor_id=actor_id,
         category=category,
     )
-    return BulkResult([r.id or 0 for r in result.changed], [_refusal(r) for r in result.refused])
+    return BulkResult([saved_id(r) for r in result.changed], [_refusal(r) for r in result.refused])
 
 
 async def reject(
@@ -130,7 +131,7 @@ async def reject(
         actor_id=actor_id,
         note=(reason or "").strip()[:MAX_REASON_LENGTH] or None,
     )
-    return BulkResult([r.id or 0 for r in result.changed], [_refusal(r) for r in result.refused])
+    return BulkResult([saved_id(r) for r in result.changed], [_refusal(r) for r in result.refused])
 
 
 async def merge(

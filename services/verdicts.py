@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from models.report import Report
 from services import lifecycle
@@ -131,12 +132,14 @@ async def match_url_list(session: AsyncSession, lines: Sequence[str]) -> ListMat
     by_key = await _reports_by(session, "canonical_key", {t.key for t in targets.values()})
     domains = {t.site_key for t in targets.values() if _is_domain_only(t)}
     by_site = await _reports_by(session, "site_key", domains)
-    exact = {r.id or 0: None for t in targets.values() for r in by_key.get(t.key, [])}
+    exact = {saved_id(r): None for t in targets.values() for r in by_key.get(t.key, [])}
     result.exact = list(exact)
     for line, target in targets.items():
         on_site = []
         if _is_domain_only(target):
-            on_site = [r.id or 0 for r in by_site.get(target.site_key, []) if _on_host(r, target)]
+            on_site = [
+                saved_id(r) for r in by_site.get(target.site_key, []) if _on_host(r, target)
+            ]
         extra = [report_id for report_id in on_site if report_id not in exact]
         if extra:
             result.by_domain[line] = extra

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import Category, ReportStatus
 from models.report import Report
 from services import lifecycle
@@ -24,7 +25,7 @@ PATHS: dict[ReportStatus, list[ReportStatus]] = {
 
 async def report_ids(db: AsyncSession) -> list[int]:
     db.expire_all()
-    return [r.id or 0 for r in (await db.exec(select(Report).order_by(col(Report.id)))).all()]
+    return [saved_id(r) for r in (await db.exec(select(Report).order_by(col(Report.id)))).all()]
 
 
 async def make_reports(

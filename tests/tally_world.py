@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import models.base
 import services.clock
 from bot.config import DigestChat, DigestSettings, Settings
+from models.base import saved_id
 from models.enums import District, ReportStatus, TargetKind
 from models.graffiti import Graffiti
 from models.report import Report, Sighting
@@ -90,7 +91,7 @@ async def make_volunteer(
 async def send_links(db: AsyncSession, volunteer: Volunteer, *links: str) -> list[int]:
     result = await submit_links(
         db,
-        volunteer_id=volunteer.id or 0,
+        volunteer_id=saved_id(volunteer),
         chat_id=volunteer.telegram_id,
         message_id=1,
         links=list(links),
@@ -112,8 +113,8 @@ async def send_graffiti(db: AsyncSession, volunteer: Volunteer, district: Distri
     await db.flush()
     db.add(
         Sighting(
-            report_id=report.id or 0,
-            volunteer_id=volunteer.id or 0,
+            report_id=saved_id(report),
+            volunteer_id=saved_id(volunteer),
             chat_id=volunteer.telegram_id,
             message_id=1,
             text_as_sent="[photo]",
@@ -121,10 +122,10 @@ async def send_graffiti(db: AsyncSession, volunteer: Volunteer, district: Distri
         )
     )
     unique = f"u{report.id}"
-    db.add(Graffiti(report_id=report.id or 0, file_id=unique, file_unique_id=unique,
+    db.add(Graffiti(report_id=saved_id(report), file_id=unique, file_unique_id=unique,
                     district=district))  # fmt: skip
     await db.commit()
-    return report.id or 0
+    return saved_id(report)
 
 
 async def move(db: AsyncSession, ids: list[int], to: ReportStatus, actor: Volunteer) -> None:

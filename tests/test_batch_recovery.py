@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus
 from models.moderation import Batch
 from models.volunteer import Volunteer
@@ -28,7 +29,7 @@ async def test_an_unfinished_batch_is_voided_at_start_and_batch_works_at_once(
         await db.exec(select(Volunteer).where(Volunteer.telegram_id == moderator.user_id))
     ).one()
     # What a process that died while delivering the files leaves behind.
-    opened = await batches.open_batch(db, actor_id=row.id or 0, category=None)
+    opened = await batches.open_batch(db, actor_id=saved_id(row), category=None)
     assert opened is not None and sorted(opened.report_ids) == sorted(ids)
     batch_id = opened.batch.id
 

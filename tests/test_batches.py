@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import Category, ReportStatus, TargetKind
 from models.moderation import AuditEntry, Batch
 from models.report import Report
@@ -163,7 +164,7 @@ async def test_reappeared_included_graffiti_and_others_not(
     rows = list(csv.reader(io.StringIO(payload(documents(requests)[0])[1].decode("utf-8-sig"))))
     assert sorted(row[1] for row in rows[1:]) == sorted([f"#{again}", f"#{fresh}"])
     assert any("повторно" in row[8] for row in rows[1:])
-    assert await statuses(db, [again, fresh, blocked, new, wall.id or 0]) == [
+    assert await statuses(db, [again, fresh, blocked, new, saved_id(wall)]) == [
         S.SENT,
         S.SENT,
         S.BLOCKED,

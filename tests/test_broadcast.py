@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.broadcast_run import BroadcastRunner
 from bot.config import Settings
 from bot.factory import create_dispatcher
+from models.base import saved_id
 from models.broadcast import Broadcast
 from models.enums import BroadcastOutcome, BroadcastState
 from models.volunteer import Volunteer
@@ -158,16 +159,16 @@ async def test_a_restart_resumes_with_the_recipients_still_waiting(
     author = await make_volunteer(db, ADMIN_ID)
     people = [await make_volunteer(db, 8400 + i) for i in range(10)]
     broadcast, _ = await broadcasts.prepare(
-        db, created_by_id=author.id or 0, chat_id=ADMIN_ID, request_message_id=5,
+        db, created_by_id=saved_id(author), chat_id=ADMIN_ID, request_message_id=5,
         text="Resumed", language=None,
     )  # fmt: skip
-    broadcast_id = broadcast.id or 0
+    broadcast_id = saved_id(broadcast)
     started = await broadcasts.start(db, broadcast_id=broadcast_id)
     assert started is not None and started.total == 11
     # The stopped process had got four copies out and recorded them.
     for person in [author, *people[:3]]:
         await broadcasts.record_outcome(
-            db, broadcast_id=broadcast.id or 0, volunteer_id=person.id or 0,
+            db, broadcast_id=saved_id(broadcast), volunteer_id=saved_id(person),
             outcome=BroadcastOutcome.SENT,
         )  # fmt: skip
 
@@ -215,13 +216,13 @@ async def test_429_5xx_and_blocked_users_against_the_bot_api(
     people = [await make_volunteer(db, 8500 + i) for i in range(29)]
     header = await live_bot.send_message(ADMIN_ID, "Broadcast #1: preview")
     broadcast, _ = await broadcasts.prepare(
-        db, created_by_id=author.id or 0, chat_id=ADMIN_ID, request_message_id=7,
+        db, created_by_id=saved_id(author), chat_id=ADMIN_ID, request_message_id=7,
         text="Hello <b>all</b>", language=None,
     )  # fmt: skip
     await broadcasts.remember_status_message(
-        db, broadcast_id=broadcast.id or 0, message_id=header.message_id
+        db, broadcast_id=saved_id(broadcast), message_id=header.message_id
     )
-    await broadcasts.start(db, broadcast_id=broadcast.id or 0)
+    await broadcasts.start(db, broadcast_id=saved_id(broadcast))
     api.fail_next("sendMessage", count=1, retry_after=3)
     api.fail_next("sendMessage", count=2, error_code=502, description="Bad Gateway")
     api.fail_next("editMessageText", count=2, retry_after=1)  # the status line, twice
@@ -232,7 +233,7 @@ async def test_429_5xx_and_blocked_users_against_the_bot_api(
         sender=PacedSender(rate_per_second=RATE, clock=clock),
     )  # fmt: skip
 
-    await runner.run(bot=live_bot, broadcast_id=broadcast.id or 0)
+    await runner.run(bot=live_bot, broadcast_id=saved_id(broadcast))
 
     delivered = [r for r in api.requests("sendMessage") if r.error is None]
     got = sorted(r.params["chat_id"] for r in delivered if r.params["text"] == "Hello <b>all</b>")

@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus
 from models.report import Report
 from models.volunteer import Volunteer
@@ -35,13 +36,13 @@ async def test_overview_names_only_consenting_volunteers(
 ) -> None:
     people = await fixture_weeks(db, clock)
     assert await privacy.show_as(db, volunteer=people["b"], nickname="Night Owl") is None
-    squad = await squads.create_squad(db, name="KazNU", created_by_id=people["mod"].id or 0)
+    squad = await squads.create_squad(db, name="KazNU", created_by_id=saved_id(people["mod"]))
     assert squad is not None
     for name in ("b", "c"):
-        await squads.join(db, volunteer_id=people[name].id or 0, code=squad.code)
+        await squads.join(db, volunteer_id=saved_id(people[name]), code=squad.code)
     view = await overview(
         db, weights=PointWeights(), since=almaty(11, 16, 0), until=almaty(11, 23, 0),
-        viewer_id=people["c"].id or 0,
+        viewer_id=saved_id(people["c"]),
     )  # fmt: skip
     assert [(r.rank, r.points, r.name, r.is_you) for r in view.week.rows] == [
         (1, 16, None, False),
@@ -62,7 +63,7 @@ async def test_top_shows_volunteer_for_everyone_without_consent(
     await finder.send("t.me/hidden_finder_shop")
     other = client.as_user(5002, first_name="Openname", language_code="en")
     await other.send("t.me/open_finder_shop")
-    reports = [r.id or 0 for r in (await db.exec(select(Report))).all()]
+    reports = [saved_id(r) for r in (await db.exec(select(Report))).all()]
     await move(db, reports, ReportStatus.ACCEPTED, mod)
     shown = text(await other.send("/privacy Sky Walker"))
     assert "Sky Walker" in shown

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from models.moderation import AuditEntry
 from models.report import Report
@@ -41,7 +42,7 @@ async def _report(db: AsyncSession, kind: TargetKind, status: ReportStatus) -> R
 async def test_transition_table(
     db: AsyncSession, kind: TargetKind, old: ReportStatus, new: ReportStatus
 ) -> None:
-    report_id = (await _report(db, kind, old)).id or 0
+    report_id = saved_id(await _report(db, kind, old))
     table = STREET_TRANSITIONS if kind == TargetKind.GRAFFITI else ONLINE_TRANSITIONS
     allowed = new in table.get(old, frozenset())
     result = await change_status(db, report_ids=[report_id], to=new, actor_id=None)

@@ -6,6 +6,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import ClaimAction
+from models.base import saved_id
 from models.enums import ClaimStatus, NoticeEvent, ReportStatus, Role
 from models.graffiti import GraffitiPhoto, PaintClaim
 from models.moderation import Notice
@@ -32,7 +33,7 @@ FINDER, STRANGER, HELPER = tg_id(1201), tg_id(1202), tg_id(1203)
 
 async def volunteer_id(db: AsyncSession, telegram_id: int) -> int:
     row = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == telegram_id))).one()
-    return row.id or 0
+    return saved_id(row)
 
 
 async def points(db: AsyncSession, telegram_id: int) -> int:

@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus
 from models.graffiti import GraffitiDraft, GraffitiDraftPhoto
 from models.report import Report, Sighting
@@ -57,7 +58,7 @@ async def test_forget_me_erases_after_confirmation_and_keeps_credits(
     await stayer.send("t.me/forget_shop_one and t.me/forget_shop_two")
     await leaver.send(f"/squad {code}")
     await leaver.send("/privacy Gone Soon")
-    reports = [r.id or 0 for r in (await db.exec(select(Report))).all()]
+    reports = [saved_id(r) for r in (await db.exec(select(Report))).all()]
     await move(db, reports, ReportStatus.ACCEPTED, moderator)
     before = text(await stayer.send("/top"))
     assert "2. Gone Soon — 3 pts" in before and "Forgetters — 3 pts, members: 1" in before

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import Category, ReportStatus
 from models.moderation import AuditEntry, Notice
 from models.report import Report, Sighting
@@ -312,7 +313,7 @@ async def _volunteer_ids(client: BotClient, db: AsyncSession, *telegram_ids: int
         await client.as_user(telegram_id).send("/start")
     wanted = [realistic(telegram_id) for telegram_id in telegram_ids]
     rows = await db.exec(select(Volunteer).where(col(Volunteer.telegram_id).in_(wanted)))
-    by_telegram = {v.telegram_id: v.id or 0 for v in rows.all()}
+    by_telegram = {v.telegram_id: saved_id(v) for v in rows.all()}
     return [by_telegram[telegram_id] for telegram_id in wanted]
 
 

@@ -17,6 +17,7 @@ from bot.factory import create_bot
 from bot.jobs.notices import NoticeDrainer
 from bot.jobs.runner import JobRunner
 from handlers.notice_texts import render_notice
+from models.base import saved_id
 from models.enums import NoticeEvent, ReportStatus
 from models.moderation import Notice
 from models.tallies import DigestDelivery, Squad
@@ -199,10 +200,12 @@ async def test_a_cancelled_delivery_waits_for_sends_already_on_their_way() -> No
 
 async def test_squad_names_are_unique_whatever_the_case_in_any_alphabet(db: AsyncSession) -> None:
     admin = await make_volunteer(db, 1)
-    first = await squads.create_squad(db, name="КазНУ Юрфак", created_by_id=admin.id or 0)
+    first = await squads.create_squad(db, name="КазНУ Юрфак", created_by_id=saved_id(admin))
     assert first is not None
-    assert await squads.create_squad(db, name="КазНУ Юрфак", created_by_id=admin.id or 0) is None
-    assert await squads.create_squad(db, name="казну  юрфак", created_by_id=admin.id or 0) is None
+    assert await squads.create_squad(db, name="КазНУ Юрфак", created_by_id=saved_id(admin)) is None
+    assert (
+        await squads.create_squad(db, name="казну  юрфак", created_by_id=saved_id(admin)) is None
+    )
     assert len((await db.exec(select(Squad))).all()) == 1
 
 

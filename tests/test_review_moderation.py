@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus, Role, TargetKind
 from models.moderation import AuditEntry, Notice
 from models.report import Report, Sighting
@@ -63,8 +64,8 @@ async def _bulk_reports(db: AsyncSession, count: int, status: ReportStatus) -> l
     await db.flush()
     db.add_all(
         Sighting(
-            report_id=r.id or 0,
-            volunteer_id=v.id or 0,
+            report_id=saved_id(r),
+            volunteer_id=saved_id(v),
             chat_id=tg_id(1),
             message_id=1,
             text_as_sent="x",
@@ -73,7 +74,7 @@ async def _bulk_reports(db: AsyncSession, count: int, status: ReportStatus) -> l
         for v in volunteers[:2]
     )
     await db.commit()
-    return [r.id or 0 for r in reports]
+    return [saved_id(r) for r in reports]
 
 
 async def test_bulk_verdict_does_not_query_once_per_report(
@@ -165,15 +166,15 @@ async def _graffiti(db: AsyncSession, volunteer_telegram_id: int) -> int:
     await db.flush()
     db.add(
         Sighting(
-            report_id=wall.id or 0,
-            volunteer_id=volunteer.id or 0,
+            report_id=saved_id(wall),
+            volunteer_id=saved_id(volunteer),
             chat_id=tg_id(1),
             message_id=1,
             text_as_sent="photo",
         )
     )
     await db.commit()
-    return wall.id or 0
+    return saved_id(wall)
 
 
 async def test_a_wall_and_an_online_target_cannot_be_merged(

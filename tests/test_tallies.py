@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus
 from services.tallies import PointWeights, Tally, rank_of, ranks, tallies, volunteer_tally
 from tests.client import BotClient, text
@@ -19,7 +20,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
 async def test_fixture_tallies_all_time(db: AsyncSession, clock: FrozenClock) -> None:
     people = await fixture_weeks(db, clock)
     found = await tallies(db, weights=PointWeights())
-    by_name = {name: found.get(p.id or 0, Tally(p.id or 0)) for name, p in people.items()}
+    by_name = {name: found.get(saved_id(p), Tally(saved_id(p))) for name, p in people.items()}
 
     a = by_name["a"]
     assert (a.links, a.found_first, a.confirmations, a.accepted, a.blocked) == (2, 2, 0, 2, 1)
@@ -38,7 +39,7 @@ async def test_fixture_tallies_all_time(db: AsyncSession, clock: FrozenClock) ->
 async def test_weights_are_configurable(db: AsyncSession, clock: FrozenClock) -> None:
     people = await fixture_weeks(db, clock)
     weights = PointWeights(found_blocked=100, found_accepted=0, confirmation=0, daily_cap=1000)
-    b = await volunteer_tally(db, volunteer_id=people["b"].id or 0, weights=weights)
+    b = await volunteer_tally(db, volunteer_id=saved_id(people["b"]), weights=weights)
     assert b.points == 100
 
 
@@ -53,10 +54,10 @@ async def test_daily_cap_stops_farming(db: AsyncSession, clock: FrozenClock) -> 
     await move(db, [*day_one, *day_two], S.ACCEPTED, mod)
     await move(db, [*day_one, *day_two], S.SENT, mod)
     await move(db, [*day_one, *day_two], S.BLOCKED, mod)
-    tally = await volunteer_tally(db, volunteer_id=farmer.id or 0, weights=PointWeights())
+    tally = await volunteer_tally(db, volunteer_id=saved_id(farmer), weights=PointWeights())
     assert tally.points == 30 + 10  # five blocked finds capped at 30 on day one, one on day two
     week = await volunteer_tally(
-        db, volunteer_id=farmer.id or 0, weights=PointWeights(),
+        db, volunteer_id=saved_id(farmer), weights=PointWeights(),
         since=almaty(11, 3, 0), until=almaty(11, 4, 0),
     )  # fmt: skip
     assert week.points == 10

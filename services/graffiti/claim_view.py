@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ReportStatus
 from models.graffiti import Graffiti, PaintClaim
 from models.report import Report, Sighting
@@ -64,9 +65,9 @@ async def claim_card(session: AsyncSession, claim: PaintClaim) -> ClaimCardView 
         for i in ids
         if i in people
     ]
-    photos = await claim_photos(session, claim.id or 0)
+    photos = await claim_photos(session, saved_id(claim))
     return ClaimCardView(
-        claim_id=claim.id or 0,
+        claim_id=saved_id(claim),
         report_id=claim.report_id,
         status=report.status,
         wall=await graffiti_details(session, claim.report_id),

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import ClaimStatus, NoticeEvent, ReportStatus, TargetKind
 from models.graffiti import GraffitiPhoto, PaintClaim
 from models.moderation import Notice
@@ -69,7 +70,7 @@ async def _claim(
     report = await surviving_graffiti(session, report_id)
     if report is None or report.kind != TargetKind.GRAFFITI:
         return ClaimResult(ClaimOutcome.NOT_GRAFFITI, report_id)
-    wall_id = report.id or 0
+    wall_id = saved_id(report)
     if report.status not in CLAIMABLE:
         return ClaimResult(ClaimOutcome.REFUSED, wall_id, status=report.status)
     claim = await open_claim(session, wall_id)
@@ -137,7 +138,7 @@ async def claim_photos(session: AsyncSession, claim_id: int) -> list[GraffitiPho
 
 async def claimant_ids(session: AsyncSession, claim: PaintClaim) -> list[int]:
     """Everyone who sent a photo of the claim, the first claimant first."""
-    photos = await claim_photos(session, claim.id or 0)
+    photos = await claim_photos(session, saved_id(claim))
     return list(dict.fromkeys([claim.volunteer_id, *(p.volunteer_id for p in photos)]))
 
 

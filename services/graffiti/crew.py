@@ -13,6 +13,7 @@ from sqlalchemy import and_
 from sqlmodel import col, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import District, ReportStatus
 from models.graffiti import Graffiti
 from models.report import Report
@@ -159,7 +160,7 @@ async def mark_delivered(
     result = await assign(
         session, report_ids=ids, district=district, actor_id=actor_id, require_district=False
     )
-    carried = [report.id or 0 for report in result.changed]
+    carried = [saved_id(report) for report in result.changed]
     carried += [r.report_id for r in result.refused if r.status == ReportStatus.ASSIGNED]
     result.refused = [r for r in result.refused if r.status != ReportStatus.ASSIGNED]
     await session.exec(

@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import District, ReportStatus, TargetKind
 from models.graffiti import (
     DraftStep,
@@ -110,7 +111,7 @@ async def finish_draft(
     )
     session.add(report)
     await session.flush()
-    report_id = report.id or 0
+    report_id = saved_id(report)
     session.add(
         Sighting(
             report_id=report_id,
@@ -224,7 +225,7 @@ async def _same_wall(
     if wall.status == ReportStatus.PAINTED_OVER:
         await change_status(
             session,
-            report_ids=[wall.id or 0],
+            report_ids=[saved_id(wall)],
             to=ReportStatus.REAPPEARED,
             actor_id=draft.volunteer_id,
             note=f"#{result.report_id}",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import District, ReportStatus, TargetKind
 from models.graffiti import Graffiti, GraffitiPhoto
 from models.report import Report
@@ -48,7 +49,7 @@ async def assign(
             commit=False,
         )
         for report in step.changed:
-            wall = details[report.id or 0]
+            wall = details[saved_id(report)]
             wall.assigned_district = crew
             # Newly assigned: the crew's next file carries it (mark_delivered clears this).
             wall.crew_file_due = True
@@ -100,7 +101,7 @@ async def mark_painted(
     report = await surviving_graffiti(session, report_id)
     if report is None or report.kind != TargetKind.GRAFFITI:
         return PaintedResult(report_id, changed=False)
-    target_id = report.id or 0
+    target_id = saved_id(report)
     if after is not None:
         await insert_ignore(
             session,
