@@ -10,7 +10,7 @@ import pytest
 from bot.config import Settings
 from bot.digest_tasks import digest_schedule
 from bot.jobs import Every, JobRunner, Periodic, Weekly
-from tests.fake_clock import SteppedClock
+from tests.support.fake_clock import SteppedClock
 
 T0 = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # Monday 09:00 in Almaty
 

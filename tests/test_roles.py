@@ -7,10 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import ReportStatus, Role
 from models.report import Report
 from models.volunteer import Volunteer
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.telegram_ids import realistic, tg_id
-from tests.triage_helpers import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text, texts
+from tests.support.telegram_ids import realistic, tg_id
+from tests.support.triage_helpers import (
     alerts,
     audit,
     button_data,
