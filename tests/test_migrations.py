@@ -21,13 +21,19 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models.tables  # noqa: F401  (every table on the metadata)
+from bot.i18n import create_i18n
+from handlers.texts import reason_label
 from models.engine import create_engine
+from models.enums import District, NoteCode
 from models.migrate import BASELINE, MigrationError, alembic_config, ensure_at_head, head_revision
 from models.migrate import upgrade_to_head as migrate
 from models.migration_types import MIGRATION_OPTIONS
+from models.moderation import AuditEntry, Notice
+from models.report import Report
 from tests.support.telegram_ids import tg_id
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -288,12 +294,6 @@ def _english_notes(connection: Connection) -> None:
 
 
 async def _read_back(url: str) -> tuple[Any, ...]:
-    from sqlmodel import col, select
-    from sqlmodel.ext.asyncio.session import AsyncSession
-
-    from models.moderation import AuditEntry, Notice
-    from models.report import Report
-
     engine = create_engine(url)
     try:
         async with AsyncSession(engine) as session:
@@ -310,10 +310,6 @@ async def _read_back(url: str) -> tuple[Any, ...]:
 
 
 async def test_english_reasons_become_codes_and_render_in_every_language(side_url: str) -> None:
-    from handlers.texts import reason_label
-    from models.enums import District, NoteCode
-    from tests.conftest import create_i18n
-
     await _on(side_url, _upgrade_to("0003_batch_voided_at"))
     await _on(side_url, _english_notes)
     await migrate(side_url)
