@@ -14,14 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.digest_texts import board_lines
 from handlers.start_texts import safety_rules
 from models.base import saved_id
-from models.tallies import Squad
 from models.volunteer import Volunteer
 from services import squads
-from services.clock import utcnow
-from services.leaderboard import board_from, squad_members
+from services.squad_stats import SquadStats, curated_squad_stats
 from services.squads import JoinOutcome
-from services.tallies import PointWeights, tallies
-from services.weeks import Week
+from services.tallies import PointWeights
 
 DEEP_LINK_PREFIX = "squad_"
 LEAVE_WORDS = frozenset({"leave", "выйти", "шығу"})
@@ -55,35 +52,26 @@ async def cmd_start_squad(
     await message.answer(safety_rules() + "\n\n" + _("/help tells what to send."))
 
 
-async def _squad_stats(
-    session: AsyncSession, squad: Squad, weights: PointWeights, viewer_id: int
-) -> str:
+def _squad_stats_text(stats: SquadStats) -> str:
     """What a curator sees: the squad's totals this week and in all, and its top five."""
-    members = await squad_members(session, saved_id(squad))
-    week = Week.of(utcnow())
     lines = [
         _("<b>Squad «{name}»</b> · code <code>{code}</code>").format(
-            name=escape(squad.name), code=squad.code
+            name=escape(stats.name), code=stats.code
         ),
-        _("Members: {count}").format(count=len(members)),
+        _("Members: {count}").format(count=stats.members),
     ]
-    for title, since in ((_("This week"), week.start), (_("All time"), None)):
-        found = await tallies(
-            session, weights=weights, since=since, until=week.end, squad_id=squad.id
-        )
-        values = found.values()
+    for title, period in ((_("This week"), stats.this_week), (_("All time"), stats.all_time)):
         summary = _(
             "Links: {links}, photos: {photos}, accepted: {accepted}, "
             "blocked or painted over: {closed}, points: {points}"
         ).format(
-            links=sum(t.links for t in values),
-            photos=sum(t.photos for t in values),
-            accepted=sum(t.accepted for t in values),
-            closed=sum(t.blocked + t.painted_over for t in values),
-            points=sum(t.points for t in values),
+            links=period.links,
+            photos=period.photos,
+            accepted=period.accepted,
+            closed=period.closed,
+            points=period.points,
         )
-        board = await board_from(session, found, limit=5, viewer_id=viewer_id)
-        lines += ["", f"<b>{title}</b>", summary, *board_lines(board)]
+        lines += ["", f"<b>{title}</b>", summary, *board_lines(period.board)]
     return "\n".join(lines)
 
 
@@ -116,10 +104,11 @@ async def cmd_squad(
             "Friends join with /squad {code}. /top shows the squads; /squad leave to leave."
         ).format(name=escape(mine.name), count=count, code=mine.code)
     await message.answer(text)
-    for squad in await squads.curated_squads(session, saved_id(volunteer)):
-        await message.answer(
-            await _squad_stats(session, squad, point_weights, saved_id(volunteer))
-        )
+    curated = await curated_squad_stats(
+        session, curator_id=saved_id(volunteer), weights=point_weights
+    )
+    for stats in curated:
+        await message.answer(_squad_stats_text(stats))
 
 
 def create_router() -> Router:

@@ -1,23 +1,18 @@
-"""The tally and rank lines /stats adds to a volunteer's numbers."""
+"""The text of /stats, rendered from a volunteer's standing."""
 
 from aiogram.utils.i18n import gettext as _
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.clock import utcnow
-from services.tallies import PointWeights, Tally, rank_of, tallies
-from services.weeks import Week
+from handlers.texts import status_label
+from services.standing import Standing
 
 
-async def tally_lines(
-    session: AsyncSession, volunteer_id: int, weights: PointWeights
-) -> list[str]:
-    week = Week.of(utcnow())
-    everyone = await tallies(session, weights=weights)
-    this_week = await tallies(session, weights=weights, since=week.start, until=week.end)
-    mine = everyone.get(volunteer_id, Tally(volunteer_id))
-    points = {v: t.points for v, t in everyone.items()}
-    week_points = {v: t.points for v, t in this_week.items()}
+def standing_text(standing: Standing) -> str:
+    stats, mine = standing.stats, standing.tally
     lines = [
+        _("<b>Your numbers</b>"),
+        _("Links sent: {count}").format(count=stats.links_sent),
+        _("Targets you found first: {count}").format(count=stats.found_first),
+        _("Confirmations of others' finds: {count}").format(count=stats.confirmations),
         _("Photos sent: {count}").format(count=mine.photos),
         _("Accepted: {accepted}, rejected: {rejected}").format(
             accepted=mine.accepted, rejected=mine.rejected
@@ -29,14 +24,18 @@ async def tally_lines(
         _("Blocked or removed: {count}").format(count=mine.blocked),
         _("Painted over: {count}").format(count=mine.painted_over),
         _("Points: {points} (this week: {week})").format(
-            points=mine.points, week=week_points.get(volunteer_id, 0)
+            points=mine.points, week=standing.week_points
         ),
     ]
-    rank = rank_of(points, volunteer_id)
-    if rank is not None:
+    if standing.rank is not None:
         lines.append(
-            _("Your place: {rank} of {count}").format(
-                rank=rank, count=sum(1 for p in points.values() if p > 0)
-            )
+            _("Your place: {rank} of {count}").format(rank=standing.rank, count=standing.ranked)
         )
-    return lines
+    if stats.by_status:
+        lines.append("")
+        lines.append(_("Your reports by status:"))
+        lines.extend(
+            f"• {status_label(status)}: {count}"
+            for status, count in sorted(stats.by_status.items())
+        )
+    return "\n".join(lines)
