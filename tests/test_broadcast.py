@@ -32,7 +32,10 @@ from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, buttons, texts
 from tests.support.fake_bot_api import TEST_TOKEN, FakeBotAPI
 from tests.support.recording_session import RecordingSession
-from tests.support.tally_world import FakeClock, make_volunteer
+from tests.support.tally_world import (
+    FakeClock,
+    make_volunteer,
+)
 from tests.support.telegram_ids import tg_id
 
 RATE = 25.0
@@ -248,3 +251,13 @@ async def test_429_5xx_and_blocked_users_against_the_bot_api(
     assert blocked is not None
     await db.refresh(blocked)
     assert blocked.is_reachable is False
+
+
+async def test_a_broadcast_written_on_the_next_line_is_sent_whole(
+    client: BotClient, fake_session: RecordingSession
+) -> None:
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    requests = await admin.send("/broadcast\nHello all,\nsee you on Saturday")
+    copies = [r.text for r in requests if isinstance(r, SendMessage) and "Saturday" in r.text]
+    assert copies == ["Hello all,\nsee you on Saturday"]

@@ -9,10 +9,13 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import GraffitiAction
-from models.enums import District
+from models.enums import District, ReportStatus
 from models.graffiti import Graffiti
 from tests.support.client import BotClient, buttons, texts
 from tests.support.graffiti_helpers import draft_button, jpeg, send_photo, wall_image
+from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import statuses
+from tests.support.triage_helpers import make_moderator, report_link
 
 WRONG = "went wrong"
 
@@ -52,3 +55,30 @@ async def test_second_press_on_a_district(client: BotClient, db: AsyncSession) -
     twice = await volunteer.click(almaly, message_id=9)
     assert not any(WRONG in t for t in texts(once + twice))
     assert [g.district for g in (await db.exec(select(Graffiti))).all()] == [District.ALMALY]
+
+
+async def test_double_press_on_accept_is_not_an_error(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    """A second press of Accept (a slow network) asks Telegram for the keyboard already shown,
+    which it refuses as "not modified": the moderator got "something went wrong"."""
+    first = await report_link(client, 1, "t.me/double_press")
+    moderator = await make_moderator(client, 500)
+    card = await moderator.send("/queue")
+    [accept] = [
+        b.callback_data or ""
+        for r in card
+        if isinstance(r, SendMessage) and r.reply_markup is not None
+        for row in r.reply_markup.inline_keyboard  # type: ignore[union-attr]
+        for b in row
+        if "Accept" in b.text
+    ]
+    await moderator.click(accept, message_id=5)
+    fake_session.fail_next(
+        "EditMessageReplyMarkup",
+        description="Bad Request: message is not modified: specified new message content and "
+        "reply markup are exactly the same as a current content and reply markup of the message",
+    )
+    again = await moderator.click(accept, message_id=5)
+    assert not any("went wrong" in t for t in texts(again))
+    assert await statuses(db, [first]) == [ReportStatus.NEW]

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.graffiti_tasks import finish_abandoned_once
 from handlers.callbacks import GraffitiAction
 from models.enums import District, TargetKind
-from models.graffiti import GraffitiDraft, GraffitiPhoto
+from models.graffiti import GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
 from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services.clock import utcnow
@@ -202,3 +202,20 @@ async def test_someone_elses_draft_button_changes_nothing(
     await db.refresh(draft)
     assert draft.district is None and await count(db, Report) == 0
     assert (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(1002)))).one()
+
+
+async def test_same_picture_sent_twice_keeps_the_conversation(
+    client: BotClient, db: AsyncSession
+) -> None:
+    volunteer = client.as_user(1107, language_code="en")
+    data = jpeg(wall_image(73))
+    await send_photo(volunteer, data, unique_id="double-send")
+    again = texts(await send_photo(volunteer, data, unique_id="double-send"))
+    # No report without a place, no second conversation: the question is simply asked again.
+    assert await count(db, Report) == 0 and await count(db, GraffitiDraft) == 1
+    assert await count(db, GraffitiDraftPhoto) == 1
+    assert again and "Where is this wall?" in again[0]
+    assert "written on the wall" in text(await send_location(volunteer, ABAY_DOSTYK))
+    [number] = numbers(text(await volunteer.send("@double_send_shop")))[:1]
+    assert await count(db, GraffitiPhoto) == 0
+    assert (await graffiti(db, number)).possible_duplicate_of is None

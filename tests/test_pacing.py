@@ -4,6 +4,8 @@ import asyncio
 from collections import Counter
 from itertools import pairwise
 
+import pytest
+
 from services.pacing import (
     Delivery,
     DeliveryOutcome,
@@ -206,3 +208,37 @@ async def test_a_cancelled_delivery_stops_and_leaves_others_running() -> None:
     progress = await others
     assert progress.sent == 3
     assert len(doomed.sends) < 10
+
+
+async def test_a_cancelled_delivery_waits_for_sends_already_on_their_way() -> None:
+    recorded: list[int] = []
+    started: list[int] = []
+    all_started = asyncio.Event()
+    answers = asyncio.Event()  # Telegram has the sends; their answers come once this is set
+
+    def delivery(chat_id: int) -> Delivery:
+        async def send() -> None:
+            started.append(chat_id)
+            if len(started) == 3:
+                all_started.set()
+            await answers.wait()
+
+        return Delivery(chat_id=chat_id, send=send)
+
+    async def note(delivery: Delivery, outcome: object) -> None:
+        recorded.append(delivery.chat_id)
+
+    sender = PacedSender(rate_per_second=1000, clock=FakeClock())
+    task = asyncio.create_task(
+        sender.deliver([delivery(c) for c in (1, 2, 3, 4)], on_outcome=note)
+    )
+    await all_started.wait()
+    task.cancel()
+    # The answers arrive only after the cancellation: a sender that dropped its sends on
+    # cancel would have cancelled them first (the loop runs the cancelled task first).
+    answers.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert sorted(recorded) == sorted(started) and len(started) in (3, 4)
+    assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
+                and t.get_name() != "paced-sender"]  # fmt: skip

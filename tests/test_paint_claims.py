@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.callbacks import ClaimAction
 from models.base import saved_id
 from models.enums import ClaimStatus, NoticeEvent, ReportStatus, Role
-from models.graffiti import GraffitiPhoto, PaintClaim
+from models.graffiti import GraffitiDraft, GraffitiPhoto, PaintClaim
 from models.moderation import Notice
 from models.report import Report
 from models.volunteer import Volunteer
@@ -19,13 +19,14 @@ from tests.support.graffiti_helpers import (
     FAR_300M,
     add_photo,
     claim_buttons,
+    confirm_next_claim,
     jpeg,
     photo_sizes,
     report_wall,
     send_photo,
     wall_image,
 )
-from tests.support.report_setup import accept, status
+from tests.support.report_setup import accept, count, status
 from tests.support.telegram_ids import tg_id
 
 FINDER, STRANGER, HELPER = tg_id(1201), tg_id(1202), tg_id(1203)
@@ -197,3 +198,65 @@ async def test_moderators_own_painted_stays_direct(client: BotClient, db: AsyncS
     assert f"#{wall}" in text(await staff.send(f"/painted {wall}"))
     assert await status(db, wall) == ReportStatus.PAINTED_OVER
     assert (await db.exec(select(PaintClaim))).all() == []
+
+
+def claimed(wall: int) -> str:
+    return (
+        f"Thank you! Your «after» photo of #{wall} goes to the moderators: "
+        "the wall counts as painted over once they confirm it."
+    )
+
+
+async def test_after_photo_album_by_caption_is_one_answer(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 63)
+    await accept(db, wall)
+    helper = client.as_user(1103, language_code="en")
+    album = {"media_group_id": "after-album-1"}
+    first = await send_photo(helper, jpeg(wall_image(64)), caption=f"/painted {wall}", extra=album)
+    assert texts(first) == [claimed(wall)]
+    # The album's second photo carries no caption; it is the same after-photo answer.
+    assert texts(await send_photo(helper, jpeg(wall_image(65)), extra=album)) == []
+    assert await count(db, GraffitiDraft) == 0
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 2 and all(photo.is_after for photo in afters)
+    assert len({photo.claim_id for photo in afters}) == 1  # one claim for the album
+    assert await status(db, wall) == ReportStatus.ACCEPTED  # until a moderator confirms
+
+
+async def test_after_photo_album_in_reply_is_one_answer(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 66)
+    await accept(db, wall)
+    helper = client.as_user(1104, language_code="en")
+    replies = []
+    for seed in (67, 68, 69):
+        file_id, unique = add_photo(helper, jpeg(wall_image(seed)))
+        extra = {
+            "photo": photo_sizes(file_id, unique),
+            "media_group_id": "after-album-2",
+            **reply_to_bot(f"#{wall} — graffiti report saved, thank you.", 1104),
+        }
+        replies += texts(await helper.send(extra=extra))
+    assert replies == [claimed(wall)]
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 3
+
+
+async def test_after_photo_of_a_wall_already_painted_over(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 70)
+    await accept(db, wall)
+    first = client.as_user(1105, language_code="en")
+    await send_photo(first, jpeg(wall_image(71)), caption=f"/painted {wall}")
+    moderator = client.as_user(ADMIN_ID)
+    await moderator.send("/start")
+    await confirm_next_claim(moderator)
+    second = client.as_user(1106, language_code="en")
+    reply = text(await send_photo(second, jpeg(wall_image(72)), caption=f"/painted {wall}"))
+    assert reply == f"#{wall} is already marked as painted over. Thank you!"
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 1  # only claims are kept: a closed wall takes no new ones

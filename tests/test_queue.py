@@ -17,6 +17,7 @@ from models.volunteer import Volunteer
 from services import queue
 from services.clock import to_almaty, utcnow
 from tests.support.client import BotClient, buttons, text, texts
+from tests.support.report_setup import statuses, wall_report
 from tests.support.telegram_ids import realistic, tg_id
 from tests.support.triage_helpers import (
     alerts,
@@ -366,3 +367,32 @@ async def test_moderators_read_the_card_in_their_language(client: BotClient) -> 
     kazakh = client.as_user(500, language_code="kk")
     assert "1 волонтер хабарлады" in text(await kazakh.send("/queue"))
     assert moderator.user_id == russian.user_id
+
+
+async def test_queue_card_typed_duplicate_of_another_kind_may_be_retried(
+    client: BotClient, db: AsyncSession
+) -> None:
+    """On a card, a number of the other kind is a wrong number: the moderator may send another."""
+    channel = await report_link(client, 1, "t.me/kind_card_one")
+    duplicate = await report_link(client, 2, "t.me/kind_card_two")
+    wall = await wall_report(db, 77_003)
+    moderator = await make_moderator(client, 500)
+    card = await moderator.send("/queue")
+    [data] = [
+        b.callback_data
+        for r in card
+        if isinstance(r, SendMessage) and r.reply_markup is not None
+        for row in r.reply_markup.inline_keyboard  # type: ignore[union-attr]
+        for b in row
+        if "Duplicate" in b.text
+    ]
+    await moderator.click(data or "", message_id=5)
+    reply = text(await moderator.send(f"#{wall}"))
+    assert "Send another number" in reply
+    reply = texts(await moderator.send(f"#{duplicate}"))[-1]
+    assert "merged into" in reply
+    assert await statuses(db, [channel, duplicate, wall]) == [
+        ReportStatus.MERGED,
+        ReportStatus.NEW,
+        ReportStatus.NEW,
+    ]

@@ -11,6 +11,7 @@ from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, text, texts
 from tests.support.telegram_ids import realistic, tg_id
 from tests.support.triage_helpers import (
+    admin,
     alerts,
     audit,
     button_data,
@@ -159,3 +160,28 @@ async def test_a_banned_person_is_not_made_a_moderator(
     await admin.send(f"/ban {tg_id(5022)}")
     assert "lift the ban first" in text(await admin.send(f"/grant {tg_id(5022)}"))
     assert (await _volunteer(db, 5022)).role == Role.VOLUNTEER
+
+
+async def test_role_commands_escape_what_was_typed(client: BotClient, db: AsyncSession) -> None:
+    """The unknown-person answer echoed the typed reference into HTML: `/ban <id>` (as the
+    menu writes it) made Telegram refuse the answer."""
+    for command in ("/ban <id>", "/grant <b>x"):
+        reply = text(await admin(client).send(command))
+        assert "&lt;" in reply and "<id>" not in reply and "<b>" not in reply
+
+
+async def test_stale_username_is_not_guessed(client: BotClient, db: AsyncSession) -> None:
+    """Two rows may carry one username (rows saved before registration began to release a name
+    taken over by someone else): /grant must not pick one of them at random."""
+    db.add(Volunteer(telegram_id=tg_id(6001), username="Shared_Name"))
+    db.add(Volunteer(telegram_id=tg_id(6002), username="shared_name"))
+    await db.commit()
+    reply = text(await admin(client).send("/grant @shared_name"), ADMIN_ID)
+    assert "numeric id" in reply
+    roles = (await db.exec(select(Volunteer.role).where(Volunteer.telegram_id > 6000))).all()
+    assert set(roles) == {Role.VOLUNTEER}
+    reply = text(await admin(client).send("/ban @shared_name"))
+    assert "numeric id" in reply
+    banned = await db.exec(select(Volunteer.banned_at).where(Volunteer.telegram_id > 6000))
+    assert set(banned.all()) == {None}
+    assert "now a moderator" in text(await admin(client).send(f"/grant {tg_id(6002)}"), ADMIN_ID)

@@ -1,11 +1,13 @@
-"""/settings as a volunteer sees it: the current switches, changed with a button."""
+"""/settings (and the switches /privacy shows) as a volunteer sees them: the current switches,
+changed with a button."""
 
-from aiogram.methods import AnswerCallbackQuery, EditMessageText
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
 from tests.support.client import BotClient, buttons, text
+from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import realistic
 
 
@@ -71,3 +73,19 @@ async def test_forged_setting_name_changes_nothing(client: BotClient, db: AsyncS
     await client.click("settings:notices:maybe")
     volunteer = await stored(db, client.user_id)
     assert (volunteer.notices_enabled, volunteer.banned_at) == (True, None)
+
+
+async def test_a_second_tap_on_a_privacy_button_is_answered_without_an_error(
+    client: BotClient, fake_session: RecordingSession
+) -> None:
+    volunteer = client.as_user(1234, language_code="en")
+    await volunteer.send("/privacy Night Owl")
+    fake_session.fail_next(
+        "EditMessageText",
+        description="Bad Request: message is not modified: specified new message content and "
+        "reply markup are exactly the same as a current content and reply markup of the message",
+    )
+    requests = await volunteer.click("privacy:digest_off", message_id=1)
+    answers = [r for r in requests if isinstance(r, AnswerCallbackQuery)]
+    assert [a.text for a in answers] == ["Saved."]
+    assert not [r for r in requests if isinstance(r, SendMessage)]

@@ -3,10 +3,15 @@
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.tallies import Squad, SquadMember
 from models.volunteer import Volunteer
+from services import squads
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, text, texts
+from tests.support.tally_world import (
+    make_volunteer,
+)
 from tests.support.telegram_ids import tg_id
 
 
@@ -68,3 +73,26 @@ async def test_curator_sees_statistics_without_identities(
         assert secret not in stats
     person = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(2010)))).one()
     assert person.public_consent is False
+
+
+async def test_squad_names_are_unique_whatever_the_case_in_any_alphabet(db: AsyncSession) -> None:
+    admin = await make_volunteer(db, 1)
+    first = await squads.create_squad(db, name="КазНУ Юрфак", created_by_id=saved_id(admin))
+    assert first is not None
+    assert await squads.create_squad(db, name="КазНУ Юрфак", created_by_id=saved_id(admin)) is None
+    assert (
+        await squads.create_squad(db, name="казну  юрфак", created_by_id=saved_id(admin)) is None
+    )
+    assert len((await db.exec(select(Squad))).all()) == 1
+
+
+async def test_squad_curator_echoes_an_unknown_name_escaped(client: BotClient) -> None:
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    answer = texts(await admin.send("/squad_curator ABCDEF <b>x"))
+    # No squad ABCDEF: the code is checked first.
+    assert answer == ["There is no squad with this code. Check it with your curator."]
+    created = texts(await admin.send("/squad_add Review Squad"))
+    code = created[0].split("<code>")[1].split("</code>")[0]
+    answer = texts(await admin.send(f"/squad_curator {code} <b>x"))
+    assert answer == ["I do not know &lt;b&gt;x: they must write to the bot first."]

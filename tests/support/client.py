@@ -20,6 +20,8 @@ from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import realistic
 
 NUMBER = re.compile(r"#(\d+)")
+# Characters in one message; Telegram refuses a longer one.
+TELEGRAM_LIMIT = 4096
 
 
 class BotClient:

@@ -66,3 +66,8 @@ async def audit(db: AsyncSession, report_id: int) -> list[AuditEntry]:
         select(AuditEntry).where(AuditEntry.report_id == report_id).order_by(AuditEntry.id)
     )
     return list(rows.all())
+
+
+def admin(client: BotClient) -> BotClient:
+    """The administrator (who may do all a moderator does), in English."""
+    return client.as_user(ADMIN_ID, language_code="en")
