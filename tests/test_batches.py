@@ -19,7 +19,7 @@ from models.moderation import AuditEntry, Batch
 from models.report import Report
 from services.batch_rows import HEADER
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, texts
+from tests.support.client import BotClient, message_text, texts
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import make_reports, statuses
 
@@ -209,7 +209,7 @@ async def test_large_batch_progress_in_one_message(client: BotClient, db: AsyncS
     edits = [r for r in requests if isinstance(r, EditMessageText)]
     assert len(messages) == 1 and "Preparing 1,234 reports" in messages[0].text
     assert edits and len({e.message_id for e in edits}) == 1
-    assert "1234 reports marked as sent" in edits[-1].text
+    assert "1234 reports marked as sent" in message_text(edits[-1])
     rows = list(
         csv.reader(io.StringIO(payload(documents(requests)[1 - 1])[1].decode("utf-8-sig")))
     )

@@ -57,7 +57,7 @@ def admin(paced_dispatcher: Dispatcher, bot: Bot, fake_session: RecordingSession
 
 
 def copies(requests: list, text: str) -> list[int]:
-    return [r.chat_id for r in requests if isinstance(r, SendMessage) and r.text == text]
+    return [int(r.chat_id) for r in requests if isinstance(r, SendMessage) and r.text == text]
 
 
 def preview_buttons(requests: list) -> tuple[str, str]:

@@ -45,7 +45,7 @@ async def test_broadcast_survives_redelivery_double_press_and_restart(
         env = child_env(database_url)
         process = await start_bot(config, env)
         try:
-            await api.wait_for("getUpdates", timeout=30)
+            await api.wait_for("getUpdates", timeout=90)
             command = private_message(ADMIN, f"/broadcast {TEXT}", language_code="en")
             sent = api.enqueue_update(command)
             [header, preview] = await api.wait_for(

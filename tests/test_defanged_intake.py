@@ -23,7 +23,7 @@ async def test_defanged_and_plain_spellings_are_one_report(
     other = client.as_user(1002, language_code="en")
     again = text(await other.send("https://shop-defanged.kz/catalog and @defanged_x"))
     assert again.count("already reported") == 2, again
-    keys = sorted(r.canonical_key for r in (await db.exec(select(Report))).all())
+    keys = sorted(str(r.canonical_key) for r in (await db.exec(select(Report))).all())
     assert len(keys) == 2 and any("shop-defanged.kz/catalog" in k for k in keys)
 
 

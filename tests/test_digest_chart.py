@@ -1,6 +1,7 @@
 """The digest chart: dates (each week's Monday) on the x-axis, and lines told apart by marker
 and dash pattern, not colour alone — even when they lie on top of each other."""
 
+import numpy as np
 from aiogram.utils.i18n import I18n
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,7 +28,9 @@ async def test_chart_reads_dates_and_tells_equal_lines_apart(db: AsyncSession, i
 
     lines = axes.get_lines()
     assert len(lines) == len(series) == 4
-    assert all(list(line.get_ydata()) == [0] * 12 for line in lines)  # all on top of each other
+    assert all(
+        np.asarray(line.get_ydata()).tolist() == [0] * 12 for line in lines
+    )  # all on top of each other
     looks = {(line.get_marker(), str(line.get_linestyle())) for line in lines}
     assert len({marker for marker, _ in looks}) == 4
     assert len({style for _, style in looks}) == 4

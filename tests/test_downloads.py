@@ -32,7 +32,7 @@ async def test_a_failed_photo_download_asks_again_and_logs_no_token(
 ) -> None:
     volunteer = client.as_user(1701, language_code="en")
     file_id, unique = add_photo(volunteer, jpeg(wall_image(1)))
-    volunteer.session.fail_download(file_id)  # type: ignore[attr-defined]
+    volunteer.session.fail_download(file_id)
     with caplog.at_level(logging.INFO):
         reply = text(await volunteer.send(extra={"photo": photo_sizes(file_id, unique)}))
     assert AGAIN in reply

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 from sqlmodel import select
@@ -160,7 +160,7 @@ async def test_near_identical_photo_is_flagged_not_merged(
 
 
 async def test_abandoned_conversation_is_saved_after_the_timeout(
-    client: BotClient, db: AsyncSession, bot: Bot, i18n: I18n, dispatcher
+    client: BotClient, db: AsyncSession, bot: Bot, i18n: I18n, dispatcher: Dispatcher
 ) -> None:
     asked = texts(await send_photo(client, jpeg(wall_image(10)), caption="@abandoned_shop"))
     # The caption's handle is a report at once; the wall waits for its conversation.
@@ -171,12 +171,12 @@ async def test_abandoned_conversation_is_saved_after_the_timeout(
               "sender": dispatcher["sender"]}  # fmt: skip
     early = await finish_abandoned_once(index=index, now=utcnow() + timedelta(minutes=5), **kwargs)
     assert early == [] and await count(db, Report) == 1
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     late = await finish_abandoned_once(index=index, now=utcnow() + timedelta(minutes=11), **kwargs)
     [report] = late
     details = await graffiti(db, report.report_id)
     assert details.handle_report_id == shop and details.latitude is None
-    [told] = client.session.sent(SendMessage)  # type: ignore[attr-defined]
+    [told] = client.session.sent(SendMessage)
     assert told.chat_id == client.user_id and f"#{report.report_id}" in told.text
     assert await count(db, GraffitiDraft) == 0
 

@@ -8,6 +8,9 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.utils.i18n import I18n
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select, update
@@ -17,6 +20,7 @@ from models.graffiti import GraffitiDraft, GraffitiDraftPhoto
 from models.report import Report
 from services.clock import utcnow
 from services.graffiti.finish import finish_draft
+from services.graffiti.handle import WallHandle
 from tests.support.client import BotClient, numbers, text
 from tests.support.graffiti_helpers import (
     ABAY_DOSTYK,
@@ -36,7 +40,10 @@ async def _quiet_for_eleven_minutes(db: AsyncSession) -> None:
 
 
 async def test_finisher_leaves_a_draft_answered_after_it_looked(
-    client: BotClient, db: AsyncSession, dispatcher, session_maker
+    client: BotClient,
+    db: AsyncSession,
+    dispatcher: Dispatcher,
+    session_maker: async_sessionmaker[AsyncSession],
 ) -> None:
     volunteer = client.as_user(1101, language_code="en")
     await send_photo(volunteer, jpeg(wall_image(61)))
@@ -80,7 +87,7 @@ def touching_a_draft(engine: AsyncEngine) -> Iterator[asyncio.Event]:
 async def test_answer_while_the_finisher_saves_the_draft(
     client: BotClient,
     db: AsyncSession,
-    dispatcher,
+    dispatcher: Dispatcher,
     engine: AsyncEngine,
     session_maker: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -104,7 +111,13 @@ async def test_answer_while_the_finisher_saves_the_draft(
 
 
 async def test_one_unsaveable_draft_does_not_hold_up_the_others(
-    client: BotClient, db: AsyncSession, *, dispatcher, bot, i18n, monkeypatch
+    client: BotClient,
+    db: AsyncSession,
+    *,
+    dispatcher: Dispatcher,
+    bot: Bot,
+    i18n: I18n,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from sqlalchemy.exc import DataError
 
@@ -117,7 +130,7 @@ async def test_one_unsaveable_draft_does_not_hold_up_the_others(
     await send_photo(fine, jpeg(wall_image(75)), caption="@fine_abandoned_shop")
     linked = finish.link_wall_handle
 
-    async def failing_for_one(session, *, handle, **kwargs):  # type: ignore[no-untyped-def]
+    async def failing_for_one(session: AsyncSession, *, handle: WallHandle, **kwargs: Any) -> Any:
         # Fault injection: saving this one draft fails in the database layer.
         if "stuck" in str(handle):
             raise DataError("INSERT …", {}, ValueError("value too long for the column"))

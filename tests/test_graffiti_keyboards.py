@@ -13,9 +13,11 @@ def inline(requests: list) -> list:
 
 def stripped(requests: list) -> list[int]:
     return [
-        int(r.message_id)
+        r.message_id
         for r in requests
-        if isinstance(r, EditMessageReplyMarkup) and r.reply_markup is None
+        if isinstance(r, EditMessageReplyMarkup)
+        and r.reply_markup is None
+        and r.message_id is not None
     ]
 
 

@@ -5,7 +5,7 @@ import io
 import json
 
 from aiogram.methods import SendDocument, SendPhoto
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook
 from PIL import Image
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -129,13 +129,13 @@ async def test_crew_batch_has_no_volunteer_identity(client: BotClient, db: Async
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
 
-    client.session.fail_next("SendDocument", skip=1)  # type: ignore[attr-defined]
+    client.session.fail_next("SendDocument", skip=1)
     failed = text(await moderator.send("/graffiti_batch"))
     assert failed and await status(db, located) == ReportStatus.ACCEPTED
 
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     done = await moderator.send("/graffiti_batch")
-    files = dict(_document(r) for r in client.session.sent(SendDocument))  # type: ignore[attr-defined]
+    files = dict(_document(r) for r in client.session.sent(SendDocument))
     assert sorted(name.rsplit(".", 1)[1] for name in files) == ["csv", "geojson", "xlsx"]
     assert "2" in text(done)
     for report_id in (located, unlocated):
@@ -163,9 +163,9 @@ async def test_resent_photos_carry_no_exif(client: BotClient, db: AsyncSession) 
     [wall] = numbers(text(await client.send("@exif_shop")))[:1]
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send(f"/photo {wall}")
-    [sent] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [sent] = client.session.sent(SendPhoto)
     data = sent.photo.data
     with Image.open(io.BytesIO(data)) as image:
         assert not image.getexif() and "exif" not in image.info

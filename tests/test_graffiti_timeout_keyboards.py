@@ -18,7 +18,7 @@ from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
 def prompts_with_buttons(client: BotClient, requests: list[Any]) -> list[int]:
     """The ids Telegram gave the bot's messages that carry inline buttons."""
     return [
-        client.session.result_of(r).message_id  # type: ignore[attr-defined]
+        client.session.result_of(r).message_id
         for r in requests
         if isinstance(r, SendMessage) and isinstance(r.reply_markup, InlineKeyboardMarkup)
     ]
@@ -28,7 +28,7 @@ async def finish_after_eleven_minutes(
     client: BotClient, dispatcher: Dispatcher, bot: Bot, i18n: I18n
 ) -> list[Any]:
     """Run the finisher once as if the conversation had been quiet past finish_after_minutes."""
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     [_saved] = await finish_abandoned_once(
         bot=bot,
         session_maker=dispatcher["session_maker"],
@@ -39,7 +39,7 @@ async def finish_after_eleven_minutes(
         storage=dispatcher.storage,
         now=utcnow() + timedelta(minutes=11),
     )
-    return list(client.session.sent())  # type: ignore[attr-defined]
+    return list(client.session.sent())
 
 
 async def test_timeout_save_strips_the_conversation_buttons(
@@ -64,7 +64,7 @@ async def test_a_prompt_already_gone_does_not_stop_the_saved_message(
 ) -> None:
     await send_photo(client, jpeg(wall_image(32)))
     # The volunteer deleted the district prompt: Telegram refuses to edit it.
-    client.session.fail_next(  # type: ignore[attr-defined]
+    client.session.fail_next(
         "EditMessageReplyMarkup", description="Bad Request: message to edit not found"
     )
     sent = await finish_after_eleven_minutes(client, dispatcher, bot, i18n)
@@ -106,11 +106,9 @@ async def test_a_new_conversation_keeps_its_buttons_while_the_old_one_is_told(
     # While the "saved" message waits its turn, the volunteer starts on another wall.
     new_prompt = prompts_with_buttons(client, await send_photo(client, jpeg(wall_image(34))))
     assert len(old_prompt) == 1 and len(new_prompt) == 1
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await sender.send_all()
     stripped = {
-        r.message_id
-        for r in client.session.sent()  # type: ignore[attr-defined]
-        if isinstance(r, EditMessageReplyMarkup)
+        r.message_id for r in client.session.sent() if isinstance(r, EditMessageReplyMarkup)
     }
     assert stripped == {old_prompt[0]}

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.background import start_background, stop_background
 from services.mod_summary import SummaryAction
 from services.pacing import PacedSender
-from tests.support.client import BotClient
+from tests.support.client import BotClient, message_text
 from tests.support.fake_clock import FakeClock
 from tests.support.mod_summary import GROUP, summary
 from tests.support.recording_session import RecordingSession
@@ -75,7 +75,9 @@ async def test_a_burst_stays_within_the_group_limit(
     sends = [r for r in group_requests if isinstance(r, SendMessage)]
     assert len(sends) == 5  # one message a minute
     assert len(group_requests) <= 20 * 5
-    assert "and 7 more" in group_requests[-1].text  # 12 in the last minute, the newest 5 shown
+    assert "and 7 more" in message_text(
+        group_requests[-1]
+    )  # 12 in the last minute, the newest 5 shown
 
 
 async def test_edit_of_a_deleted_summary_starts_a_new_one(
@@ -102,10 +104,16 @@ async def test_background_starts_the_summary_only_with_a_group(
     bot: Bot, session_maker: async_sessionmaker[AsyncSession], i18n: I18n
 ) -> None:
     sender = PacedSender(clock=FakeClock())
-    common = {"bot": bot, "session_maker": session_maker, "sender": sender, "i18n": i18n}
-    without = start_background(**common, notice_wakeup=asyncio.Event(), moderation_chat_id=None)
-    with_group = start_background(
-        **common, notice_wakeup=asyncio.Event(), moderation_chat_id=GROUP
+    without, with_group = (
+        start_background(
+            bot=bot,
+            session_maker=session_maker,
+            sender=sender,
+            i18n=i18n,
+            notice_wakeup=asyncio.Event(),
+            moderation_chat_id=chat_id,
+        )
+        for chat_id in (None, GROUP)
     )
     assert (len(without), len(with_group)) == (1, 2)
     await stop_background(without + with_group)

@@ -1,6 +1,8 @@
 """Staff commands in the configured moderators' group are answered there, naming no volunteer;
 in any other group they point to the private chat."""
 
+from typing import Any
+
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup
@@ -11,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.factory import create_dispatcher
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
-from tests.support.client import BotClient, buttons, text, texts
+from tests.support.client import BotClient, buttons, message_text, text, texts
 from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import tg_id
 from tests.support.triage_helpers import NUMBER, make_moderator
@@ -46,15 +48,15 @@ async def test_staff_commands_are_answered_in_the_moderators_group(client: BotCl
     number = int(NUMBER.findall(text(await reporter.send("t.me/group_seen_shop")))[0])
     moderator = await make_moderator(client, tg_id(80002))
 
-    in_group = {"chat_type": "supergroup", "chat_id": GROUP}
+    in_group: dict[str, Any] = {"chat_type": "supergroup", "chat_id": GROUP}
     [card] = [
         r for r in await moderator.send("/queue", **in_group) if getattr(r, "chat_id", 0) == GROUP
     ]
-    assert f"#{number}" in card.text and "group_seen_shop" in card.text
+    assert f"#{number}" in message_text(card) and "group_seen_shop" in message_text(card)
     full = text(await moderator.send(f"/report {number}", **in_group), GROUP)
     assert "<b>Reported by 1 volunteer</b>" in full
     for secret in ("Dilnaz", "dilnaz_secret", str(REPORTER_ID)):
-        assert secret not in full and secret not in card.text
+        assert secret not in full and secret not in message_text(card)
 
     accept = next(data for label, data in buttons(card) if "Accept" in label)
     pressed = await moderator.click(accept, **in_group)

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import register_commands
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, buttons, text
+from tests.support.client import BotClient, buttons, message_text, text
 from tests.support.telegram_ids import tg_id
 
 STREET_RULE = {
@@ -60,18 +60,18 @@ async def test_first_start_offers_three_languages_until_one_is_chosen(client: Bo
     newcomer = client.as_user(tg_id(70011), language_code="ru")
     [welcome] = await newcomer.send("/start")
     assert [label for label, _ in buttons(welcome)] == ["Русский", "Қазақша", "English"]
-    assert "Здравствуйте" in welcome.text
+    assert "Здравствуйте" in message_text(welcome)
 
     chosen = await newcomer.click(dict(buttons(welcome))["Қазақша"])
     [edited] = [r for r in chosen if isinstance(r, EditMessageText)]
-    assert "Сәлеметсіз бе" in edited.text and STREET_RULE["kk"] in edited.text
+    assert "Сәлеметсіз бе" in message_text(edited) and STREET_RULE["kk"] in message_text(edited)
     assert edited.reply_markup is None
     [menu] = menus(chosen, newcomer.user_id)
     assert menu["lang"] == "Тіл"
 
     [again] = await newcomer.send("/start")
     assert buttons(again) == []
-    assert "Сәлеметсіз бе" in again.text
+    assert "Сәлеметсіз бе" in message_text(again)
 
 
 async def test_lang_changes_the_staff_menu_language(client: BotClient) -> None:

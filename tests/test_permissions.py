@@ -3,7 +3,7 @@
 import pytest
 from aiogram.methods import AnswerCallbackQuery
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import TriageAction, TriageCard
@@ -27,18 +27,13 @@ REFUSAL = "This command is for moderators only."
 
 async def _snapshot(db: AsyncSession) -> list[tuple[object, ...]]:
     db.expire_all()
-    rows = await db.exec(
-        select(
-            Report.id,
-            Report.status,
-            Report.category,
-            Report.claimed_by_id,
-            Report.merged_into_id,
-            Report.resolution_note,
-        ).order_by(Report.id)
-    )
+    reports = (await db.exec(select(Report).order_by(col(Report.id)))).all()
+    rows = [
+        (r.id, r.status, r.category, r.claimed_by_id, r.merged_into_id, r.resolution_note)
+        for r in reports
+    ]
     audit = (await db.exec(select(func.count()).select_from(AuditEntry))).one()
-    return [*rows.all(), (audit,)]
+    return [*rows, (audit,)]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from models.report import Report, Sighting
 from models.tallies import SquadMember
 from models.volunteer import Volunteer
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, buttons, text, texts
+from tests.support.client import BotClient, buttons, message_text, text, texts
 from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
 from tests.support.tally_world import make_volunteer, move
 
@@ -71,7 +71,7 @@ async def test_forget_me_erases_after_confirmation_and_keeps_credits(
 
     done = await leaver.click(yes)
     [edit] = [r for r in done if isinstance(r, EditMessageText)]
-    assert "your data is erased" in edit.text and edit.reply_markup is None
+    assert "your data is erased" in message_text(edit) and edit.reply_markup is None
     db.expire_all()
     gone = await db.get(Volunteer, row_id)
     assert gone is not None and gone.forgotten_at is not None

@@ -49,12 +49,12 @@ async def test_an_unreadable_stored_photo_breaks_no_other(
     [wall] = numbers(text(await client.send("@bomb_album_shop")))[:1]
     # The album's second photo turns out to be a huge image (e.g. stored before the limit).
     [extra] = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
-    client.session.add_file(extra.file_id, bomb_png())  # type: ignore[attr-defined]
+    client.session.add_file(extra.file_id, bomb_png())
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     answer = await moderator.send(f"/photo {wall}")
-    [sent] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [sent] = client.session.sent(SendPhoto)
     assert sent.caption == f"#{wall} · до"
-    assert not client.session.sent(SendMediaGroup)  # type: ignore[attr-defined]
+    assert not client.session.sent(SendMediaGroup)
     assert any("1" in line for line in texts(answer))

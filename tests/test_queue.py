@@ -16,7 +16,7 @@ from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services import queue
 from services.clock import to_almaty, utcnow
-from tests.support.client import BotClient, buttons, text, texts
+from tests.support.client import BotClient, buttons, message_text, text, texts
 from tests.support.report_setup import statuses, wall_report
 from tests.support.telegram_ids import realistic, tg_id
 from tests.support.triage_helpers import (
@@ -81,7 +81,7 @@ async def test_accept_from_the_card_asks_the_category(client: BotClient, db: Asy
     done = await moderator.click(button_data(categories, "courier"), message_id=77)
     [edited] = [r for r in done if isinstance(r, EditMessageText)]
     assert edited.message_id == 77  # the next card replaces the old one in the same message
-    assert edited.text.startswith(f"✓ #{first} accepted: courier recruitment.")
+    assert message_text(edited).startswith(f"✓ #{first} accepted: courier recruitment.")
     assert card_number(done) == second
     row = await report_row(db, first)
     assert (row.status, row.category) == (ReportStatus.ACCEPTED, Category.COURIER_RECRUITMENT)

@@ -60,11 +60,11 @@ async def test_link_in_the_place_step_is_no_address(client: BotClient, db: Async
     await accept(db, wall)
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/graffiti_batch")
     [csv_file] = [
         r.document
-        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
+        for r in client.session.sent(SendDocument)
         if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
@@ -88,16 +88,16 @@ async def test_screenshot_with_link_in_caption(client: BotClient, db: AsyncSessi
     await moderator.send("/start")
     full = text(await moderator.send(f"/report {shop}"))
     assert f"/photo {shop}" in full and "1" in full
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send(f"/photo {shop}")
-    [sent] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [sent] = client.session.sent(SendPhoto)
     assert sent.caption == f"#{shop} · скриншот"
     with Image.open(io.BytesIO(sent.photo.data)) as image:
         assert not image.getexif()
     # The queue card is the screenshot itself (stripped), with the card as its caption.
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/queue")
-    [card] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [card] = client.session.sent(SendPhoto)
     assert f"#{shop}" in card.caption and card.reply_markup is not None
     assert b"Exif" not in card.photo.data
 

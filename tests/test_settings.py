@@ -6,7 +6,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
-from tests.support.client import BotClient, buttons, text
+from tests.support.client import BotClient, buttons, message_text, text
 from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import realistic
 
@@ -23,13 +23,13 @@ async def test_settings_shows_and_turns_notices_off_and_on(
 ) -> None:
     english = client.as_user(4101, language_code="en")
     [shown] = await english.send("/settings")
-    assert "Notices about your reports: <b>on</b>" in shown.text
+    assert "Notices about your reports: <b>on</b>" in message_text(shown)
     labels = dict(buttons(shown))
     assert set(labels) == {"Turn notices off", "Turn the weekly message off"}
 
     answered = await english.click(labels["Turn notices off"])
     [edited] = [r for r in answered if isinstance(r, EditMessageText)]
-    assert "Notices about your reports: <b>off</b>" in edited.text
+    assert "Notices about your reports: <b>off</b>" in message_text(edited)
     assert "Turn notices on" in dict(buttons(edited))
     assert any(isinstance(r, AnswerCallbackQuery) for r in answered)
     assert (await stored(db, 4101)).notices_enabled is False
@@ -45,7 +45,7 @@ async def test_settings_shows_and_turns_notices_off_and_on(
 
 async def test_weekly_numbers_switch(client: BotClient, db: AsyncSession) -> None:
     [shown] = await client.send("/settings")
-    assert "<b>Настройки</b>" in shown.text  # Russian by default
+    assert "<b>Настройки</b>" in message_text(shown)  # Russian by default
     [_notices, (_, digest)] = buttons(shown)
     await client.click(digest)
     volunteer = await stored(db, client.user_id)

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from services.spreadsheets import MAX_WIDTH, to_csv, to_xlsx
 
 HEADER = ["Адрес", "Дата", "Число"]
-ROWS = [
+ROWS: list[list[str | datetime | date | int | None]] = [
     ["ул. Абая, 10", datetime(2025, 3, 1, 9, 5), 3],
     ['=HYPERLINK("http://evil")', date(2025, 3, 2), None],
     ["x" * 200 + "\x07", None, 0],

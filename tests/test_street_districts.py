@@ -8,7 +8,8 @@ import re
 
 import pytest
 from aiogram.methods import SendDocument, SendPhoto
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import GraffitiAction
 from models.enums import District, ReportStatus
@@ -36,27 +37,24 @@ async def wall_in_district(client: BotClient, seed: int, district: District) -> 
     return numbers(text(saved))[0]
 
 
-async def test_crew_batch_assigns_walls_that_have_a_district(client: BotClient, db) -> None:
+async def test_crew_batch_assigns_walls_that_have_a_district(
+    client: BotClient, db: AsyncSession
+) -> None:
     wall = await wall_in_district(client, 301, District.MEDEU)
     assert (await graffiti(db, wall)).district is District.MEDEU
     await accept(db, wall)
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     done = text(await moderator.send("/graffiti_batch"))
     assert "1" in done and "пошло не так" not in done
     [csv_file] = [
-        r
-        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
-        if r.document.filename.endswith(".csv")
+        r for r in client.session.sent(SendDocument) if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.document.data.decode("utf-8-sig"))))
     assert rows[1][1] == f"#{wall}" and rows[1][2] == "Медеуский"
     # Names, sheet and values in the reader's language: no Latin words in Russian files.
-    files = {
-        r.document.filename.rsplit(".", 1)[1]: r
-        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
-    }
+    files = {r.document.filename.rsplit(".", 1)[1]: r for r in client.session.sent(SendDocument)}
     for name in (r.document.filename for r in files.values()):
         stem = name.rsplit(".", 1)[0]
         assert not re.search(r"[A-Za-z]", stem), name
@@ -69,7 +67,9 @@ async def test_crew_batch_assigns_walls_that_have_a_district(client: BotClient, 
     assert "Нет" in text(await moderator.send("/graffiti_batch"))
 
 
-async def test_assign_without_a_district_uses_the_walls_own(client: BotClient, db) -> None:
+async def test_assign_without_a_district_uses_the_walls_own(
+    client: BotClient, db: AsyncSession
+) -> None:
     wall = await wall_in_district(client, 302, District.TURKSIB)
     await accept(db, wall)
     moderator = client.as_user(ADMIN_ID)
@@ -98,7 +98,7 @@ def test_no_suggestion_outside_the_city() -> None:
 
 
 async def test_assign_without_district_asks_and_the_crew_file_carries_it(
-    client: BotClient, db
+    client: BotClient, db: AsyncSession
 ) -> None:
     wall = await report_wall(client, 311, point=(43.60, 77.20))  # outside: no suggestion
     await accept(db, wall)
@@ -113,11 +113,11 @@ async def test_assign_without_district_asks_and_the_crew_file_carries_it(
     assert await status(db, wall) == ReportStatus.ASSIGNED
     assert (await graffiti(db, wall)).assigned_district is District.ALMALY
     # The wall assigned by hand goes out in that district's next crew file, once.
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/graffiti_batch Алмалинский")
     [csv_file] = [
         r.document
-        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
+        for r in client.session.sent(SendDocument)
         if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
@@ -128,16 +128,18 @@ async def test_assign_without_district_asks_and_the_crew_file_carries_it(
     assert (await graffiti(db, wall)).assigned_district is District.ALMALY
 
 
-async def test_suggested_district_is_confirmed_from_the_card(client: BotClient, db) -> None:
+async def test_suggested_district_is_confirmed_from_the_card(
+    client: BotClient, db: AsyncSession
+) -> None:
     latitude, longitude = district_centres()[District.MEDEU]
     wall = await report_wall(client, 312, point=(latitude + NEAR, longitude))
     assert (await graffiti(db, wall)).suggested_district is District.MEDEU
     assert (await graffiti(db, wall)).district is None
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/queue")
-    [card] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [card] = client.session.sent(SendPhoto)
     assert "Медеуский" in card.caption
     confirm = next(data for label, data in buttons(card) if "Медеуский" in label)
     other = next(data for label, data in buttons(card) if "Другой" in label)
@@ -148,7 +150,9 @@ async def test_suggested_district_is_confirmed_from_the_card(client: BotClient, 
     assert details.district is District.MEDEU and details.suggested_district is None
 
 
-async def test_verdicts_on_walls_name_the_street_steps(client: BotClient, db) -> None:
+async def test_verdicts_on_walls_name_the_street_steps(
+    client: BotClient, db: AsyncSession
+) -> None:
     painted = await report_wall(client, 321, point=(43.60, 77.21))
     waiting = await report_wall(client, 322, point=(43.61, 77.22))
     await accept(db, painted, waiting)

@@ -14,7 +14,7 @@ from models.enums import NoticeEvent, ReportStatus
 from models.moderation import AuditEntry, Notice
 from models.report import Report
 from services import lifecycle, verdicts
-from tests.support.client import TELEGRAM_LIMIT, BotClient, buttons, texts
+from tests.support.client import TELEGRAM_LIMIT, BotClient, buttons, message_text, texts
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import bulk_reports, make_reports, statuses
 from tests.support.triage_helpers import admin
@@ -127,7 +127,9 @@ async def test_domain_line_blocks_after_confirm(
     ids, other, confirm = await _domain_upload(client, db, fake_session)
     done = await admin(client).click(confirm)
     [edit] = [r for r in done if isinstance(r, EditMessageText)]
-    assert "Marked as blocked" in edit.text and "nowhere-verdict.kz/x" in edit.text
+    assert "Marked as blocked" in message_text(edit) and "nowhere-verdict.kz/x" in message_text(
+        edit
+    )
     assert await statuses(db, [*ids, other]) == [S.BLOCKED] * 3 + [S.SENT]
     # The list was used up: a second press changes nothing.
     again = await admin(client).click(confirm)

@@ -51,7 +51,8 @@ async def running_bot(
     )
     running = BotProcess(await start_bot(path, child_env(database_url)))
     try:
-        await api.wait_for("getUpdates", timeout=30)
+        # A child process starts slowly on a loaded machine; the bound only ends a hang.
+        await api.wait_for("getUpdates", timeout=90)
         yield running
     finally:
         if running.process.returncode is None:

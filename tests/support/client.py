@@ -55,7 +55,11 @@ class BotClient:
         self.username = username
 
     def as_user(self, user_id: int, **kwargs: Any) -> "BotClient":
-        values = {"first_name": f"User{user_id}", "language_code": "ru", "username": None}
+        values: dict[str, Any] = {
+            "first_name": f"User{user_id}",
+            "language_code": "ru",
+            "username": None,
+        }
         values.update(kwargs)
         return BotClient(self.dispatcher, self.bot, self.session, user_id=user_id, **values)
 
@@ -147,10 +151,16 @@ class BotClient:
 def texts(requests: list[TelegramMethod[Any]], chat_id: int | None = None) -> list[str]:
     """What the user reads: the texts of sent and edited messages, in order (in one chat)."""
     return [
-        r.text
+        message_text(r)
         for r in requests
         if isinstance(r, SendMessage | EditMessageText) and chat_id in (None, r.chat_id)
     ]
+
+
+def message_text(request: TelegramMethod[Any]) -> str:
+    """The text of one sent or edited message (an edit of the keyboard alone has none)."""
+    assert isinstance(request, SendMessage | EditMessageText), request
+    return request.text or ""
 
 
 def text(requests: list[TelegramMethod[Any]], chat_id: int | None = None) -> str:
@@ -176,6 +186,7 @@ __all__ = [
     "BotClient",
     "EditMessageReplyMarkup",
     "buttons",
+    "message_text",
     "text",
     "texts",
 ]

@@ -17,6 +17,7 @@ from aiogram.methods import (
     EditMessageCaption,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
@@ -29,7 +30,12 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
-BOT_USER = {"id": 42, "is_bot": True, "first_name": "Test bot", "username": "test_bot"}
+BOT_USER: dict[str, Any] = {
+    "id": 42,
+    "is_bot": True,
+    "first_name": "Test bot",
+    "username": "test_bot",
+}
 
 
 class RecordingSession(BaseSession):
@@ -143,6 +149,7 @@ class RecordingSession(BaseSession):
         if returning is User:
             return BOT_USER
         if returning is File:
+            assert isinstance(method, GetFile), method
             file: dict[str, Any] = {
                 "file_id": method.file_id,
                 "file_unique_id": "u" + method.file_id[:8],

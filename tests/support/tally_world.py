@@ -39,7 +39,7 @@ class FrozenClock:
 
         class Frozen(datetime):
             @classmethod
-            def now(cls, tz: Any = None) -> "Frozen":  # type: ignore[override]
+            def now(cls, tz: Any = None) -> "Frozen":
                 return clock.now.astimezone(tz)  # type: ignore[return-value]
 
         monkeypatch.setattr(models.base, "datetime", Frozen)
