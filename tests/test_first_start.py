@@ -59,13 +59,15 @@ async def test_first_week_after_a_fresh_start_is_not_posted(
 
     clock.set(almaty(11, 24, 10, 5))
     report = await scheduler.tick()
-    assert report is not None and report.predates_bot
+    assert report is not None
+    assert report.predates_bot
     assert session.delivered == []
 
     # The next week is the bot's own: it is posted.
     clock.set(almaty(12, 1, 10, 5))
     report = await scheduler.tick()
-    assert report is not None and not report.predates_bot
+    assert report is not None
+    assert not report.predates_bot
     assert any(getattr(m, "chat_id", None) == CHANNEL for m in session.delivered)
 
 

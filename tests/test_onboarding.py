@@ -64,7 +64,8 @@ async def test_first_start_offers_three_languages_until_one_is_chosen(client: Bo
 
     chosen = await newcomer.click(dict(buttons(welcome))["Қазақша"])
     [edited] = [r for r in chosen if isinstance(r, EditMessageText)]
-    assert "Сәлеметсіз бе" in message_text(edited) and STREET_RULE["kk"] in message_text(edited)
+    assert "Сәлеметсіз бе" in message_text(edited)
+    assert STREET_RULE["kk"] in message_text(edited)
     assert edited.reply_markup is None
     [menu] = menus(chosen, newcomer.user_id)
     assert menu["lang"] == "Тіл"
@@ -83,7 +84,8 @@ async def test_lang_changes_the_staff_menu_language(client: BotClient) -> None:
     assert menu["grant"].startswith("Make a moderator")
     chosen = await admin.click("lang:kk")
     [menu] = menus(chosen, ADMIN_ID)
-    assert menu["lang"] == "Тіл" and "queue" in menu
+    assert menu["lang"] == "Тіл"
+    assert "queue" in menu
 
 
 async def test_help_shows_staff_commands_to_staff_only(client: BotClient) -> None:
@@ -103,7 +105,8 @@ async def test_new_moderator_is_told_in_their_language(client: BotClient) -> Non
     await volunteer.send("/start")
     granted = await client.as_user(ADMIN_ID).send(f"/grant {tg_id(70031)}")
     [notice] = sent_to(granted, volunteer.user_id)
-    assert "модератор" in notice and "/queue" in notice
+    assert "модератор" in notice
+    assert "/queue" in notice
     [menu] = menus(granted, volunteer.user_id)
     assert menu["lang"] == "Тіл"
     [reply] = sent_to(granted, ADMIN_ID)
@@ -130,7 +133,8 @@ async def test_a_notice_that_cannot_be_delivered_is_reported(client: BotClient) 
     client.session.fail_next("SendMessage", error_code=403, description="Forbidden: bot blocked")
     granted = await client.as_user(ADMIN_ID, language_code="en").send(f"/grant {tg_id(70051)}")
     [reply] = sent_to(granted, ADMIN_ID)
-    assert "now a moderator" in reply and "could not tell them" in reply
+    assert "now a moderator" in reply
+    assert "could not tell them" in reply
 
 
 async def test_a_restart_keeps_staff_menus_in_the_chosen_language(
@@ -147,7 +151,9 @@ async def test_a_restart_keeps_staff_menus_in_the_chosen_language(
 
     await register_commands(bot, i18n, [ADMIN_ID], session_maker)
     [admin_menu] = menus(client.session.requests, ADMIN_ID)
-    assert admin_menu["queue"] == "Next report to triage" and "grant" in admin_menu
+    assert admin_menu["queue"] == "Next report to triage"
+    assert "grant" in admin_menu
     [moderator_menu] = menus(client.session.requests, moderator.user_id)
-    assert moderator_menu["lang"] == "Тіл" and "queue" in moderator_menu
+    assert moderator_menu["lang"] == "Тіл"
+    assert "queue" in moderator_menu
     assert "grant" not in moderator_menu

@@ -52,7 +52,8 @@ async def test_card_shows_the_oldest_new_report(client: BotClient, db: AsyncSess
     assert "Reported by 3 volunteers" in card
     assert to_almaty(created).strftime("%d.%m.%Y %H:%M") in card
     assert "Reported by a banned volunteer." in card
-    assert "User4" not in card and "User1" not in card  # the card names nobody
+    assert "User4" not in card
+    assert "User1" not in card
     labels = [label for label, _ in buttons(reply[-1])]
     assert labels == ["✅ Accept", "❌ Reject", "🔁 Duplicate of…", "⏭ Skip", "❓ Not sure"]
     # The second card lists its sibling on the same site key, with its status.
@@ -184,7 +185,8 @@ async def test_duplicate_of_asks_for_the_number(client: BotClient, db: AsyncSess
     row = await report_row(db, first)
     assert (row.status, row.merged_into_id) == (ReportStatus.MERGED, second)
     sightings = (await db.exec(select(Sighting).where(Sighting.report_id == second))).all()
-    assert {s.volunteer_id for s in sightings} == finders and len(sightings) == 2
+    assert {s.volunteer_id for s in sightings} == finders
+    assert len(sightings) == 2
     assert card_number(done) == second  # the survivor is still new: it comes next
 
 
@@ -275,7 +277,8 @@ async def test_moderators_at_once_get_different_cards(
         card_number([r for r in sent if getattr(r, "chat_id", None) == moderator.user_id])
         for moderator in staff
     ]
-    assert None not in shown and len(set(shown)) == moderators, shown
+    assert None not in shown, shown
+    assert len(set(shown)) == moderators, shown
     claims = await db.exec(select(Report.id, Report.claimed_by_id).where(
         col(Report.claimed_by_id).is_not(None)
     ))  # fmt: skip
@@ -323,14 +326,17 @@ async def test_claim_expiry_with_injected_time(client: BotClient, db: AsyncSessi
     one, two = await _volunteer_ids(client, db, 501, 502)
     start = utcnow()
     mine = await queue.claim_next(db, moderator_id=one, claim_minutes=5, now=start)
-    assert mine is not None and mine.id == only
+    assert mine is not None
+    assert mine.id == only
     later = start + timedelta(minutes=4, seconds=59)
     assert await queue.claim_next(db, moderator_id=two, claim_minutes=5, now=later) is None
     assert await queue.held_by_other(db, report_id=only, moderator_id=two, now=later)
     expired = start + timedelta(minutes=5, seconds=1)
     assert not await queue.held_by_other(db, report_id=only, moderator_id=two, now=expired)
     theirs = await queue.claim_next(db, moderator_id=two, claim_minutes=5, now=expired)
-    assert theirs is not None and theirs.id == only and theirs.claimed_by_id == two
+    assert theirs is not None
+    assert theirs.id == only
+    assert theirs.claimed_by_id == two
 
 
 async def test_one_moderator_holds_one_card(client: BotClient, db: AsyncSession) -> None:
@@ -340,7 +346,8 @@ async def test_one_moderator_holds_one_card(client: BotClient, db: AsyncSession)
     now = utcnow()
     await queue.claim_next(db, moderator_id=one, claim_minutes=5, now=now)
     moved = await queue.claim_next(db, moderator_id=one, claim_minutes=5, skip=[first], now=now)
-    assert moved is not None and moved.id == second
+    assert moved is not None
+    assert moved.id == second
     assert (await report_row(db, first)).claimed_by_id is None
     await queue.release(db, report_id=second, moderator_id=two)  # not the holder: no effect
     assert (await report_row(db, second)).claimed_by_id == one
