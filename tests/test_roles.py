@@ -110,7 +110,7 @@ async def test_forged_staff_button_is_refused(client: BotClient, db: AsyncSessio
     report_id = await report_link(client, 5011, "t.me/forged_button_shop")
     moderator = await make_moderator(client, 5012)
     card = await moderator.send("/queue")
-    categories = await moderator.click(button_data(card, "Accept"), message_id=5)
+    categories = await moderator.press(card, "Accept")
     accept = button_data(categories, "drug sales")  # a moderator's real button: tq:c:<id>:…
 
     pressed = await client.as_user(5008, language_code="en").click(accept, message_id=5)
