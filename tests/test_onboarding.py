@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import register_commands
+from services.locales import LANGUAGE_NAMES
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, buttons, message_text, text
 from tests.support.telegram_ids import tg_id
@@ -78,11 +79,12 @@ async def test_first_start_offers_three_languages_until_one_is_chosen(client: Bo
 async def test_lang_changes_the_staff_menu_language(client: BotClient) -> None:
     admin = client.as_user(ADMIN_ID, language_code="ru")
     await admin.send("/start")
-    chosen = await admin.click("lang:en")
+    languages = await admin.send("/lang")
+    chosen = await admin.press(languages, LANGUAGE_NAMES["en"])
     [menu] = menus(chosen, ADMIN_ID)
     assert menu["queue"] == "Next report to triage"
     assert menu["grant"].startswith("Make a moderator")
-    chosen = await admin.click("lang:kk")
+    chosen = await admin.press(languages, LANGUAGE_NAMES["kk"])
     [menu] = menus(chosen, ADMIN_ID)
     assert menu["lang"] == "Тіл"
     assert "queue" in menu
@@ -142,11 +144,11 @@ async def test_a_restart_keeps_staff_menus_in_the_chosen_language(
 ) -> None:
     admin = client.as_user(ADMIN_ID, language_code="ru")
     await admin.send("/start")
-    await admin.click("lang:en")
+    await admin.press(await admin.send("/lang"), LANGUAGE_NAMES["en"])
     moderator = client.as_user(tg_id(70061), language_code="ru")
     await moderator.send("/start")
     await admin.send(f"/grant {tg_id(70061)}")
-    await moderator.click("lang:kk")
+    await moderator.press(await moderator.send("/lang"), LANGUAGE_NAMES["kk"])
     client.session.clear()
 
     await register_commands(bot, i18n, [ADMIN_ID], session_maker)
