@@ -6,11 +6,13 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from typing_extensions import override
 
 from models.volunteer import Volunteer
 
 
 class Banned(Filter):
+    @override
     async def __call__(self, event: Any, volunteer: Volunteer | None = None) -> bool:
         return volunteer is not None and volunteer.banned_at is not None
 

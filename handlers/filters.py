@@ -6,18 +6,21 @@ from typing import Any
 from aiogram.enums import ChatType
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
+from typing_extensions import override
 
 from models.volunteer import Volunteer
 from services.roles import is_admin, is_moderator
 
 
 class PrivateChat(Filter):
+    @override
     async def __call__(self, event: Message | CallbackQuery) -> bool:
         message = event.message if isinstance(event, CallbackQuery) else event
         return message is not None and message.chat.type == ChatType.PRIVATE
 
 
 class GroupChat(Filter):
+    @override
     async def __call__(self, event: Message | CallbackQuery) -> bool:
         message = event.message if isinstance(event, CallbackQuery) else event
         return message is not None and message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -44,12 +47,14 @@ class ModeratorOnly(Filter):
     moderator loses access at once, whatever buttons they still have on screen.
     """
 
+    @override
     async def __call__(self, event: Any, volunteer: Volunteer | None = None,
                        admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
         return is_moderator(volunteer, admin_ids)
 
 
 class AdminOnly(Filter):
+    @override
     async def __call__(self, event: Any, volunteer: Volunteer | None = None,
                        admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
         return is_admin(volunteer, admin_ids)

@@ -8,6 +8,7 @@ from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, PhotoSize
 from sqlmodel.ext.asyncio.session import AsyncSession
+from typing_extensions import override
 
 from models.base import saved_id
 from models.volunteer import Volunteer
@@ -65,6 +66,7 @@ class WithoutMedia(Filter):
 class InConversation(Filter):
     """The volunteer has a graffiti conversation open; its draft is passed on."""
 
+    @override
     async def __call__(
         self,
         event: Message | CallbackQuery,

@@ -153,7 +153,7 @@ async def cmd_cancel(
     )  # fmt: skip
 
 
-async def on_other_command(message: Message, state: FSMContext) -> None:
+async def on_other_command(_message: Message, state: FSMContext) -> None:
     """Another command ends the typed input, so later text is not mistaken for a reason."""
     await state.set_state(None)
     raise SkipHandler()

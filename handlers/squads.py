@@ -10,6 +10,7 @@ from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
+from typing_extensions import override
 
 from handlers.digest_texts import board_lines
 from handlers.start_texts import safety_rules
@@ -30,6 +31,7 @@ LEAVE_WORDS = frozenset({"leave", "выйти", "шығу"})
 class SquadDeepLink(Filter):
     """`/start squad_CODE`: runs after CommandStart(deep_link=True), which supplies `command`."""
 
+    @override
     async def __call__(self, message: Message, command: CommandObject | None = None) -> bool:
         return bool(command and command.args and command.args.startswith(DEEP_LINK_PREFIX))
 

@@ -24,7 +24,8 @@ async def test_defanged_and_plain_spellings_are_one_report(
     again = text(await other.send("https://shop-defanged.kz/catalog and @defanged_x"))
     assert again.count("already reported") == 2, again
     keys = sorted(str(r.canonical_key) for r in (await db.exec(select(Report))).all())
-    assert len(keys) == 2 and any("shop-defanged.kz/catalog" in k for k in keys)
+    assert len(keys) == 2
+    assert any("shop-defanged.kz/catalog" in k for k in keys)
 
 
 async def test_defanged_lines_in_a_blocked_list_and_in_find(

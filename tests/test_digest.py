@@ -112,7 +112,8 @@ async def test_digest_text_chart_and_languages(
     assert "Links received: <b>5</b> (previous week 2, +3)" in texts["en"]
     assert "Median days from acceptance to blocking: <b>6.0</b>" in texts["en"]
     assert "Almaly: 2 / 1" in texts["en"]
-    assert "Получено ссылок" in texts["ru"] and "Алмалинский: 2 / 1" in texts["ru"]
+    assert "Получено ссылок" in texts["ru"]
+    assert "Алмалинский: 2 / 1" in texts["ru"]
     assert "сілтеме" in texts["kk"].lower()
     for text in texts.values():
         for person in people.values():
@@ -163,7 +164,8 @@ async def test_crash_half_way_then_restart_delivers_each_copy_once(
     bulk = BulkMessages(settings=config, session_maker=session_maker, i18n=i18n,
                         sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
     report = await bulk.run_digest(bot=create_bot(config, second), week=W47)
-    assert report.progress is not None and report.progress.failed == 0
+    assert report.progress is not None
+    assert report.progress.failed == 0
 
     assert _copies(first, second) == dict.fromkeys(expected, 1)
     charts = [m.chat_id for s in (first, second) for m in s.delivered if isinstance(m, SendPhoto)]
@@ -173,7 +175,8 @@ async def test_crash_half_way_then_restart_delivers_each_copy_once(
 
     again = ScriptedSession()
     report = await bulk.run_digest(bot=create_bot(config, again), week=W47)
-    assert report.progress is None and again.delivered == []
+    assert report.progress is None
+    assert again.delivered == []
 
 
 async def test_blocked_volunteer_is_marked_unreachable_and_skipped(
@@ -236,7 +239,8 @@ async def test_scheduler_catches_up_on_start(
     runner = JobRunner(clock=clock)
     runner.add(weekly_digest(bot=bot, bulk=bulk, settings=settings))
     report = await runner.run_once("weekly-digest")
-    assert isinstance(report, DigestRunReport) and report.week == W47
+    assert isinstance(report, DigestRunReport)
+    assert report.week == W47
     assert _copies(session) == {person.telegram_id: 1}
     assert await runner.run_once("weekly-digest") is not None
     assert _copies(session) == {person.telegram_id: 1}

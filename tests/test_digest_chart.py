@@ -22,7 +22,9 @@ async def test_chart_reads_dates_and_tells_equal_lines_apart(db: AsyncSession, i
     axes = figure.axes[0]
 
     ticks = [label.get_text() for label in axes.get_xticklabels()]
-    assert ticks[-1] == "05.01" and ticks[-2] == "29.12" and ticks[0] == "20.10"
+    assert ticks[-1] == "05.01"
+    assert ticks[-2] == "29.12"
+    assert ticks[0] == "20.10"
     assert not any("W" in tick for tick in ticks)
     assert axes.get_xlabel() == "Недели, по их понедельнику (2025–2026)"
 

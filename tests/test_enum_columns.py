@@ -86,7 +86,8 @@ async def _one_row_of_each(db: AsyncSession) -> None:
     )
     db.add(report)
     await db.flush()
-    assert volunteer.id is not None and report.id is not None
+    assert volunteer.id is not None
+    assert report.id is not None
     db.add_all([
         Graffiti(
             report_id=report.id,

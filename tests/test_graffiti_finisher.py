@@ -55,7 +55,8 @@ async def test_finisher_leaves_a_draft_answered_after_it_looked(
         assert "written on the wall" in text(await send_location(volunteer, ABAY_DOSTYK))
         assert await finish_draft(finisher, draft=stale, options=options, index=index) is None
         await finisher.commit()
-    assert await count(db, Report) == 0 and await count(db, GraffitiDraftPhoto) == 1
+    assert await count(db, Report) == 0
+    assert await count(db, GraffitiDraftPhoto) == 1
     [number] = numbers(text(await volunteer.send("@late_answer_shop")))[:1]
     details = await graffiti(db, number)
     assert (details.latitude, details.longitude) == ABAY_DOSTYK  # the answer was not lost
@@ -107,7 +108,8 @@ async def test_answer_while_the_finisher_saves_the_draft(
         await finisher.commit()
     reply = text(await answer)
     assert reply == "This conversation has already ended.", reply
-    assert await count(db, GraffitiDraft) == 0 and await count(db, Report) == 1
+    assert await count(db, GraffitiDraft) == 0
+    assert await count(db, Report) == 1
 
 
 async def test_one_unsaveable_draft_does_not_hold_up_the_others(

@@ -104,13 +104,18 @@ async def test_one_message_per_volunteer_in_their_language(
     assert f"Reports #{alpha}, #{beta} were accepted." in english_text
     assert f"Report #{gamma} was rejected: not drug-related &lt;b&gt;" in english_text
     [russian_text] = sent[tg_id(5002)]
-    assert f"#{alpha}" in russian_text and "принят" in russian_text
-    assert f"#{beta}" not in russian_text and f"#{gamma}" not in russian_text
+    assert f"#{alpha}" in russian_text
+    assert "принят" in russian_text
+    assert f"#{beta}" not in russian_text
+    assert f"#{gamma}" not in russian_text
     [kazakh_text] = sent[tg_id(5003)]
-    assert f"#{gamma}" in kazakh_text and "not drug-related" in kazakh_text
+    assert f"#{gamma}" in kazakh_text
+    assert "not drug-related" in kazakh_text
     assert "қабылданбады" in kazakh_text
     for text in (english_text, russian_text, kazakh_text):  # never who else reported
-        assert "Secret" not in text and "Другой" not in text and "500" not in text
+        assert "Secret" not in text
+        assert "Другой" not in text
+        assert "500" not in text
     assert (report.sent, report.skipped) == (3, 1)
     assert await pending(db) == []
 

@@ -131,7 +131,8 @@ async def test_concurrent_deliveries_share_one_rate() -> None:
     assert len(together) == 60
     assert max_in_window(together, 1.0) <= 10
     # Interleaved, not one after the other.
-    assert first.times()[-1] > second.times()[0] and second.times()[-1] > first.times()[0]
+    assert first.times()[-1] > second.times()[0]
+    assert second.times()[-1] > first.times()[0]
 
 
 async def test_unavailable_is_not_retried_and_failures_give_up() -> None:
@@ -185,7 +186,7 @@ async def test_deliver_returns_only_after_every_outcome_is_recorded() -> None:
     sender = PacedSender(clock=clock)
     recorded: list[object] = []
 
-    async def slow_record(delivery: Delivery, outcome: DeliveryOutcome) -> None:
+    async def slow_record(delivery: Delivery, _outcome: DeliveryOutcome) -> None:
         for _ in range(delivery.chat_id * 3):  # later chats finish their bookkeeping sooner
             await asyncio.sleep(0)
         recorded.append(delivery.key)
@@ -225,7 +226,7 @@ async def test_a_cancelled_delivery_waits_for_sends_already_on_their_way() -> No
 
         return Delivery(chat_id=chat_id, send=send)
 
-    async def note(delivery: Delivery, outcome: object) -> None:
+    async def note(delivery: Delivery, _outcome: object) -> None:
         recorded.append(delivery.chat_id)
 
     sender = PacedSender(rate_per_second=1000, clock=FakeClock())
@@ -239,6 +240,7 @@ async def test_a_cancelled_delivery_waits_for_sends_already_on_their_way() -> No
     answers.set()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert sorted(recorded) == sorted(started) and len(started) in (3, 4)
+    assert sorted(recorded) == sorted(started)
+    assert len(started) in (3, 4)
     assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
                 and t.get_name() != "paced-sender"]  # fmt: skip

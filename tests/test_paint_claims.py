@@ -68,7 +68,8 @@ async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: Asyn
 
     # A volunteer who never saw the wall sends an «after» photo: nothing changes yet.
     reply = await claim(stranger, wall, 402)
-    assert f"#{wall}" in reply and "модератор" in reply
+    assert f"#{wall}" in reply
+    assert "модератор" in reply
     assert await status(db, wall) == ReportStatus.ACCEPTED
     assert (NoticeEvent.PAINTED_OVER) not in [e for _v, e in await events(db, wall)]
     assert await points(db, FINDER) == before_points
@@ -82,7 +83,8 @@ async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: Asyn
     [album] = [r for r in shown if isinstance(r, SendMediaGroup)]
     assert [m.caption for m in album.media] == [f"#{wall} · до", f"#{wall} · после"]
     card = next(t for t in texts(shown) if f"#{wall}" in t)
-    assert f"User{STRANGER}" in card and "⚠️" not in card
+    assert f"User{STRANGER}" in card
+    assert "⚠️" not in card
     confirm = claim_buttons(shown)[ClaimAction.CONFIRM]
 
     done = await staff.click(confirm)
@@ -115,7 +117,8 @@ async def test_finder_claiming_own_wall_is_flagged_and_can_be_rejected(
     staff = await moderator(client)
     shown = await staff.send("/claims")
     card = next(t for t in texts(shown) if f"#{wall}" in t)
-    assert "⚠️" in card and "очки" in card.lower()
+    assert "⚠️" in card
+    assert "очки" in card.lower()
     await staff.click(claim_buttons(shown)[ClaimAction.REJECT])
     assert await status(db, wall) == ReportStatus.ACCEPTED
     assert await points(db, FINDER) == before_points
@@ -123,7 +126,8 @@ async def test_finder_claiming_own_wall_is_flagged_and_can_be_rejected(
     assert (finder_id, NoticeEvent.CLAIM_REJECTED) in await events(db, wall)
     assert NoticeEvent.PAINTED_OVER not in [e for _v, e in await events(db, wall)]
     [row] = (await db.exec(select(PaintClaim))).all()
-    assert row.status is ClaimStatus.REJECTED and row.decided_by_id is not None
+    assert row.status is ClaimStatus.REJECTED
+    assert row.decided_by_id is not None
 
 
 async def test_second_claim_joins_the_open_one_and_reply_to_bot_is_a_claim(
@@ -164,7 +168,8 @@ async def test_claims_only_on_walls_a_crew_may_have_painted(
 ) -> None:
     fresh = await report_wall(client.as_user(FINDER), 431, point=FAR_300M)
     refused = await claim(client.as_user(STRANGER), fresh, 432)
-    assert f"#{fresh}" in refused and "не принимает" in refused
+    assert f"#{fresh}" in refused
+    assert "не принимает" in refused
     assert (await db.exec(select(PaintClaim))).all() == []
     assert await status(db, fresh) == ReportStatus.NEW
 
@@ -220,7 +225,8 @@ async def test_after_photo_album_by_caption_is_one_answer(
     assert texts(await send_photo(helper, jpeg(wall_image(65)), extra=album)) == []
     assert await count(db, GraffitiDraft) == 0
     afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
-    assert len(afters) == 2 and all(photo.is_after for photo in afters)
+    assert len(afters) == 2
+    assert all(photo.is_after for photo in afters)
     assert len({photo.claim_id for photo in afters}) == 1  # one claim for the album
     assert await status(db, wall) == ReportStatus.ACCEPTED  # until a moderator confirms
 

@@ -59,7 +59,7 @@ async def test_photo_count_is_what_photo_sends(client: BotClient, db: AsyncSessi
     assert [m.caption for m in album.media][-1] == f"#{wall} · после"
 
 
-async def test_queue_card_of_a_wall_is_its_photo(client: BotClient, db: AsyncSession) -> None:
+async def test_queue_card_of_a_wall_is_its_photo(client: BotClient) -> None:
     first = await wall_with_album(client)
     asked = await send_photo(client, jpeg(wall_image(611)))
     handle_question = await client.click(draft_button(asked, GraffitiAction.SKIP_PLACE))
@@ -70,7 +70,8 @@ async def test_queue_card_of_a_wall_is_its_photo(client: BotClient, db: AsyncSes
     client.session.clear()
     await moderator.send("/queue")
     [card] = client.session.sent(SendPhoto)
-    assert card.caption.startswith(f"<b>#{first}</b>") and "Фото: 2" in card.caption
+    assert card.caption.startswith(f"<b>#{first}</b>")
+    assert "Фото: 2" in card.caption
     assert not client.session.sent(SendMessage)
     skip = next(
         data
@@ -90,5 +91,7 @@ async def test_queue_card_of_a_wall_is_its_photo(client: BotClient, db: AsyncSes
 def test_a_long_card_is_split_at_a_line() -> None:
     lines = [f"line {n} " + "x" * 90 for n in range(20)]
     caption, rest = split_caption("\n".join(lines))
-    assert len(caption) <= 1024 and caption.endswith("x") and rest.startswith("line ")
+    assert len(caption) <= 1024
+    assert caption.endswith("x")
+    assert rest.startswith("line ")
     assert caption.split("\n") + rest.split("\n") == lines

@@ -27,7 +27,7 @@ async def test_settings_shows_and_turns_notices_off_and_on(
     labels = dict(buttons(shown))
     assert set(labels) == {"Turn notices off", "Turn the weekly message off"}
 
-    answered = await english.click(labels["Turn notices off"])
+    answered = await english.press([shown], "Turn notices off")
     [edited] = [r for r in answered if isinstance(r, EditMessageText)]
     assert "Notices about your reports: <b>off</b>" in message_text(edited)
     assert "Turn notices on" in dict(buttons(edited))
@@ -35,19 +35,19 @@ async def test_settings_shows_and_turns_notices_off_and_on(
     assert (await stored(db, 4101)).notices_enabled is False
 
     # A second tap on the old button wants "off" again: nothing flips back.
-    await english.click(labels["Turn notices off"])
+    await english.press([shown], "Turn notices off")
     assert (await stored(db, 4101)).notices_enabled is False
     assert "<b>off</b>" in text(await english.send("/settings")).split("\n\n")[1]
 
-    await english.click(dict(buttons(edited))["Turn notices on"])
+    await english.press([edited], "Turn notices on")
     assert (await stored(db, 4101)).notices_enabled is True
 
 
 async def test_weekly_numbers_switch(client: BotClient, db: AsyncSession) -> None:
     [shown] = await client.send("/settings")
     assert "<b>Настройки</b>" in message_text(shown)  # Russian by default
-    [_notices, (_, digest)] = buttons(shown)
-    await client.click(digest)
+    [_notices, (digest, _)] = buttons(shown)
+    await client.press([shown], digest)
     volunteer = await stored(db, client.user_id)
     assert (volunteer.personal_digest_enabled, volunteer.notices_enabled) == (False, True)
 
@@ -80,12 +80,15 @@ async def test_a_second_tap_on_a_privacy_button_is_answered_without_an_error(
 ) -> None:
     volunteer = client.as_user(1234, language_code="en")
     await volunteer.send("/privacy Night Owl")
+    shown = await volunteer.send("/privacy")
+    await volunteer.press(shown, "Turn the weekly message off")
     fake_session.fail_next(
         "EditMessageText",
         description="Bad Request: message is not modified: specified new message content and "
         "reply markup are exactly the same as a current content and reply markup of the message",
     )
-    requests = await volunteer.click("privacy:digest_off", message_id=1)
+    # The same button again, on the keyboard still on screen: nothing is left to change.
+    requests = await volunteer.press(shown, "Turn the weekly message off")
     answers = [r for r in requests if isinstance(r, AnswerCallbackQuery)]
     assert [a.text for a in answers] == ["Saved."]
     assert not [r for r in requests if isinstance(r, SendMessage)]

@@ -19,7 +19,8 @@ async def _create(client: BotClient, name: str) -> str:
     admin = client.as_user(ADMIN_ID, language_code="en")
     await admin.send("/start")
     reply = texts(await admin.send(f"/squad_add {name}"))[0]
-    assert "created" in reply and "?start=squad_" in reply
+    assert "created" in reply
+    assert "?start=squad_" in reply
     return reply.split("<code>")[1].split("</code>")[0]
 
 
@@ -34,7 +35,8 @@ async def test_admin_creates_and_volunteers_join(client: BotClient, db: AsyncSes
     memberships = (await db.exec(select(SquadMember))).all()
     assert len(memberships) == 1  # one squad per volunteer
     squad = await db.get(Squad, memberships[0].squad_id)
-    assert squad is not None and squad.name == "Satbayev"
+    assert squad is not None
+    assert squad.name == "Satbayev"
     assert "Satbayev" in texts(await student.send("/squad"))[0]
     assert "left" in texts(await student.send("/squad leave"))[0]
 
@@ -68,7 +70,9 @@ async def test_curator_sees_statistics_without_identities(
     assert "now curates" in text(reply, ADMIN_ID)
     shown = texts(await curator.send("/squad"))
     stats = shown[-1]
-    assert "College 5" in stats and "Members: 1" in stats and "Links: 1" in stats
+    assert "College 5" in stats
+    assert "Members: 1" in stats
+    assert "Links: 1" in stats
     for secret in ("Hiddenname", "hidden_member", str(tg_id(2010))):
         assert secret not in stats
     person = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(2010)))).one()

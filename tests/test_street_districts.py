@@ -47,12 +47,14 @@ async def test_crew_batch_assigns_walls_that_have_a_district(
     await moderator.send("/start")
     client.session.clear()
     done = text(await moderator.send("/graffiti_batch"))
-    assert "1" in done and "пошло не так" not in done
+    assert "1" in done
+    assert "пошло не так" not in done
     [csv_file] = [
         r for r in client.session.sent(SendDocument) if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.document.data.decode("utf-8-sig"))))
-    assert rows[1][1] == f"#{wall}" and rows[1][2] == "Медеуский"
+    assert rows[1][1] == f"#{wall}"
+    assert rows[1][2] == "Медеуский"
     # Names, sheet and values in the reader's language: no Latin words in Russian files.
     files = {r.document.filename.rsplit(".", 1)[1]: r for r in client.session.sent(SendDocument)}
     for name in (r.document.filename for r in files.values()):
@@ -75,7 +77,8 @@ async def test_assign_without_a_district_uses_the_walls_own(
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
     reply = text(await moderator.send(f"/assign {wall}"))
-    assert f"#{wall}" in reply and "пошло не так" not in reply
+    assert f"#{wall}" in reply
+    assert "пошло не так" not in reply
     assert await status(db, wall) == ReportStatus.ASSIGNED
     assert (await graffiti(db, wall)).assigned_district is District.TURKSIB
 
@@ -107,7 +110,8 @@ async def test_assign_without_district_asks_and_the_crew_file_carries_it(
     asked = await moderator.send(f"/assign {wall}")
     [question] = [r for r in asked if buttons(r)]
     pick = next(data for label, data in buttons(question) if label == "Алмалинский")
-    assert len(buttons(question)) == 8 and await status(db, wall) == ReportStatus.ACCEPTED
+    assert len(buttons(question)) == 8
+    assert await status(db, wall) == ReportStatus.ACCEPTED
     done = text(await moderator.click(pick))
     assert f"#{wall}" in done
     assert await status(db, wall) == ReportStatus.ASSIGNED
@@ -121,7 +125,8 @@ async def test_assign_without_district_asks_and_the_crew_file_carries_it(
         if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
-    assert [row[1] for row in rows[1:]] == [f"#{wall}"] and rows[1][2] == "Алмалинский"
+    assert [row[1] for row in rows[1:]] == [f"#{wall}"]
+    assert rows[1][2] == "Алмалинский"
     assert "Нет" in text(await moderator.send("/graffiti_batch Алмалинский"))
     # A stale button after the question was answered does nothing.
     assert await moderator.click(pick)
@@ -147,7 +152,8 @@ async def test_suggested_district_is_confirmed_from_the_card(
     assert any(len(buttons(r)) == 8 for r in listed)
     await moderator.click(confirm)
     details = await graffiti(db, wall)
-    assert details.district is District.MEDEU and details.suggested_district is None
+    assert details.district is District.MEDEU
+    assert details.suggested_district is None
 
 
 async def test_verdicts_on_walls_name_the_street_steps(
@@ -160,10 +166,14 @@ async def test_verdicts_on_walls_name_the_street_steps(
     await moderator.send("/start")
     await moderator.send(f"/painted {painted}")
     back = text(await moderator.send(f"/reappeared {painted}"))
-    assert "/graffiti_batch" in back and "/batch " not in back
+    assert "/graffiti_batch" in back
+    assert "/batch " not in back
     assert await status(db, painted) == ReportStatus.REAPPEARED
     refused = text(await moderator.send(f"/reappeared {waiting}"))
-    assert f"#{waiting}" in refused and "/graffiti_batch" in refused and "/batch " not in refused
+    assert f"#{waiting}" in refused
+    assert "/graffiti_batch" in refused
+    assert "/batch " not in refused
     blocked = text(await moderator.send(f"/blocked {waiting}"))
-    assert "/painted" in blocked and "/graffiti_batch" in blocked
+    assert "/painted" in blocked
+    assert "/graffiti_batch" in blocked
     assert await status(db, waiting) == ReportStatus.ACCEPTED

@@ -44,14 +44,17 @@ async def test_blocked_and_declined_by_number(client: BotClient, db: AsyncSessio
     assert f"Marked as declined: #{sent[1]}." in reply
     db.expire_all()
     declined = await db.get(Report, sent[1])
-    assert declined is not None and declined.status == S.DECLINED
+    assert declined is not None
+    assert declined.status == S.DECLINED
     assert declined.resolution_note == "no drug content found"
     audit = (await db.exec(select(AuditEntry).where(AuditEntry.report_id == sent[1]))).all()
-    assert audit[-1].to_status == S.DECLINED and audit[-1].note == "no drug content found"
+    assert audit[-1].to_status == S.DECLINED
+    assert audit[-1].note == "no drug content found"
 
     # Already decided: neither verdict applies again.
     reply = texts(await admin(client).send(f"/declined {sent[0]}"))[-1]
-    assert "Not changed" in reply and "blocked" in reply
+    assert "Not changed" in reply
+    assert "blocked" in reply
     assert await statuses(db, [sent[0]]) == [S.BLOCKED]
 
 
@@ -59,7 +62,8 @@ async def test_illegal_verdicts_refused(client: BotClient, db: AsyncSession) -> 
     [new] = await make_reports(client, db, ["t.me/verdict_fresh"], status=S.NEW)
     [accepted] = await make_reports(client, db, ["t.me/verdict_ok"], first_volunteer=3400)
     reply = texts(await admin(client).send(f"/blocked {new} {accepted}"))[-1]
-    assert "Marked as" not in reply and "new, waiting for a moderator" in reply
+    assert "Marked as" not in reply
+    assert "new, waiting for a moderator" in reply
     assert "accepted" in reply
     assert await statuses(db, [new, accepted]) == [S.NEW, S.ACCEPTED]
     assert "Use /blocked" in texts(await admin(client).send("/blocked"))[-1]
@@ -83,7 +87,8 @@ async def test_txt_list_exact_matches_and_unmatched(
     assert f"Marked as blocked: #{ids[0]}, #{ids[1]}." in reply
     assert "accepted" in reply  # t.me/verdict_unsent matched but was never sent
     assert "2 lines matched no report" in reply
-    assert "<code>unknown-verdict.kz/page</code>" in reply and "not a link at all" in reply
+    assert "<code>unknown-verdict.kz/page</code>" in reply
+    assert "not a link at all" in reply
     assert await statuses(db, ids) == [S.BLOCKED, S.BLOCKED, S.SENT]
 
 
@@ -99,8 +104,10 @@ async def test_csv_list_with_url_column(
     reply = texts(await upload(admin(client), fake_session, "reply.csv", data, mime="text/csv"))[
         -1
     ]
-    assert f"Marked as blocked: #{ids[0]}." in reply and "1 line matched no report" in reply
-    assert "missing-verdict.kz" in reply and "заблокировано" not in reply
+    assert f"Marked as blocked: #{ids[0]}." in reply
+    assert "1 line matched no report" in reply
+    assert "missing-verdict.kz" in reply
+    assert "заблокировано" not in reply
     assert await statuses(db, ids) == [S.BLOCKED, S.SENT]
 
 
@@ -114,10 +121,12 @@ async def _domain_upload(
     data = b"dom-verdict.kz\nt.me/verdict_exact\nnowhere-verdict.kz/x\n"
     requests = await upload(admin(client), fake_session, "list.txt", data)
     [preview] = [r for r in requests if getattr(r, "reply_markup", None) is not None]
-    assert "dom-verdict.kz" in preview.text and "nowhere-verdict.kz/x" in preview.text
+    assert "dom-verdict.kz" in preview.text
+    assert "nowhere-verdict.kz/x" in preview.text
     assert await statuses(db, [*ids, other]) == [S.SENT] * 4  # nothing before the answer
     confirm, cancel = [data for _, data in buttons(preview)]
-    assert confirm.startswith("vl:1:") and cancel == confirm.replace("vl:1:", "vl:0:")
+    assert confirm.startswith("vl:1:")
+    assert cancel == confirm.replace("vl:1:", "vl:0:")
     return ids, other, confirm
 
 
@@ -127,9 +136,8 @@ async def test_domain_line_blocks_after_confirm(
     ids, other, confirm = await _domain_upload(client, db, fake_session)
     done = await admin(client).click(confirm)
     [edit] = [r for r in done if isinstance(r, EditMessageText)]
-    assert "Marked as blocked" in message_text(edit) and "nowhere-verdict.kz/x" in message_text(
-        edit
-    )
+    assert "Marked as blocked" in message_text(edit)
+    assert "nowhere-verdict.kz/x" in message_text(edit)
     assert await statuses(db, [*ids, other]) == [S.BLOCKED] * 3 + [S.SENT]
     # The list was used up: a second press changes nothing.
     again = await admin(client).click(confirm)
@@ -204,10 +212,12 @@ async def test_subdomain_line_covers_only_that_host(client: BotClient, db: Async
     links = ["sub-verdict.kz/a", "one.sub-verdict.kz/b", "two.sub-verdict.kz/c"]
     ids = await make_reports(client, db, links, status=S.SENT)
     match = await verdicts.match_url_list(db, ["one.sub-verdict.kz"])
-    assert match.by_domain == {"one.sub-verdict.kz": [ids[1]]} and not match.exact
+    assert match.by_domain == {"one.sub-verdict.kz": [ids[1]]}
+    assert not match.exact
     match = await verdicts.match_url_list(db, ["sub-verdict.kz", "sub-verdict.kz/a"])
     assert match.exact == [ids[0]]
-    assert match.by_domain == {"sub-verdict.kz": [ids[1], ids[2]]} and not match.unmatched
+    assert match.by_domain == {"sub-verdict.kz": [ids[1], ids[2]]}
+    assert not match.unmatched
 
 
 @contextmanager
@@ -242,7 +252,8 @@ async def test_bulk_verdict_does_not_query_once_per_report(
     assert len(notices) == 240  # two volunteers per report, each still told
     assert {n.event for n in notices} == {"blocked"}
     audits = (await db.exec(select(AuditEntry))).all()
-    assert len(audits) == 120 and {a.note for a in audits} == {"list"}
+    assert len(audits) == 120
+    assert {a.note for a in audits} == {"list"}
 
 
 async def test_domain_list_preview_fits_one_message(

@@ -46,7 +46,8 @@ async def test_my_lists_newest_first_and_pages(client: BotClient) -> None:
     assert "»" in label
     second = await client.click(data)
     [edited] = [r for r in second if isinstance(r, EditMessageText)]
-    assert "page_shop_00" in message_text(edited) and "page_shop_05" not in message_text(edited)
+    assert "page_shop_00" in message_text(edited)
+    assert "page_shop_05" not in message_text(edited)
     assert "2" in message_text(edited)
 
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18nMiddleware
+from typing_extensions import override
 
 from models.volunteer import Volunteer
 from services.locales import pick_locale
@@ -10,6 +11,7 @@ from services.locales import pick_locale
 class LocaleMiddleware(I18nMiddleware):
     """The volunteer's chosen language, else Telegram's language, else Russian."""
 
+    @override
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         volunteer: Volunteer | None = data.get("volunteer")
         user: User | None = data.get("event_from_user")

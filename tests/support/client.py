@@ -147,6 +147,31 @@ class BotClient:
         }
         return await self.feed(update)
 
+    async def press(
+        self, requests: list[TelegramMethod[Any]], label: str
+    ) -> list[TelegramMethod[Any]]:
+        """Press the button whose label contains `label` on the last message among `requests`
+        that shows one: a message the bot really sent (or edited), with its own id and chat."""
+        for request in reversed(requests):
+            for caption, data in buttons(request):
+                if label in caption:
+                    chat_id = int(getattr(request, "chat_id", None) or self.user_id)
+                    return await self.click(
+                        data,
+                        message_id=self._message_id_of(request),
+                        chat_type="private" if chat_id > 0 else "supergroup",
+                        chat_id=chat_id,
+                    )
+        raise AssertionError(f"no button {label!r} in {[buttons(r) for r in requests]}")
+
+    def _message_id_of(self, request: TelegramMethod[Any]) -> int:
+        """An edit names its message; a sent message got its id in Telegram's answer."""
+        message_id = getattr(request, "message_id", None)
+        if message_id is None:
+            message_id = self.session.result_of(request).message_id
+        assert isinstance(message_id, int), request
+        return message_id
+
 
 def texts(requests: list[TelegramMethod[Any]], chat_id: int | None = None) -> list[str]:
     """What the user reads: the texts of sent and edited messages, in order (in one chat)."""

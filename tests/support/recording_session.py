@@ -24,6 +24,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import File, InputFile, Message, MessageId, User
 from aiohttp import ClientResponseError, RequestInfo
 from multidict import CIMultiDict, CIMultiDictProxy
+from typing_extensions import override
 from yarl import URL
 
 NOT_MODIFIED = (
@@ -96,6 +97,7 @@ class RecordingSession(BaseSession):
     def clear(self) -> None:
         self.requests.clear()
 
+    @override
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
@@ -187,6 +189,7 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         return None
 
+    @override
     async def stream_content(
         self,
         url: str,
