@@ -28,8 +28,8 @@ from models.base import saved_id
 from models.enums import ReportStatus
 from models.volunteer import Volunteer
 from services import verdicts
+from services.report_numbers import parse_numbers
 from services.text_files import NotTextError
-from services.triage import parse_numbers
 
 logger = logging.getLogger(__name__)
 

@@ -19,12 +19,13 @@ from sqlalchemy import case, delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import saved_id, utcnow
+from models.base import saved_id
 from models.enums import Role, TargetKind
 from models.moderation import Notice
 from models.report import Report, Sighting
 from models.tallies import Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
+from services.clock import utcnow
 from services.graffiti import conversation as graffiti_conversation
 
 

@@ -12,7 +12,7 @@ from models.enums import District, ReportStatus
 from models.graffiti import Graffiti
 from tests.support.client import BotClient, buttons, texts
 from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
-from tests.support.recording_session import RecordingSession
+from tests.support.recording_session import NOT_MODIFIED, RecordingSession
 from tests.support.report_setup import statuses
 from tests.support.triage_helpers import make_moderator, report_link
 
@@ -65,8 +65,7 @@ async def test_double_press_on_accept_is_not_an_error(
     await moderator.press(card, "Accept")
     fake_session.fail_next(
         "EditMessageReplyMarkup",
-        description="Bad Request: message is not modified: specified new message content and "
-        "reply markup are exactly the same as a current content and reply markup of the message",
+        description=NOT_MODIFIED,
     )
     again = await moderator.press(card, "Accept")
     assert not any("went wrong" in t for t in texts(again))

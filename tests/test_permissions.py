@@ -29,7 +29,15 @@ async def _snapshot(db: AsyncSession) -> list[tuple[object, ...]]:
     db.expire_all()
     reports = (await db.exec(select(Report).order_by(col(Report.id)))).all()
     rows = [
-        (r.id, r.status, r.category, r.claimed_by_id, r.merged_into_id, r.resolution_note)
+        (
+            r.id,
+            r.status,
+            r.category,
+            r.claimed_by_id,
+            r.merged_into_id,
+            r.resolution_code,
+            r.resolution_note,
+        )
         for r in reports
     ]
     audit = (await db.exec(select(func.count()).select_from(AuditEntry))).one()

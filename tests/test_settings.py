@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
 from tests.support.client import BotClient, buttons, message_text, text
-from tests.support.recording_session import RecordingSession
+from tests.support.recording_session import NOT_MODIFIED, RecordingSession
 from tests.support.telegram_ids import realistic
 
 
@@ -84,8 +84,7 @@ async def test_a_second_tap_on_a_privacy_button_is_answered_without_an_error(
     await volunteer.press(shown, "Turn the weekly message off")
     fake_session.fail_next(
         "EditMessageText",
-        description="Bad Request: message is not modified: specified new message content and "
-        "reply markup are exactly the same as a current content and reply markup of the message",
+        description=NOT_MODIFIED,
     )
     # The same button again, on the keyboard still on screen: nothing is left to change.
     requests = await volunteer.press(shown, "Turn the weekly message off")

@@ -242,7 +242,7 @@ async def test_bulk_verdict_does_not_query_once_per_report(
     ids = await bulk_reports(db, 120, S.SENT)
     with statements(engine) as seen:
         result = await lifecycle.change_status(
-            db, report_ids=ids, to=S.BLOCKED, actor_id=None, note="list"
+            db, report_ids=ids, to=S.BLOCKED, actor_id=None, why=lifecycle.Why(text="list")
         )
     assert len(result.changed) == 120
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
