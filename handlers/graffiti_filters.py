@@ -9,8 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, PhotoSize
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import saved_id
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.graffiti.conversation import open_draft
 
 _REPORT_NUMBER = re.compile(r"#(\d{1,9})")
@@ -69,11 +68,11 @@ class InConversation(Filter):
         self,
         event: Message | CallbackQuery,
         session: AsyncSession,
-        volunteer: Volunteer | None = None,
+        actor: Actor | None = None,
     ) -> bool | dict[str, Any]:
-        if volunteer is None:
+        if actor is None:
             return False
-        draft = await open_draft(session, volunteer_id=saved_id(volunteer))
+        draft = await open_draft(session, volunteer_id=actor.id)
         return {"draft": draft} if draft is not None else False
 
 

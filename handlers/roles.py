@@ -15,6 +15,7 @@ from handlers.role_notices import locale_of, tell_new_moderator
 from models.enums import Role
 from models.volunteer import Volunteer
 from services import roles
+from services.actor import actor_of
 
 
 def _who(volunteer: Volunteer) -> str:
@@ -85,7 +86,7 @@ async def cmd_ban(
     volunteer = await _target(message, session, command.args)
     if volunteer is None:
         return
-    if roles.is_moderator(volunteer, admin_ids):
+    if roles.is_moderator(actor_of(volunteer), admin_ids):
         await message.answer(_("Moderators cannot be banned; revoke the role first."))
         return
     parts = (command.args or "").split(maxsplit=1)

@@ -9,18 +9,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import Role
 from models.volunteer import Volunteer
+from services.actor import Actor
 from services.clock import utcnow
 
 
-def is_admin(volunteer: Volunteer | None, admin_ids: Collection[int]) -> bool:
-    return volunteer is not None and volunteer.telegram_id in admin_ids
+def is_admin(actor: Actor | None, admin_ids: Collection[int]) -> bool:
+    return actor is not None and actor.telegram_id in admin_ids
 
 
-def is_moderator(volunteer: Volunteer | None, admin_ids: Collection[int]) -> bool:
+def is_moderator(actor: Actor | None, admin_ids: Collection[int]) -> bool:
     """Administrators moderate too; a banned moderator does not."""
-    if volunteer is None or volunteer.banned_at is not None:
-        return is_admin(volunteer, admin_ids)
-    return volunteer.role == Role.MODERATOR or is_admin(volunteer, admin_ids)
+    if actor is None or actor.banned:
+        return is_admin(actor, admin_ids)
+    return actor.role == Role.MODERATOR or is_admin(actor, admin_ids)
 
 
 async def find_volunteer(session: AsyncSession, reference: str) -> Volunteer | None:
