@@ -23,7 +23,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.delivery import message_delivery
 from services.pacing import PacedSender, Progress
-from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
+from tests.support.fake_bot_api import TEST_TOKEN, FakeBotAPI
 
 
 async def inject_429s(api: FakeBotAPI, every: int, done: asyncio.Event) -> int:

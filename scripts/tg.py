@@ -1,4 +1,4 @@
-"""Drive a bot by hand through the fake Bot API server (``python -m tests.fake_bot_api``).
+"""Drive a bot by hand through the fake Bot API server (``python -m tests.support.fake_bot_api``).
 
 python scripts/tg.py wait-ready                      until the bot polls for updates
 python scripts/tg.py send --user 111 --lang ru "text"
@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.fake_bot_api.updates import (
+from tests.support.fake_bot_api.updates import (
     callback_query,
     channel_origin,
     private_message,

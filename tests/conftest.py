@@ -18,12 +18,10 @@ from bot.factory import create_bot, create_dispatcher
 from bot.i18n import create_i18n
 from bot.log_redaction import has_token, install_log_redaction
 from models.engine import create_engine, create_schema, create_session_maker
-from tests.client import BotClient
-from tests.recording_session import RecordingSession
-from tests.telegram_ids import short_ids_stored, tg_id
-
-ADMIN_ID = tg_id(9001)
-TEST_TOKEN = "123456789:" + "A" * 35
+from tests.support.accounts import ADMIN_ID, TEST_TOKEN
+from tests.support.client import BotClient
+from tests.support.recording_session import RecordingSession
+from tests.support.telegram_ids import short_ids_stored
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -66,7 +64,9 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     try:
         # The suite must exercise 64-bit id columns: a short id stored means a test cheated.
         short = await short_ids_stored(engine)
-        assert not short, f"short Telegram ids stored (use tests.telegram_ids.tg_id): {short}"
+        assert not short, (
+            f"short Telegram ids stored (use tests.support.telegram_ids.tg_id): {short}"
+        )
     finally:
         await engine.dispose()
 

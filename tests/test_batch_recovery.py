@@ -11,11 +11,11 @@ from models.enums import ReportStatus
 from models.moderation import Batch
 from models.volunteer import Volunteer
 from services import batches
-from tests.bot_process import running_bot
-from tests.client import BotClient
-from tests.fake_bot_api import FakeBotAPI, private_message
-from tests.report_setup import make_reports, statuses
-from tests.triage_helpers import make_moderator
+from tests.support.bot_process import running_bot
+from tests.support.client import BotClient
+from tests.support.fake_bot_api import FakeBotAPI, private_message
+from tests.support.report_setup import make_reports, statuses
+from tests.support.triage_helpers import make_moderator
 
 LINKS = ["t.me/recovery_shop_one", "recovery-shop.kz"]
 

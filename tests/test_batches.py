@@ -18,10 +18,10 @@ from models.enums import Category, ReportStatus, TargetKind
 from models.moderation import AuditEntry, Batch
 from models.report import Report
 from services.batch_rows import HEADER
-from tests.client import BotClient, texts
-from tests.conftest import ADMIN_ID
-from tests.recording_session import RecordingSession
-from tests.report_setup import make_reports, statuses
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, texts
+from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import make_reports, statuses
 
 S = ReportStatus
 LINKS = ["https://t.me/batch_shop_one/123", "shop-batch.kz/catalog", "instagram.com/batch_ads"]

@@ -5,9 +5,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.report import Sighting
 from models.volunteer import Volunteer
-from tests.client import BotClient
-from tests.client import text as reply_text
-from tests.telegram_ids import SHORT_ID_LIMIT
+from tests.support.client import BotClient
+from tests.support.client import text as reply_text
+from tests.support.telegram_ids import SHORT_ID_LIMIT
 
 
 async def test_a_volunteer_with_an_id_above_2_31_reports_and_is_stored_exactly(

@@ -28,12 +28,12 @@ from models.enums import BroadcastOutcome, BroadcastState
 from models.volunteer import Volunteer
 from services import broadcast as broadcasts
 from services.pacing import PacedSender
-from tests.client import BotClient, buttons, texts
-from tests.conftest import ADMIN_ID
-from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI
-from tests.recording_session import RecordingSession
-from tests.tally_world import FakeClock, make_volunteer
-from tests.telegram_ids import tg_id
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, buttons, texts
+from tests.support.fake_bot_api import TEST_TOKEN, FakeBotAPI
+from tests.support.recording_session import RecordingSession
+from tests.support.tally_world import FakeClock, make_volunteer
+from tests.support.telegram_ids import tg_id
 
 RATE = 25.0
 

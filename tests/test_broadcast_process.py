@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import volunteers
-from tests.fake_bot_api import FakeBotAPI, callback_query, private_message
-from tests.telegram_ids import tg_id
-from tests.test_polling import TOKEN, _child_env, _start_bot
+from tests.support.bot_process import TOKEN, child_env, start_bot
+from tests.support.fake_bot_api import FakeBotAPI, callback_query, private_message
+from tests.support.telegram_ids import tg_id
 
 ADMIN = tg_id(778)
 PEOPLE = [tg_id(9100 + i) for i in range(12)]
@@ -42,8 +42,8 @@ async def test_broadcast_survives_redelivery_double_press_and_restart(
             f"[access]\nadmins = [{ADMIN}]\n[sender]\nrate_per_second = 2\n",
             encoding="utf-8",
         )
-        env = _child_env(database_url)
-        process = await _start_bot(config, env)
+        env = child_env(database_url)
+        process = await start_bot(config, env)
         try:
             await api.wait_for("getUpdates", timeout=30)
             command = private_message(ADMIN, f"/broadcast {TEXT}", language_code="en")
@@ -67,7 +67,7 @@ async def test_broadcast_survives_redelivery_double_press_and_restart(
         copies_before = [r for r in api.requests("sendMessage") if r.params["text"] == TEXT]
         assert len(copies_before) < 1 + 13  # the stop really came half-way
 
-        process = await _start_bot(config, env)
+        process = await start_bot(config, env)
         try:
             edits = await api.wait_for("editMessageText", chat_id=ADMIN, timeout=60)
             while "finished" not in edits[-1].params["text"]:

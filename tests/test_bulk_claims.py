@@ -3,9 +3,9 @@
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import ReportStatus
-from tests.client import BotClient, text
-from tests.report_setup import statuses
-from tests.triage_helpers import card_number, make_moderator, report_link
+from tests.support.client import BotClient, text
+from tests.support.report_setup import statuses
+from tests.support.triage_helpers import card_number, make_moderator, report_link
 
 HELD = "is held by another moderator"
 

@@ -5,10 +5,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import ReportStatus
 from models.report import Report
-from tests.client import BotClient, text, texts
-from tests.recording_session import RecordingSession
-from tests.report_setup import make_reports, statuses
-from tests.test_verdicts import moderator, upload
+from tests.support.client import BotClient, text, texts
+from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import make_reports, statuses
+from tests.support.uploads import moderator, upload
 
 
 async def test_defanged_and_plain_spellings_are_one_report(

@@ -1,6 +1,6 @@
 """The weekly digest: a fixture week's exact numbers, its chart, languages, exactly-once delivery.
 
-Fixture (Almaty time, built through intake and the lifecycle, see tests/tally_world.py):
+Fixture (Almaty time, built through intake and the lifecycle, see tests/support/tally_world.py):
 week 46 — A finds #1 t.me/shop_one and #2 shop-two.kz (Tue 10), G photographs a wall in
 Almaly; #1 accepted (Wed 11 12:00).
 week 47 — B confirms #1 and finds #3, C confirms #3 and finds #4 (Mon 16); #2 and #3 accepted
@@ -37,9 +37,9 @@ from services.pacing import PacedSender
 from services.schedule import due_week, next_moment, parse_clock
 from services.tallies import PointWeights
 from services.weeks import Week
-from tests.client import BotClient, texts
-from tests.conftest import ADMIN_ID
-from tests.tally_world import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, texts
+from tests.support.tally_world import (
     FakeClock,
     FrozenClock,
     ScriptedSession,

@@ -11,9 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.callbacks import GraffitiAction
 from models.enums import District
 from models.graffiti import Graffiti
-from tests.client import BotClient, buttons, texts
-from tests.graffiti_helpers import jpeg, send_photo, wall_image
-from tests.test_graffiti_e2e import draft_button
+from tests.support.client import BotClient, buttons, texts
+from tests.support.graffiti_helpers import draft_button, jpeg, send_photo, wall_image
 
 WRONG = "went wrong"
 

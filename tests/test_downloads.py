@@ -10,16 +10,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.log_redaction import TokenRedactingFilter, redact
 from models.graffiti import GraffitiDraft
-from tests.bot_process import running_bot
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID, TEST_TOKEN
-from tests.fake_bot_api import FakeBotAPI, private_message
-from tests.graffiti_helpers import add_photo, jpeg, photo_sizes, send_location, wall_image
-from tests.recording_session import RecordingSession
-from tests.telegram_ids import tg_id
-from tests.test_intake_e2e import numbers
-from tests.test_polling import TOKEN
-from tests.test_verdicts import document
+from tests.support.accounts import ADMIN_ID, TEST_TOKEN
+from tests.support.bot_process import TOKEN, running_bot
+from tests.support.client import BotClient, numbers, text, texts
+from tests.support.fake_bot_api import FakeBotAPI, private_message
+from tests.support.graffiti_helpers import add_photo, jpeg, photo_sizes, send_location, wall_image
+from tests.support.recording_session import RecordingSession
+from tests.support.telegram_ids import tg_id
+from tests.support.uploads import document
 
 AGAIN = "Please send it again"
 

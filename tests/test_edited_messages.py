@@ -9,8 +9,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.report import Report, Sighting
-from tests.client import BotClient, texts
-from tests.conftest import ADMIN_ID
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, texts
 
 
 def edited(update: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from models.engine import create_engine, create_schema
 from models.volunteer import Volunteer
 from services.clock import ALMATY, to_almaty
 from services.volunteers import register
-from tests.telegram_ids import tg_id
+from tests.support.telegram_ids import tg_id
 
 
 async def test_sqlite_runs_with_wal_normal_sync_foreign_keys_and_busy_timeout(

@@ -16,7 +16,7 @@ from aiogram.types import (
     InputMediaPhoto,
 )
 
-from tests.fake_bot_api import (
+from tests.support.fake_bot_api import (
     TEST_TOKEN,
     FakeBotAPI,
     callback_query,

@@ -11,9 +11,9 @@ from bot.digest_tasks import DigestScheduler
 from bot.factory import create_bot
 from services.first_start import first_start, record_first_start
 from services.pacing import PacedSender
-from tests.client import BotClient, texts
-from tests.conftest import ADMIN_ID
-from tests.tally_world import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, texts
+from tests.support.tally_world import (
     FakeClock,
     FrozenClock,
     ScriptedSession,
@@ -22,7 +22,7 @@ from tests.tally_world import (
     send_links,
     with_digest_chats,
 )
-from tests.telegram_ids import tg_id
+from tests.support.telegram_ids import tg_id
 
 CHANNEL = -1_005_000_000_777
 

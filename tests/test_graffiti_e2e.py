@@ -6,57 +6,32 @@ from pathlib import Path
 from aiogram import Bot
 from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
-from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.graffiti_tasks import finish_abandoned_once
-from handlers.callbacks import GraffitiAction, GraffitiStep
+from handlers.callbacks import GraffitiAction
 from models.enums import District, TargetKind
-from models.graffiti import Graffiti, GraffitiDraft, GraffitiPhoto
+from models.graffiti import GraffitiDraft, GraffitiPhoto
 from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services.clock import utcnow
 from services.graffiti.storage import keep_copy
 from services.graffiti.view import graffiti_details, graffiti_for_target
-from tests.client import BotClient, buttons, text, texts
-from tests.conftest import ADMIN_ID
-from tests.graffiti_helpers import ABAY_DOSTYK, jpeg, send_location, send_photo, wall_image
-from tests.telegram_ids import tg_id
-from tests.test_intake_e2e import numbers
-
-
-async def count(db: AsyncSession, model: type) -> int:
-    return (await db.exec(select(func.count()).select_from(model))).one()
-
-
-async def graffiti(db: AsyncSession, report_id: int) -> Graffiti:
-    db.expire_all()
-    return (await db.exec(select(Graffiti).where(Graffiti.report_id == report_id))).one()
-
-
-def draft_button(replies: list, action: GraffitiAction, district: str = "") -> str:
-    for request in replies:
-        if not hasattr(getattr(request, "reply_markup", None), "inline_keyboard"):
-            continue
-        for _label, data in buttons(request):
-            parsed = GraffitiStep.unpack(data) if data.startswith("gf:") else None
-            if parsed and parsed.action is action and parsed.district == district:
-                return data
-    raise AssertionError(f"no {action} button in {replies!r}")
-
-
-async def report_wall(
-    client: BotClient, seed: int, *, point: tuple[float, float] = ABAY_DOSTYK, handle: str = ""
-) -> int:
-    """Photo, location, handle (or «Nothing readable»): the whole conversation; returns #N."""
-    await send_photo(client, jpeg(wall_image(seed)))
-    question = await send_location(client, point)
-    if handle:
-        reply = text(await client.send(handle))
-    else:
-        reply = text(await client.click(draft_button(question, GraffitiAction.NO_HANDLE)))
-    return numbers(reply)[0]
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, numbers, text, texts
+from tests.support.graffiti_helpers import (
+    ABAY_DOSTYK,
+    draft_button,
+    graffiti,
+    jpeg,
+    report_wall,
+    send_location,
+    send_photo,
+    wall_image,
+)
+from tests.support.report_setup import count
+from tests.support.telegram_ids import tg_id
 
 
 async def test_photo_location_handle_make_one_report(client: BotClient, db: AsyncSession) -> None:

@@ -5,17 +5,7 @@ import io
 from PIL import Image
 
 from services.graffiti.exif import strip_metadata
-from tests.graffiti_helpers import jpeg, wall_image
-
-GPS_IFD = 0x8825
-
-
-def jpeg_with_gps() -> bytes:
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"  # Make
-    exif[0x0112] = 6  # Orientation: rotate 90° to view
-    exif[GPS_IFD] = {1: "N", 2: (43.0, 14.0, 20.0), 3: "E", 4: (76.0, 56.0, 43.0)}
-    return jpeg(wall_image(11), 90, exif=exif.tobytes())
+from tests.support.graffiti_helpers import GPS_IFD, jpeg_with_gps
 
 
 async def test_stripped_photo_has_no_exif_and_keeps_orientation() -> None:

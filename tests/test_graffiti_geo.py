@@ -3,7 +3,7 @@
 import pytest
 
 from services.graffiti.geo import haversine_m, map_link
-from tests.graffiti_helpers import ABAY_DOSTYK, FAR_300M, NEAR_100M
+from tests.support.graffiti_helpers import ABAY_DOSTYK, FAR_300M, NEAR_100M
 
 
 def test_distances_between_almaty_points() -> None:

@@ -3,8 +3,8 @@
 from aiogram.methods import EditMessageReplyMarkup
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tests.client import BotClient, buttons, text
-from tests.graffiti_helpers import jpeg, send_photo, wall_image
+from tests.support.client import BotClient, buttons, text
+from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
 
 
 def inline(requests: list) -> list:

@@ -4,7 +4,7 @@ import io
 import random
 
 from services.graffiti.phash import PhashIndex, hamming, photo_phash, to_signed
-from tests.graffiti_helpers import jpeg, wall_image
+from tests.support.graffiti_helpers import jpeg, wall_image
 
 LIMIT = 8
 

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-from typing import Any
 
 from aiogram.methods import SendDocument, SendPhoto
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -14,53 +13,26 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import District, ReportStatus
 from models.graffiti import GraffitiPhoto
 from models.moderation import AuditEntry, Notice
-from models.report import Report
 from models.volunteer import Volunteer
-from services.lifecycle import change_status
-from tests.client import BotClient, text
-from tests.conftest import ADMIN_ID, TEST_TOKEN
-from tests.graffiti_helpers import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, numbers, reply_to_bot, text
+from tests.support.graffiti_helpers import (
     ABAY_DOSTYK,
     FAR_300M,
     NEAR_100M,
     add_photo,
     confirm_next_claim,
+    graffiti,
     jpeg,
+    jpeg_with_gps,
     photo_sizes,
+    report_wall,
     send_location,
     send_photo,
     wall_image,
 )
-from tests.telegram_ids import tg_id
-from tests.test_graffiti_e2e import graffiti, report_wall
-from tests.test_graffiti_exif import jpeg_with_gps
-from tests.test_intake_e2e import numbers
-
-BOT_ID = int(TEST_TOKEN.split(":")[0])
-
-
-async def status(db: AsyncSession, report_id: int) -> ReportStatus:
-    db.expire_all()
-    report = await db.get(Report, report_id)
-    assert report is not None
-    return ReportStatus(report.status)
-
-
-async def accept(db: AsyncSession, *report_ids: int) -> None:
-    # Accepting is the triage feature's job; here only its outcome matters.
-    await change_status(db, report_ids=list(report_ids), to=ReportStatus.ACCEPTED, actor_id=None)
-
-
-def reply_to_bot(saved_text: str, chat_id: int) -> dict[str, Any]:
-    return {
-        "reply_to_message": {
-            "message_id": 777,
-            "date": 0,
-            "chat": {"id": chat_id, "type": "private", "first_name": "x"},
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Test bot"},
-            "text": saved_text,
-        }
-    }
+from tests.support.report_setup import accept, status
+from tests.support.telegram_ids import tg_id
 
 
 async def test_assign_after_photo_and_reappearance(client: BotClient, db: AsyncSession) -> None:

@@ -11,8 +11,8 @@ from aiogram.utils.i18n import I18n
 from bot.graffiti_tasks import finish_abandoned_once
 from services.clock import utcnow
 from services.pacing import Delivery, Progress
-from tests.client import BotClient
-from tests.graffiti_helpers import jpeg, send_photo, wall_image
+from tests.support.client import BotClient
+from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
 
 
 def prompts_with_buttons(client: BotClient, requests: list[Any]) -> list[int]:

@@ -1,30 +1,19 @@
 """Volunteers send links through the real dispatcher; we read what they are told and the DB."""
 
 import logging
-import re
 
 import pytest
 from aiogram.methods import SendMessage
-from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
-from tests.client import BotClient, text
-from tests.recording_session import RecordingSession
-from tests.telegram_html import shown
-from tests.telegram_ids import tg_id
-
-NUMBER = re.compile(r"#(\d+)")
-
-
-def numbers(reply: str) -> list[int]:
-    return [int(n) for n in NUMBER.findall(reply)]
-
-
-async def count(db: AsyncSession, model: type) -> int:
-    return (await db.exec(select(func.count()).select_from(model))).one()
+from tests.support.client import BotClient, numbers, text
+from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import count
+from tests.support.telegram_html import shown
+from tests.support.telegram_ids import tg_id
 
 
 async def test_start_registers_and_shows_safety_rules(client: BotClient, db: AsyncSession) -> None:

@@ -12,9 +12,9 @@ from services import privacy, squads
 from services.leaderboard import overview
 from services.privacy import NicknameProblem
 from services.tallies import PointWeights
-from tests.client import BotClient, text
-from tests.tally_world import FrozenClock, almaty, fixture_weeks, make_volunteer, move
-from tests.telegram_ids import tg_id
+from tests.support.client import BotClient, text
+from tests.support.tally_world import FrozenClock, almaty, fixture_weeks, make_volunteer, move
+from tests.support.telegram_ids import tg_id
 
 
 @pytest.fixture

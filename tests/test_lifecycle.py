@@ -14,9 +14,9 @@ from models.moderation import AuditEntry
 from models.report import Report
 from models.volunteer import Volunteer
 from services.lifecycle import ONLINE_TRANSITIONS, STREET_TRANSITIONS, change_status
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.telegram_ids import tg_id
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text, texts
+from tests.support.telegram_ids import tg_id
 
 PAIRS = [
     (kind, old, new)

@@ -11,9 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import TargetKind
 from services.identity import Target, canonicalize
 from services.identity.lookalike import is_mixed_script, safe_display
-from tests.client import BotClient, text
-from tests.conftest import ADMIN_ID
-from tests.report_setup import make_reports
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text
+from tests.support.report_setup import make_reports
 
 LOOKALIKE = "https://k\u0430spi.kz/pay"  # Cyrillic "а" among Latin letters
 PUNYCODE = "https://xn--kspi-53d.kz/pay"

@@ -28,7 +28,7 @@ from models.engine import create_engine
 from models.migrate import BASELINE, MigrationError, alembic_config, ensure_at_head, head_revision
 from models.migrate import upgrade_to_head as migrate
 from models.migration_types import MIGRATION_OPTIONS
-from tests.telegram_ids import tg_id
+from tests.support.telegram_ids import tg_id
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_MIGRATION = 'python scripts/new_migration.py "what changed"'

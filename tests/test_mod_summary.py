@@ -9,28 +9,15 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.background import ModeratorSummary, start_background, stop_background
+from bot.background import start_background, stop_background
 from services.mod_summary import SummaryAction
 from services.pacing import PacedSender
-from tests.client import BotClient
-from tests.fake_clock import FakeClock
-from tests.recording_session import RecordingSession
+from tests.support.client import BotClient
+from tests.support.fake_clock import FakeClock
+from tests.support.mod_summary import GROUP, summary
+from tests.support.recording_session import RecordingSession
 
-GROUP = -1001234567890
 T0 = datetime(2025, 5, 10, 7, 0, tzinfo=UTC)
-
-
-def summary(
-    bot: Bot, session_maker: async_sessionmaker[AsyncSession], i18n: I18n, clock: FakeClock
-) -> ModeratorSummary:
-    return ModeratorSummary(
-        bot=bot,
-        session_maker=session_maker,
-        sender=PacedSender(clock=clock),
-        i18n=i18n,
-        chat_id=GROUP,
-        locale="en",
-    )
 
 
 async def test_one_message_a_minute_edited_as_reports_arrive(

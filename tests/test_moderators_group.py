@@ -10,11 +10,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.factory import create_dispatcher
-from tests.client import BotClient, buttons, text, texts
-from tests.conftest import ADMIN_ID, TEST_TOKEN
-from tests.recording_session import RecordingSession
-from tests.telegram_ids import tg_id
-from tests.triage_helpers import NUMBER, make_moderator
+from tests.support.accounts import ADMIN_ID, TEST_TOKEN
+from tests.support.client import BotClient, buttons, text, texts
+from tests.support.recording_session import RecordingSession
+from tests.support.telegram_ids import tg_id
+from tests.support.triage_helpers import NUMBER, make_moderator
 
 GROUP = -1_005_000_000_123
 OTHER_GROUP = -1_005_000_000_456

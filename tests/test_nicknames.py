@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.client import BotClient, text
-from tests.recording_session import BOT_USER
-from tests.telegram_ids import tg_id
+from tests.support.client import BotClient, text
+from tests.support.recording_session import BOT_USER
+from tests.support.telegram_ids import tg_id
 
 REFUSED_AS_RESERVED = "pass you off as staff"
 

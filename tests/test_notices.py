@@ -16,10 +16,10 @@ from models.volunteer import Volunteer
 from services.lifecycle import change_status
 from services.pacing import PacedSender
 from services.roles import ban
-from tests.client import BotClient, buttons
-from tests.fake_clock import FakeClock
-from tests.recording_session import RecordingSession
-from tests.telegram_ids import realistic, tg_id
+from tests.support.client import BotClient, buttons
+from tests.support.fake_clock import FakeClock
+from tests.support.recording_session import RecordingSession
+from tests.support.telegram_ids import realistic, tg_id
 
 
 async def report_id(db: AsyncSession, handle: str) -> int:

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import register_commands
-from tests.client import BotClient, buttons, text
-from tests.conftest import ADMIN_ID
-from tests.telegram_ids import tg_id
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, buttons, text
+from tests.support.telegram_ids import tg_id
 
 STREET_RULE = {
     "ru": "не трогайте и не раскапывайте закладки",

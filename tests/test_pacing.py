@@ -12,7 +12,7 @@ from services.pacing import (
     RecipientUnavailable,
     RetryAfter,
 )
-from tests.fake_clock import FakeClock
+from tests.support.fake_clock import FakeClock
 
 
 class Recorder:

@@ -13,20 +13,20 @@ from models.moderation import Notice
 from models.report import Report
 from models.volunteer import Volunteer
 from services.tallies import PointWeights, tallies
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.graffiti_helpers import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, reply_to_bot, text, texts
+from tests.support.graffiti_helpers import (
     FAR_300M,
     add_photo,
     claim_buttons,
     jpeg,
     photo_sizes,
+    report_wall,
     send_photo,
     wall_image,
 )
-from tests.telegram_ids import tg_id
-from tests.test_graffiti_e2e import report_wall
-from tests.test_graffiti_street import accept, reply_to_bot, status
+from tests.support.report_setup import accept, status
+from tests.support.telegram_ids import tg_id
 
 FINDER, STRANGER, HELPER = tg_id(1201), tg_id(1202), tg_id(1203)
 

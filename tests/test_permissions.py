@@ -10,10 +10,10 @@ from handlers.callbacks import TriageAction, TriageCard
 from models.enums import ReportStatus
 from models.moderation import AuditEntry
 from models.report import Report
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.telegram_ids import tg_id
-from tests.triage_helpers import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text, texts
+from tests.support.telegram_ids import tg_id
+from tests.support.triage_helpers import (
     NUMBER,
     alerts,
     button_data,

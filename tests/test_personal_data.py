@@ -12,10 +12,10 @@ from models.graffiti import GraffitiDraft, GraffitiDraftPhoto
 from models.report import Report, Sighting
 from models.tallies import SquadMember
 from models.volunteer import Volunteer
-from tests.client import BotClient, buttons, text, texts
-from tests.conftest import ADMIN_ID
-from tests.graffiti_helpers import jpeg, send_photo, wall_image
-from tests.tally_world import make_volunteer, move
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, buttons, text, texts
+from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
+from tests.support.tally_world import make_volunteer, move
 
 
 async def volunteer_named(db: AsyncSession, first_name: str) -> Volunteer:

@@ -10,11 +10,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.graffiti import Graffiti, GraffitiDraft, GraffitiPhoto
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.graffiti_helpers import add_photo, jpeg, send_location, send_photo, wall_image
-from tests.test_graffiti_e2e import count
-from tests.test_intake_e2e import numbers
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, numbers, text, texts
+from tests.support.graffiti_helpers import add_photo, jpeg, send_location, send_photo, wall_image
+from tests.support.report_setup import count
 
 
 @cache

@@ -1,32 +1,15 @@
 """The real entry point, `python -m bot`, long-polling a fake Bot API server over HTTP."""
 
 import asyncio
-import os
 import re
 import signal
-import sys
 from pathlib import Path
 
-from tests.fake_bot_api import FakeBotAPI, private_message
-from tests.telegram_ids import tg_id
+from tests.support.bot_process import TOKEN, child_env, start_bot
+from tests.support.fake_bot_api import FakeBotAPI, private_message
+from tests.support.telegram_ids import tg_id
 
-ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456789:" + "B" * 35
 ADMIN = tg_id(777)
-
-
-async def _start_bot(config: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--config", str(config),
-        cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-
-
-def _child_env(database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CVBOT_")}
-    env["CVBOT_DATABASE__URL"] = database_url
-    return env
 
 
 async def test_python_m_bot_polls_answers_and_stops_on_sigterm(
@@ -39,7 +22,7 @@ async def test_python_m_bot_polls_answers_and_stops_on_sigterm(
             f"[access]\nadmins = [{ADMIN}]\n",
             encoding="utf-8",
         )
-        process = await _start_bot(config, _child_env(database_url))
+        process = await start_bot(config, child_env(database_url))
         try:
             await api.wait_for("getUpdates", timeout=30)
             commands = api.requests("setMyCommands")
@@ -77,7 +60,7 @@ async def test_python_m_bot_polls_answers_and_stops_on_sigterm(
 async def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
     config = tmp_path / "cfg.toml"
     config.write_text('[telegram]\napi_base = ""\n', encoding="utf-8")
-    process = await _start_bot(config, _child_env("sqlite+aiosqlite:///:memory:"))
+    process = await start_bot(config, child_env("sqlite+aiosqlite:///:memory:"))
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     lines = stderr.decode().strip().splitlines()
     assert process.returncode == 2
@@ -87,9 +70,9 @@ async def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> Non
 async def test_invalid_setting_names_its_key(tmp_path: Path) -> None:
     config = tmp_path / "cfg.toml"
     config.write_text(f'[telegram]\ntoken = "{TOKEN}"\n[access]\nadmins = ["me"]\n')
-    env = _child_env("sqlite+aiosqlite:///:memory:")
+    env = child_env("sqlite+aiosqlite:///:memory:")
     env["CVBOT_DATABASE__URL"] = "mysql://nope"
-    process = await _start_bot(config, env)
+    process = await start_bot(config, env)
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 2
     [line] = stderr.decode().strip().splitlines()

@@ -16,9 +16,9 @@ from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services import queue
 from services.clock import to_almaty, utcnow
-from tests.client import BotClient, buttons, text, texts
-from tests.telegram_ids import realistic, tg_id
-from tests.triage_helpers import (
+from tests.support.client import BotClient, buttons, text, texts
+from tests.support.telegram_ids import realistic, tg_id
+from tests.support.triage_helpers import (
     alerts,
     audit,
     button_data,

@@ -6,19 +6,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import ClaimAction, GraffitiAction, TriageAction, TriageCard
 from handlers.card_message import split_caption
-from tests.client import BotClient, buttons, text
-from tests.conftest import ADMIN_ID
-from tests.graffiti_helpers import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, buttons, numbers, text
+from tests.support.graffiti_helpers import (
     claim_buttons,
     confirm_next_claim,
+    draft_button,
     jpeg,
     send_location,
     send_photo,
     wall_image,
 )
-from tests.test_graffiti_e2e import draft_button
-from tests.test_graffiti_street import accept
-from tests.test_intake_e2e import numbers
+from tests.support.report_setup import accept
 
 ALBUM = {"media_group_id": "wall-album-7"}
 

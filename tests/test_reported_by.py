@@ -8,9 +8,9 @@ from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile
 
 from services.batch_rows import HEADER
-from tests.client import BotClient, text
-from tests.conftest import ADMIN_ID
-from tests.telegram_ids import tg_id
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text
+from tests.support.telegram_ids import tg_id
 
 COLUMN = "Сообщили волонтёров"
 

@@ -26,10 +26,10 @@ from services.lifecycle import change_status
 from services.notices import NoticeLine, VolunteerNotice
 from services.pacing import Delivery, PacedSender
 from services.weeks import Week
-from tests.client import BotClient, texts
-from tests.conftest import ADMIN_ID
-from tests.recording_session import RecordingSession
-from tests.tally_world import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, texts
+from tests.support.recording_session import RecordingSession
+from tests.support.tally_world import (
     FakeClock,
     FrozenClock,
     active_volunteers,
@@ -38,7 +38,7 @@ from tests.tally_world import (
     send_links,
     with_digest_chats,
 )
-from tests.telegram_ids import tg_id
+from tests.support.telegram_ids import tg_id
 
 W47 = Week(2026, 47)
 

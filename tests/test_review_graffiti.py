@@ -17,22 +17,22 @@ from models.graffiti import GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
 from models.report import Report
 from services.clock import utcnow
 from services.graffiti.finish import finish_draft
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.graffiti_helpers import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, numbers, reply_to_bot, text, texts
+from tests.support.graffiti_helpers import (
     ABAY_DOSTYK,
     add_photo,
     confirm_next_claim,
+    graffiti,
     jpeg,
     photo_sizes,
+    report_wall,
     send_location,
     send_photo,
     wall_image,
 )
-from tests.telegram_ids import tg_id
-from tests.test_graffiti_e2e import count, graffiti, report_wall
-from tests.test_graffiti_street import accept, reply_to_bot, status
-from tests.test_intake_e2e import numbers
+from tests.support.report_setup import accept, count, status
+from tests.support.telegram_ids import tg_id
 
 
 def claimed(wall: int) -> str:

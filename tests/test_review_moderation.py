@@ -17,13 +17,13 @@ from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services import lifecycle, triage
 from services.triage import RefusalKind
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.recording_session import RecordingSession
-from tests.report_setup import make_reports, statuses
-from tests.telegram_ids import tg_id
-from tests.test_verdicts import upload
-from tests.triage_helpers import make_moderator, report_link
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text, texts
+from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import make_reports, statuses
+from tests.support.telegram_ids import tg_id
+from tests.support.triage_helpers import make_moderator, report_link
+from tests.support.uploads import upload
 
 S = ReportStatus
 TELEGRAM_LIMIT = 4096

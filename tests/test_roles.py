@@ -9,11 +9,11 @@ from models.enums import ReportStatus, Role
 from models.report import Report
 from models.volunteer import Volunteer
 from services import roles
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.tally_world import make_volunteer
-from tests.telegram_ids import realistic, tg_id
-from tests.triage_helpers import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text, texts
+from tests.support.tally_world import make_volunteer
+from tests.support.telegram_ids import realistic, tg_id
+from tests.support.triage_helpers import (
     alerts,
     audit,
     button_data,

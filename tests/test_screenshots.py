@@ -13,20 +13,20 @@ from handlers.callbacks import GraffitiAction
 from models.enums import TargetKind
 from models.graffiti import Graffiti, GraffitiDraft
 from models.report import EvidencePhoto, Report
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.graffiti_helpers import (
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, numbers, text, texts
+from tests.support.graffiti_helpers import (
     ABAY_DOSTYK,
     add_photo,
+    draft_button,
+    graffiti,
     jpeg,
+    jpeg_with_gps,
     send_location,
     send_photo,
     wall_image,
 )
-from tests.test_graffiti_e2e import count, draft_button, graffiti
-from tests.test_graffiti_exif import jpeg_with_gps
-from tests.test_graffiti_street import accept
-from tests.test_intake_e2e import numbers
+from tests.support.report_setup import accept, count
 
 
 async def link_report(db: AsyncSession, key_part: str) -> Report:

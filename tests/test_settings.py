@@ -5,8 +5,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
-from tests.client import BotClient, buttons, text
-from tests.telegram_ids import realistic
+from tests.support.client import BotClient, buttons, text
+from tests.support.telegram_ids import realistic
 
 
 async def stored(db: AsyncSession, telegram_id: int) -> Volunteer:

@@ -5,9 +5,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.tallies import Squad, SquadMember
 from models.volunteer import Volunteer
-from tests.client import BotClient, text, texts
-from tests.conftest import ADMIN_ID
-from tests.telegram_ids import tg_id
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text, texts
+from tests.support.telegram_ids import tg_id
 
 
 async def _create(client: BotClient, name: str) -> str:

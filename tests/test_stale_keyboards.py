@@ -4,9 +4,9 @@ from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, TelegramMethod
 
-from tests.client import BotClient, buttons
-from tests.telegram_ids import tg_id
-from tests.triage_helpers import make_moderator, report_link
+from tests.support.client import BotClient, buttons
+from tests.support.telegram_ids import tg_id
+from tests.support.triage_helpers import make_moderator, report_link
 
 
 def stripped(requests: list[TelegramMethod[Any]]) -> list[tuple[int | str, int | None]]:

@@ -5,8 +5,8 @@ import asyncio
 import socket
 from pathlib import Path
 
-from tests.fake_bot_api import FakeBotAPI
-from tests.test_polling import TOKEN, _child_env, _start_bot
+from tests.support.bot_process import TOKEN, child_env, start_bot
+from tests.support.fake_bot_api import FakeBotAPI
 
 
 def _closed_port() -> int:
@@ -20,7 +20,7 @@ async def _run_to_the_end(
 ) -> tuple[int, list[str]]:
     config = tmp_path / "cfg.toml"
     config.write_text(f'[telegram]\ntoken = "{TOKEN}"\napi_base = "{api_base}"\n')
-    process = await _start_bot(config, _child_env(database_url))
+    process = await start_bot(config, child_env(database_url))
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     return process.returncode or 0, stderr.decode().strip().splitlines()
 

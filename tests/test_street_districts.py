@@ -13,12 +13,17 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from handlers.callbacks import GraffitiAction
 from models.enums import District, ReportStatus
 from services.graffiti.districts import CENTRES_FILE, district_centres, suggest_district
-from tests.client import BotClient, buttons, text
-from tests.conftest import ADMIN_ID
-from tests.graffiti_helpers import jpeg, send_photo, wall_image
-from tests.test_graffiti_e2e import draft_button, graffiti, report_wall
-from tests.test_graffiti_street import accept, status
-from tests.test_intake_e2e import numbers
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, buttons, numbers, text
+from tests.support.graffiti_helpers import (
+    draft_button,
+    graffiti,
+    jpeg,
+    report_wall,
+    send_photo,
+    wall_image,
+)
+from tests.support.report_setup import accept, status
 
 
 async def wall_in_district(client: BotClient, seed: int, district: District) -> int:

@@ -12,13 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.callbacks import GraffitiAction
 from models.enums import District
 from services.mod_summary import SummaryAction
-from tests.client import BotClient, text
-from tests.conftest import ADMIN_ID
-from tests.fake_clock import FakeClock
-from tests.graffiti_helpers import jpeg, send_photo, wall_image
-from tests.recording_session import RecordingSession
-from tests.test_graffiti_e2e import draft_button, report_wall
-from tests.test_mod_summary import GROUP, summary
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, text
+from tests.support.fake_clock import FakeClock
+from tests.support.graffiti_helpers import draft_button, jpeg, report_wall, send_photo, wall_image
+from tests.support.mod_summary import GROUP, summary
+from tests.support.recording_session import RecordingSession
 
 T0 = datetime(2025, 5, 10, 7, 0, tzinfo=UTC)
 # Where the volunteer stood: outside every district's 15 km, so no district is suggested.

@@ -6,8 +6,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.base import saved_id
 from models.enums import ReportStatus
 from services.tallies import PointWeights, Tally, rank_of, ranks, tallies, volunteer_tally
-from tests.client import BotClient, text
-from tests.tally_world import FrozenClock, almaty, fixture_weeks, make_volunteer, move, send_links
+from tests.support.client import BotClient, text
+from tests.support.tally_world import (
+    FrozenClock,
+    almaty,
+    fixture_weeks,
+    make_volunteer,
+    move,
+    send_links,
+)
 
 S = ReportStatus
 

@@ -10,11 +10,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import bot.telegram_retry
 from models.report import Sighting
-from tests.bot_process import running_bot
-from tests.client import BotClient, texts
-from tests.fake_bot_api import FakeBotAPI, private_message
-from tests.recording_session import RecordingSession
-from tests.telegram_ids import tg_id
+from tests.support.bot_process import running_bot
+from tests.support.client import BotClient, texts
+from tests.support.fake_bot_api import FakeBotAPI, private_message
+from tests.support.recording_session import RecordingSession
+from tests.support.telegram_ids import tg_id
 
 WRONG = "went wrong"
 

@@ -11,9 +11,9 @@ from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
 from services import lifecycle
 from services.triage import parse_category, parse_merge, parse_numbers
-from tests.client import BotClient, text
-from tests.telegram_ids import tg_id
-from tests.triage_helpers import NUMBER, audit, make_moderator, report_link, report_row
+from tests.support.client import BotClient, text
+from tests.support.telegram_ids import tg_id
+from tests.support.triage_helpers import NUMBER, audit, make_moderator, report_link, report_row
 
 S = ReportStatus
 

@@ -8,10 +8,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import ReportStatus
 from services.text_files import NotTextError, decode_text
-from tests.client import BotClient, texts
-from tests.recording_session import RecordingSession
-from tests.report_setup import make_reports, statuses
-from tests.test_verdicts import moderator, upload
+from tests.support.client import BotClient, texts
+from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import make_reports, statuses
+from tests.support.uploads import moderator, upload
 
 LIST = "Ссылка\nhttps://t.me/verdict_enc\nмагазин-тест.kz/a\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"

@@ -1,7 +1,5 @@
 """/blocked and /declined: by numbers, by uploaded CSV/TXT lists, with confirmation for domains."""
 
-from typing import Any
-
 from aiogram.methods import AnswerCallbackQuery, EditMessageText
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -10,41 +8,12 @@ from models.enums import NoticeEvent, ReportStatus
 from models.moderation import AuditEntry, Notice
 from models.report import Report
 from services import verdicts
-from tests.client import BotClient, buttons, texts
-from tests.conftest import ADMIN_ID
-from tests.recording_session import RecordingSession
-from tests.report_setup import make_reports, statuses
+from tests.support.client import BotClient, buttons, texts
+from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import make_reports, statuses
+from tests.support.uploads import document, moderator, upload
 
 S = ReportStatus
-
-
-def moderator(client: BotClient) -> BotClient:
-    return client.as_user(ADMIN_ID, language_code="en")
-
-
-def document(file_id: str, name: str, data: bytes, mime: str = "text/plain") -> dict[str, Any]:
-    return {
-        "file_id": file_id,
-        "file_unique_id": "u" + file_id,
-        "file_name": name,
-        "mime_type": mime,
-        "file_size": len(data),
-    }
-
-
-async def upload(
-    client: BotClient,
-    fake_session: RecordingSession,
-    name: str,
-    data: bytes,
-    *,
-    mime: str = "text/plain",
-) -> list:
-    file_id = f"list-{name}"
-    fake_session.add_file(file_id, data)
-    return await client.send(
-        caption="/blocked", extra={"document": document(file_id, name, data, mime)}
-    )
 
 
 async def test_blocked_and_declined_by_number(client: BotClient, db: AsyncSession) -> None:

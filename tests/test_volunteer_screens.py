@@ -5,8 +5,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
-from tests.client import BotClient, buttons, text
-from tests.telegram_ids import tg_id
+from tests.support.client import BotClient, buttons, text
+from tests.support.telegram_ids import tg_id
 
 
 async def test_language_follows_telegram_then_choice(client: BotClient, db: AsyncSession) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.fake_bot_api import FakeBotAPI, private_message
-from tests.telegram_ids import tg_id
-from tests.test_polling import TOKEN, _child_env, _start_bot
+from tests.support.bot_process import TOKEN, child_env, start_bot
+from tests.support.fake_bot_api import FakeBotAPI, private_message
+from tests.support.telegram_ids import tg_id
 
 SECRET = "s3cret_for-the-webhook"
 
@@ -33,7 +33,7 @@ async def test_webhook_serves_signed_updates_only(
             f'secret = "{SECRET}"\n',
             encoding="utf-8",
         )
-        process = await _start_bot(config, _child_env(database_url))
+        process = await start_bot(config, child_env(database_url))
         try:
             [registered] = await api.wait_for("setWebhook", timeout=30)
             assert registered.params["url"] == "https://bot.example.kz/tg/hook"

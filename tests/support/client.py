@@ -1,5 +1,6 @@
 """Drive the production dispatcher with real aiogram Update objects, as Telegram would."""
 
+import re
 from datetime import UTC, datetime
 from itertools import count
 from typing import Any
@@ -14,8 +15,11 @@ from aiogram.methods import (
 )
 from aiogram.types import Update
 
-from tests.recording_session import RecordingSession
-from tests.telegram_ids import realistic
+from tests.support.accounts import BOT_ID
+from tests.support.recording_session import RecordingSession
+from tests.support.telegram_ids import realistic
+
+NUMBER = re.compile(r"#(\d+)")
 
 
 class BotClient:
@@ -173,3 +177,21 @@ __all__ = [
     "text",
     "texts",
 ]
+
+
+def numbers(reply: str) -> list[int]:
+    """The report numbers (#N) a reply names, in order."""
+    return [int(n) for n in NUMBER.findall(reply)]
+
+
+def reply_to_bot(saved_text: str, chat_id: int) -> dict[str, Any]:
+    """`extra` for `BotClient.send`: the message replies to one the bot sent with this text."""
+    return {
+        "reply_to_message": {
+            "message_id": 777,
+            "date": 0,
+            "chat": {"id": chat_id, "type": "private", "first_name": "x"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Test bot"},
+            "text": saved_text,
+        }
+    }

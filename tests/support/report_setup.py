@@ -3,6 +3,7 @@ dispatcher, then the lifecycle service moves them along, as moderators would."""
 
 from collections.abc import Sequence
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -10,7 +11,7 @@ from models.base import saved_id
 from models.enums import Category, ReportStatus
 from models.report import Report
 from services import lifecycle
-from tests.client import BotClient
+from tests.support.client import BotClient
 
 S = ReportStatus
 PATHS: dict[ReportStatus, list[ReportStatus]] = {
@@ -69,3 +70,22 @@ async def statuses(db: AsyncSession, ids: Sequence[int]) -> list[ReportStatus]:
         for r in (await db.exec(select(Report).where(col(Report.id).in_(list(ids))))).all()
     }
     return [found[i] for i in ids]
+
+
+async def status(db: AsyncSession, report_id: int) -> ReportStatus:
+    db.expire_all()
+    report = await db.get(Report, report_id)
+    assert report is not None
+    return ReportStatus(report.status)
+
+
+async def accept(db: AsyncSession, *report_ids: int) -> None:
+    # Accepting is the triage feature's job; here only its outcome matters.
+    await lifecycle.change_status(
+        db, report_ids=list(report_ids), to=ReportStatus.ACCEPTED, actor_id=None
+    )
+
+
+async def count(db: AsyncSession, model: type) -> int:
+    """How many rows the table of `model` holds."""
+    return (await db.exec(select(func.count()).select_from(model))).one()

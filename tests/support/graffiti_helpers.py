@@ -7,15 +7,21 @@ from typing import Any
 
 from aiogram.methods import SendMessage
 from PIL import Image, ImageDraw
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import ClaimAction, ClaimCard
-from tests.client import BotClient, buttons
+from handlers.callbacks import ClaimAction, ClaimCard, GraffitiAction, GraffitiStep
+from models.graffiti import Graffiti
+from tests.support.client import BotClient, buttons, numbers, text
 
 # Abay Ave / Dostyk Ave, Almaty.
 ABAY_DOSTYK = (43.2389, 76.9455)
 # ~100 m and ~300 m north of it (one degree of latitude is ~111.2 km).
 NEAR_100M = (43.2389 + 100 / 111_195, 76.9455)
 FAR_300M = (43.2389 + 300 / 111_195, 76.9455)
+
+# The EXIF tag that holds the GPS block.
+GPS_IFD = 0x8825
 
 _ids = count(1)
 
@@ -86,3 +92,42 @@ async def confirm_next_claim(moderator: BotClient) -> list[Any]:
     """A moderator opens /claims and confirms the «after» photo shown first."""
     shown = await moderator.send("/claims")
     return await moderator.click(claim_buttons(shown)[ClaimAction.CONFIRM])
+
+
+def jpeg_with_gps() -> bytes:
+    """A phone's photo: maker, a rotation to apply, and where it was taken."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0112] = 6  # Orientation: rotate 90° to view
+    exif[GPS_IFD] = {1: "N", 2: (43.0, 14.0, 20.0), 3: "E", 4: (76.0, 56.0, 43.0)}
+    return jpeg(wall_image(11), 90, exif=exif.tobytes())
+
+
+async def graffiti(db: AsyncSession, report_id: int) -> Graffiti:
+    db.expire_all()
+    return (await db.exec(select(Graffiti).where(Graffiti.report_id == report_id))).one()
+
+
+def draft_button(replies: list[Any], action: GraffitiAction, district: str = "") -> str:
+    """The callback data of a button of the graffiti conversation the bot showed."""
+    for request in replies:
+        if not hasattr(getattr(request, "reply_markup", None), "inline_keyboard"):
+            continue
+        for _label, data in buttons(request):
+            parsed = GraffitiStep.unpack(data) if data.startswith("gf:") else None
+            if parsed and parsed.action is action and parsed.district == district:
+                return data
+    raise AssertionError(f"no {action} button in {replies!r}")
+
+
+async def report_wall(
+    client: BotClient, seed: int, *, point: tuple[float, float] = ABAY_DOSTYK, handle: str = ""
+) -> int:
+    """Photo, location, handle (or «Nothing readable»): the whole conversation; returns #N."""
+    await send_photo(client, jpeg(wall_image(seed)))
+    question = await send_location(client, point)
+    if handle:
+        reply = text(await client.send(handle))
+    else:
+        reply = text(await client.click(draft_button(question, GraffitiAction.NO_HANDLE)))
+    return numbers(reply)[0]

@@ -1,14 +1,35 @@
 """The real entry point, `python -m bot`, as a child process talking to a fake Bot API server."""
 
 import asyncio
+import os
 import signal
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fake_bot_api import FakeBotAPI
-from tests.test_polling import TOKEN, _child_env, _start_bot
+from tests.support.fake_bot_api import FakeBotAPI
+
+ROOT = Path(__file__).resolve().parents[2]
+# Not the in-process suite's token: a child process has its own bot.
+TOKEN = "123456789:" + "B" * 35
+
+
+async def start_bot(config: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """`python -m bot --config …` from the checkout's root, its output piped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--config", str(config),
+        cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+def child_env(database_url: str) -> dict[str, str]:
+    """This environment without CVBOT_* settings of the caller, plus the test database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CVBOT_")}
+    env["CVBOT_DATABASE__URL"] = database_url
+    return env
 
 
 @dataclass
@@ -28,7 +49,7 @@ async def running_bot(
     path.write_text(
         f'[telegram]\ntoken = "{TOKEN}"\napi_base = "{api.base_url}"\n{config}', encoding="utf-8"
     )
-    running = BotProcess(await _start_bot(path, _child_env(database_url)))
+    running = BotProcess(await start_bot(path, child_env(database_url)))
     try:
         await api.wait_for("getUpdates", timeout=30)
         yield running

@@ -1,4 +1,4 @@
-"""``python -m tests.fake_bot_api --port 8081``: run the fake server until interrupted."""
+"""``python -m tests.support.fake_bot_api --port 8081``: run the fake server until interrupted."""
 
 import argparse
 import asyncio

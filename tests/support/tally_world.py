@@ -26,8 +26,8 @@ from services import volunteers
 from services.clock import ALMATY
 from services.intake import submit_links
 from services.lifecycle import change_status
-from tests.recording_session import RecordingSession
-from tests.telegram_ids import realistic
+from tests.support.recording_session import RecordingSession
+from tests.support.telegram_ids import realistic
 
 
 class FrozenClock:

@@ -9,8 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.moderation import AuditEntry
 from models.report import Report
-from tests.client import BotClient, buttons, text, texts
-from tests.conftest import ADMIN_ID
+from tests.support.accounts import ADMIN_ID
+from tests.support.client import BotClient, buttons, text, texts
 
 NUMBER = re.compile(r"#(\d+)")
 CARD = re.compile(r"<b>#(\d+)</b>")

@@ -8,7 +8,8 @@ In tests::
         api.enqueue_update(private_message(111, "/start"))
         [reply] = await api.wait_for("sendMessage", chat_id=111)
 
-By hand: ``python -m tests.fake_bot_api --port 8081``, then drive it with ``scripts/tg.py``.
+By hand: ``python -m tests.support.fake_bot_api --port 8081``, then drive it with
+``scripts/tg.py``.
 Control routes (JSON): ``POST /_test/updates`` (an Update, or a list), ``GET /_test/requests``
 (``?method=&chat_id=&since=``), ``GET /_test/messages?chat_id=`` (a chat's messages, the
 person's and the bot's, edits applied), ``POST /_test/clear``, ``POST /_test/fail``
