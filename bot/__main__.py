@@ -11,14 +11,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.background import start_background, stop_background
 from bot.batch_recovery import recover_batches
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings, load_settings
-from bot.digest_tasks import start_digest_scheduler
 from bot.factory import create_bot, create_dispatcher
-from bot.graffiti_tasks import start_graffiti_tasks, stop_graffiti_tasks
 from bot.i18n import create_i18n
+from bot.jobs.periodic import declare_jobs
 from bot.log_redaction import install_log_redaction, redact
 from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
@@ -73,29 +71,24 @@ async def run(settings: Settings) -> None:
         async with bot:
             await recover_batches(bot, session_maker, i18n)
             await register_commands(bot, i18n, settings.access.admins, session_maker)
-            background = start_background(
+            runner = dispatcher["jobs"]
+            declare_jobs(
+                runner,
                 bot=bot,
+                settings=settings,
                 session_maker=session_maker,
                 sender=dispatcher["sender"],
                 i18n=i18n,
                 notice_wakeup=dispatcher["notice_wakeup"],
                 moderation_chat_id=settings.moderation.chat_id,
-            )
-            graffiti_task = start_graffiti_tasks(
-                bot=bot,
-                session_maker=session_maker,
-                i18n=i18n,
-                options=dispatcher["graffiti_options"],
-                index=dispatcher["phash_index"],
-                sender=dispatcher["sender"],
+                graffiti_options=dispatcher["graffiti_options"],
+                phash_index=dispatcher["phash_index"],
                 storage=dispatcher.storage,
+                bulk=dispatcher["bulk"],
             )
-            # Stopped with the rest of the background tasks.
-            background.append(
-                start_digest_scheduler(bot=bot, bulk=dispatcher["bulk"], settings=settings)
-            )
+            runner.start()
             # A broadcast the last process left half-sent goes on to the volunteers still waiting.
-            dispatcher["jobs"].spawn(dispatcher["broadcasts"].resume(bot=bot), name="broadcast")
+            runner.spawn(dispatcher["broadcasts"].resume(bot=bot), name="broadcast")
             try:
                 if settings.webhook.url:
                     await serve_webhook(dispatcher, bot, settings.webhook)
@@ -107,9 +100,7 @@ async def run(settings: Settings) -> None:
                         bot, handle_signals=True, close_bot_session=False
                     )
             finally:
-                await dispatcher["jobs"].stop()
-                await stop_graffiti_tasks(graffiti_task)
-                await stop_background(background)
+                await runner.stop()
                 await dispatcher.storage.close()
                 await dispatcher.fsm.events_isolation.close()
     finally:

@@ -1,62 +1,41 @@
-"""The weekly digest scheduler, started with the bot (bot/__main__.py) and cancelled at stop.
+"""The weekly digest job (declared in bot/jobs/periodic.py).
 
-On start-up it posts a digest that is due and not yet delivered (catch-up within the week);
-then it sleeps until the next moment, waking at least hourly so that deliveries that failed,
-or volunteers who turned the message back on, are served within the week too. Every pass is
-cheap when nobody is waiting: BulkMessages.run_digest returns before building anything.
+It runs on start-up, so a digest that is due and not yet delivered is posted then (catch-up
+within the week); then at the digest's moment, and at least hourly in between, so that
+deliveries that failed, or volunteers who turned the message back on, are served within the
+week too. Every run is cheap when nobody is waiting: BulkMessages.run_digest returns before
+building anything, and what was delivered is recorded per recipient, so no run repeats it.
 """
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from aiogram import Bot
 
 from bot.config import Settings
 from bot.digest_run import BulkMessages
-from services.clock import utcnow
+from bot.jobs.runner import Periodic
+from bot.jobs.schedules import Weekly
 from services.digest.deliveries import DigestRunReport
-from services.schedule import due_week, next_moment, parse_clock
+from services.schedule import due_week, parse_clock
 
-logger = logging.getLogger(__name__)
-
-MAX_SLEEP = 3600.0
+RECHECK_EVERY = 3600.0
 
 
-class DigestScheduler:
-    def __init__(
-        self,
-        *,
-        bot: Bot,
-        bulk: BulkMessages,
-        settings: Settings,
-        now: Callable[[], datetime] = utcnow,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.bot, self.bulk, self.now, self.sleep = bot, bulk, now, sleep
-        self.weekday = settings.digest.weekday
-        self.at = parse_clock(settings.digest.time)
+def digest_schedule(settings: Settings) -> Weekly:
+    return Weekly(
+        weekday=settings.digest.weekday,
+        at=parse_clock(settings.digest.time),
+        recheck_every=RECHECK_EVERY,
+    )
 
-    async def tick(self) -> DigestRunReport | None:
-        week = due_week(self.now(), weekday=self.weekday, at=self.at)
+
+def weekly_digest(*, bot: Bot, bulk: BulkMessages, settings: Settings) -> Periodic:
+    schedule = digest_schedule(settings)
+
+    async def run(now: datetime) -> DigestRunReport | None:
+        week = due_week(now, weekday=schedule.weekday, at=schedule.at)
         if week is None:
             return None
-        return await self.bulk.run_digest(bot=self.bot, week=week)
+        return await bulk.run_digest(bot=bot, week=week)
 
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except Exception:
-                logger.exception("weekly digest pass failed")
-            now = self.now()
-            wait = (next_moment(now, weekday=self.weekday, at=self.at) - now).total_seconds()
-            await self.sleep(min(max(wait, 1.0), MAX_SLEEP))
-
-
-def start_digest_scheduler(
-    *, bot: Bot, bulk: BulkMessages, settings: Settings
-) -> asyncio.Task[None]:
-    scheduler = DigestScheduler(bot=bot, bulk=bulk, settings=settings)
-    return asyncio.create_task(scheduler.run(), name="weekly-digest")
+    return Periodic("weekly-digest", run, schedule)

@@ -15,8 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.broadcast_run import BroadcastRunner
 from bot.config import Settings
 from bot.digest_run import BulkMessages, weights_of
-from bot.graffiti_tasks import graffiti_options
-from bot.jobs import BackgroundJobs
+from bot.jobs.graffiti import graffiti_options
+from bot.jobs.runner import JobRunner
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
@@ -70,8 +70,9 @@ def create_dispatcher(
         # Loaded from the database on first use; one per process (see services/graffiti/phash).
         phash_index=PhashIndex(),
     )
-    # Digests and broadcasts for /digest_now and /broadcast (handlers cannot import bot/).
-    dispatcher["jobs"] = BackgroundJobs()
+    # The one runner of background work: /digest_now and /broadcast spawn their jobs on it
+    # (handlers cannot import bot/); bot/__main__.py declares the periodic jobs and starts it.
+    dispatcher["jobs"] = JobRunner()
     dispatcher["bulk"] = BulkMessages(
         settings=settings, session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
     )

@@ -35,7 +35,7 @@ class BulkPoster(Protocol):
 
 
 class JobRunner(Protocol):
-    """bot.jobs.BackgroundJobs, given to handlers as the workflow data `jobs`."""
+    """bot.jobs.JobRunner, given to handlers as the workflow data `jobs`."""
 
     def spawn(self, job: Coroutine[Any, Any, None], *, name: str) -> None: ...
 

@@ -3,7 +3,7 @@
 The district and «Nothing readable» buttons are inline keyboards on earlier messages; once the
 report is saved (or cancelled, or turned into a screenshot) they would only answer "this
 conversation has already ended". Their messages are remembered in the FSM data and stripped.
-The timeout finisher (bot/graffiti_tasks.py) strips them through this same class, from outside
+The timeout finisher (bot/jobs/graffiti.py) strips them through this same class, from outside
 any update, with an FSMContext it builds for the volunteer's chat.
 """
 

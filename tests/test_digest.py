@@ -26,13 +26,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.digest_run import BulkMessages
-from bot.digest_tasks import DigestScheduler
+from bot.digest_tasks import weekly_digest
 from bot.factory import create_bot
+from bot.jobs.runner import JobRunner
 from handlers.digest_texts import render_for_chat
 from models.enums import District
 from models.tallies import DigestDelivery
 from services.digest.build import build_digest
 from services.digest.counts import WeekCounts
+from services.digest.deliveries import DigestRunReport
 from services.pacing import PacedSender
 from services.schedule import due_week, next_moment, parse_clock
 from services.tallies import PointWeights
@@ -226,12 +228,13 @@ async def test_scheduler_catches_up_on_start(
     bulk = BulkMessages(settings=settings, session_maker=session_maker, i18n=i18n,
                         sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
     bot: Bot = create_bot(settings, session)
-    scheduler = DigestScheduler(bot=bot, bulk=bulk, settings=settings,
-                                now=lambda: almaty(11, 25, 15))  # fmt: skip
-    report = await scheduler.tick()
-    assert report is not None and report.week == W47
+    clock.set(almaty(11, 25, 15))
+    runner = JobRunner(clock=clock)
+    runner.add(weekly_digest(bot=bot, bulk=bulk, settings=settings))
+    report = await runner.run_once("weekly-digest")
+    assert isinstance(report, DigestRunReport) and report.week == W47
     assert _copies(session) == {person.telegram_id: 1}
-    assert await scheduler.tick() is not None
+    assert await runner.run_once("weekly-digest") is not None
     assert _copies(session) == {person.telegram_id: 1}
 
 

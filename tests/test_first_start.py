@@ -7,8 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.digest_run import BulkMessages
-from bot.digest_tasks import DigestScheduler
+from bot.digest_tasks import weekly_digest
 from bot.factory import create_bot
+from bot.jobs.runner import JobRunner
+from services.digest.deliveries import DigestRunReport
 from services.first_start import first_start, record_first_start
 from services.pacing import PacedSender
 from tests.support.accounts import ADMIN_ID
@@ -36,36 +38,37 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
 def posted(
     settings: Settings, session_maker: async_sessionmaker[AsyncSession], i18n: I18n,
     clock: FrozenClock,
-) -> tuple[DigestScheduler, ScriptedSession]:  # fmt: skip
+) -> tuple[JobRunner, ScriptedSession]:  # fmt: skip
     """The weekly scheduler on the frozen clock, and the session that records what it posted."""
     settings = with_digest_chats(settings, [(CHANNEL, "ru")])
     bulk = BulkMessages(settings=settings, session_maker=session_maker, i18n=i18n,
                         sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
     session = ScriptedSession()
     bot = create_bot(settings, session)
-    scheduler = DigestScheduler(bot=bot, bulk=bulk, settings=settings, now=lambda: clock.now)
-    return scheduler, session
+    runner = JobRunner(clock=clock)
+    runner.add(weekly_digest(bot=bot, bulk=bulk, settings=settings))
+    return runner, session
 
 
 async def test_first_week_after_a_fresh_start_is_not_posted(
-    db: AsyncSession, clock: FrozenClock, posted: tuple[DigestScheduler, ScriptedSession]
+    db: AsyncSession, clock: FrozenClock, posted: tuple[JobRunner, ScriptedSession]
 ) -> None:
     # Installed on Monday morning, before the digest hour: last week predates the bot.
     started = await record_first_start(db, now=clock.now)
     assert started == almaty(11, 24, 9)
-    scheduler, session = posted
+    runner, session = posted
     person = await make_volunteer(db, tg_id(110001))
     await send_links(db, person, "t.me/first_week_shop")
 
     clock.set(almaty(11, 24, 10, 5))
-    report = await scheduler.tick()
-    assert report is not None and report.predates_bot
+    report = await runner.run_once("weekly-digest")
+    assert isinstance(report, DigestRunReport) and report.predates_bot
     assert session.delivered == []
 
     # The next week is the bot's own: it is posted.
     clock.set(almaty(12, 1, 10, 5))
-    report = await scheduler.tick()
-    assert report is not None and not report.predates_bot
+    report = await runner.run_once("weekly-digest")
+    assert isinstance(report, DigestRunReport) and not report.predates_bot
     assert any(getattr(m, "chat_id", None) == CHANNEL for m in session.delivered)
 
 

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import I18n
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.graffiti_tasks import finish_abandoned_once
+from bot.jobs.graffiti import finish_abandoned_once
 from handlers.callbacks import GraffitiAction
 from models.enums import District, TargetKind
 from models.graffiti import GraffitiDraft, GraffitiPhoto

@@ -8,7 +8,7 @@ from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
-from bot.graffiti_tasks import finish_abandoned_once
+from bot.jobs.graffiti import finish_abandoned_once
 from services.clock import utcnow
 from services.pacing import Delivery, Progress
 from tests.support.client import BotClient

@@ -3,15 +3,15 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.methods import EditMessageText, SendMessage
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.background import start_background, stop_background
+from bot.jobs.periodic import declare_jobs
+from bot.jobs.runner import JobRunner
 from services.mod_summary import SummaryAction
-from services.pacing import PacedSender
 from tests.support.client import BotClient
 from tests.support.fake_clock import FakeClock
 from tests.support.mod_summary import GROUP, summary
@@ -98,15 +98,25 @@ async def test_edit_of_a_deleted_summary_starts_a_new_one(
     assert "gone_one" in message.text and "gone_two" in message.text
 
 
-async def test_background_starts_the_summary_only_with_a_group(
-    bot: Bot, session_maker: async_sessionmaker[AsyncSession], i18n: I18n
+async def test_the_summary_is_declared_only_with_a_group(
+    bot: Bot, dispatcher: Dispatcher, i18n: I18n
 ) -> None:
-    sender = PacedSender(clock=FakeClock())
-    common = {"bot": bot, "session_maker": session_maker, "sender": sender, "i18n": i18n}
-    without = start_background(**common, notice_wakeup=asyncio.Event(), moderation_chat_id=None)
-    with_group = start_background(
-        **common, notice_wakeup=asyncio.Event(), moderation_chat_id=GROUP
-    )
-    assert (len(without), len(with_group)) == (1, 2)
-    await stop_background(without + with_group)
-    assert all(task.done() for task in without + with_group)
+    declared = []
+    for chat_id in (None, GROUP):
+        runner = JobRunner()
+        declare_jobs(
+            runner,
+            bot=bot,
+            settings=dispatcher["settings"],
+            session_maker=dispatcher["session_maker"],
+            sender=dispatcher["sender"],
+            i18n=i18n,
+            notice_wakeup=asyncio.Event(),
+            moderation_chat_id=chat_id,
+            graffiti_options=dispatcher["graffiti_options"],
+            phash_index=dispatcher["phash_index"],
+            storage=dispatcher.storage,
+            bulk=dispatcher["bulk"],
+        )
+        declared.append("moderators-summary" in runner.names)
+    assert declared == [False, True]

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.background import NoticeDrainer
+from bot.jobs.notices import NoticeDrainer
 from models.enums import Category, ReportStatus
 from models.moderation import Notice
 from models.report import Report

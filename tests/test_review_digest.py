@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.background import NoticeDrainer, stop_background
 from bot.config import Settings
 from bot.digest_run import BulkMessages
 from bot.factory import create_bot
+from bot.jobs.notices import NoticeDrainer
+from bot.jobs.runner import JobRunner
 from handlers.notice_texts import render_notice
 from models.base import saved_id
 from models.enums import NoticeEvent, ReportStatus
@@ -280,10 +281,12 @@ async def test_stopping_the_drainer_mid_send_closes_the_notice_and_leaves_no_tas
     drainer = NoticeDrainer(
         bot=create_bot(settings, session), session_maker=session_maker, sender=sender, i18n=i18n
     )
-    tasks = [asyncio.create_task(drainer.run())]
+    runner = JobRunner()
+    runner.add(drainer.job())
+    runner.start()
     await asyncio.wait_for(session.arrived.wait(), 10)
 
-    stopping = asyncio.create_task(stop_background(tasks))
+    stopping = asyncio.create_task(runner.stop())
     # Telegram answers once the stop has cancelled the drainer: the loop runs callbacks in the
     # order they were scheduled, and the stop's first step (the cancel) was scheduled first.
     asyncio.get_running_loop().call_soon(session.answers.set)

@@ -192,7 +192,7 @@ async def test_one_unsaveable_draft_does_not_hold_up_the_others(
 ) -> None:
     from sqlalchemy.exc import DataError
 
-    from bot.graffiti_tasks import finish_abandoned_once
+    from bot.jobs.graffiti import finish_abandoned_once
     from services.graffiti import finish
 
     stuck = client.as_user(1108, language_code="en")

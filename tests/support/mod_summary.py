@@ -5,7 +5,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.background import ModeratorSummary
+from bot.jobs.mod_summary import ModeratorSummary
 from services.pacing import PacedSender
 from tests.support.fake_clock import FakeClock
 

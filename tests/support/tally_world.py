@@ -48,6 +48,13 @@ class FrozenClock:
     def set(self, moment: datetime) -> None:
         self.now = moment
 
+    # A job runner's clock too (bot/jobs): a job run once gets `now`.
+    def utcnow(self) -> datetime:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
 
 def almaty(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=ALMATY)

@@ -1,7 +1,5 @@
-"""The graffiti background task: conversations left unanswered are saved, never lost."""
+"""The graffiti finisher: conversations left unanswered are saved, never lost (every 30 s)."""
 
-import asyncio
-import contextlib
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.delivery import message_delivery
+from bot.jobs.runner import Periodic
+from bot.jobs.schedules import Every
 from handlers.graffiti_keyboards import DialogueKeyboards
 from models.volunteer import Volunteer
 from services.graffiti.finish import FinishedReport, finish_abandoned
@@ -91,16 +91,7 @@ async def _log_undelivered(delivery: Delivery, outcome: DeliveryOutcome) -> None
         )
 
 
-async def _loop(**kwargs: object) -> None:
-    while True:
-        try:
-            await finish_abandoned_once(**kwargs)  # type: ignore[arg-type]
-        except Exception:
-            logger.exception("finishing abandoned graffiti conversations failed")
-        await asyncio.sleep(CHECK_EVERY_SECONDS)
-
-
-def start_graffiti_tasks(
+def graffiti_finisher(
     *,
     bot: Bot,
     session_maker: async_sessionmaker[AsyncSession],
@@ -109,9 +100,9 @@ def start_graffiti_tasks(
     index: PhashIndex,
     sender: PacedSender,
     storage: BaseStorage,
-) -> asyncio.Task[None]:
-    return asyncio.create_task(
-        _loop(
+) -> Periodic:
+    async def run(now: datetime) -> list[FinishedReport]:
+        return await finish_abandoned_once(
             bot=bot,
             session_maker=session_maker,
             i18n=i18n,
@@ -119,12 +110,7 @@ def start_graffiti_tasks(
             index=index,
             sender=sender,
             storage=storage,
-        ),
-        name="graffiti-drafts",
-    )
+            now=now,
+        )
 
-
-async def stop_graffiti_tasks(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    return Periodic("graffiti-finisher", run, Every(CHECK_EVERY_SECONDS))

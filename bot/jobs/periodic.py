@@ -1,0 +1,67 @@
+"""Every periodic job of the bot, declared in one place: add a new one here.
+
+`python -m bot` declares them on the runner, starts the runner with the bot, and stops it (one
+stop cancels every loop and one-off job) when polling or the webhook ends.
+"""
+
+import asyncio
+
+from aiogram import Bot
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.digest_run import BulkMessages
+from bot.digest_tasks import weekly_digest
+from bot.jobs.graffiti import graffiti_finisher
+from bot.jobs.mod_summary import ModeratorSummary
+from bot.jobs.notices import NoticeDrainer
+from bot.jobs.runner import JobRunner
+from services.graffiti.options import GraffitiOptions
+from services.graffiti.phash import PhashIndex
+from services.pacing import PacedSender
+
+
+def declare_jobs(
+    runner: JobRunner,
+    *,
+    bot: Bot,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    sender: PacedSender,
+    i18n: I18n,
+    notice_wakeup: asyncio.Event,
+    moderation_chat_id: int | None,
+    graffiti_options: GraffitiOptions,
+    phash_index: PhashIndex,
+    storage: BaseStorage,
+    bulk: BulkMessages,
+) -> None:
+    runner.add(
+        NoticeDrainer(
+            bot=bot, session_maker=session_maker, sender=sender, i18n=i18n, wakeup=notice_wakeup
+        ).job()
+    )
+    if moderation_chat_id is not None:
+        summary = ModeratorSummary(
+            bot=bot,
+            session_maker=session_maker,
+            sender=sender,
+            i18n=i18n,
+            chat_id=moderation_chat_id,
+        )
+        runner.add(summary.job())
+    runner.add(
+        graffiti_finisher(
+            bot=bot,
+            session_maker=session_maker,
+            i18n=i18n,
+            options=graffiti_options,
+            index=phash_index,
+            sender=sender,
+            storage=storage,
+        )
+    )
+    runner.add(weekly_digest(bot=bot, bulk=bulk, settings=settings))
