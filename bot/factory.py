@@ -12,9 +12,9 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.broadcast_run import BroadcastRunner
 from bot.config import Settings
-from bot.digest_run import BulkMessages, weights_of
+from bot.jobs.broadcast import BroadcastRunner
+from bot.jobs.digest import BulkMessages, weights_of
 from bot.jobs.graffiti import graffiti_options
 from bot.jobs.runner import JobRunner
 from bot.middlewares.db import DbSessionMiddleware

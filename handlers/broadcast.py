@@ -5,7 +5,7 @@ The command is recorded as a broadcast keyed by its chat and message, so a redel
 finds the broadcast it made and sends no second preview. Send and Cancel carry only the
 broadcast's number; the role is read from the database on every press, and the state moves
 only from "preview", so a second press changes nothing. The sending itself runs as a job
-(bot/broadcast_run.py, workflow data `broadcasts`) and resumes after a restart.
+(bot/jobs/broadcast.py, workflow data `broadcasts`) and resumes after a restart.
 """
 
 import re
@@ -41,7 +41,7 @@ class BroadcastAnswer(CallbackData, prefix="bc"):
 
 
 class BroadcastJobs(Protocol):
-    """bot.broadcast_run.BroadcastRunner, given to handlers as the workflow data `broadcasts`."""
+    """bot.jobs.broadcast.BroadcastRunner, given to handlers as the workflow data `broadcasts`."""
 
     async def run(self, *, bot: Bot, broadcast_id: int) -> None: ...
 

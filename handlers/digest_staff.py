@@ -29,7 +29,7 @@ from services.weeks import Week
 
 
 class BulkPoster(Protocol):
-    """bot.digest_run.BulkMessages, given to handlers as the workflow data `bulk`."""
+    """bot.jobs.digest.BulkMessages, given to handlers as the workflow data `bulk`."""
 
     async def run_digest(self, *, bot: Bot, week: Week) -> DigestRunReport: ...
 

@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.broadcast_run import BroadcastRunner
 from bot.config import Settings
 from bot.factory import create_dispatcher
+from bot.jobs.broadcast import BroadcastRunner
 from models.base import saved_id
 from models.broadcast import Broadcast
 from models.enums import BroadcastOutcome, BroadcastState

@@ -25,9 +25,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.digest_run import BulkMessages
-from bot.digest_tasks import weekly_digest
 from bot.factory import create_bot
+from bot.jobs.digest import BulkMessages, weekly_digest
 from bot.jobs.runner import JobRunner
 from handlers.digest_texts import render_for_chat
 from models.enums import District

@@ -6,9 +6,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.digest_run import BulkMessages
-from bot.digest_tasks import weekly_digest
 from bot.factory import create_bot
+from bot.jobs.digest import BulkMessages, weekly_digest
 from bot.jobs.runner import JobRunner
 from services.digest.deliveries import DigestRunReport
 from services.first_start import first_start, record_first_start

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.digest_tasks import digest_schedule
 from bot.jobs import Every, JobRunner, Periodic, Weekly
+from bot.jobs.digest import digest_schedule
 from tests.support.fake_clock import SteppedClock
 
 T0 = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # Monday 09:00 in Almaty

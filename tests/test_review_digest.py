@@ -12,8 +12,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.digest_run import BulkMessages
 from bot.factory import create_bot
+from bot.jobs.digest import BulkMessages
 from bot.jobs.notices import NoticeDrainer
 from bot.jobs.runner import JobRunner
 from handlers.notice_texts import render_notice

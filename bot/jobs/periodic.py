@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.digest_run import BulkMessages
-from bot.digest_tasks import weekly_digest
+from bot.jobs.digest import BulkMessages, weekly_digest
 from bot.jobs.graffiti import graffiti_finisher
 from bot.jobs.mod_summary import ModeratorSummary
 from bot.jobs.notices import NoticeDrainer

@@ -1,13 +1,20 @@
-"""Bulk posts through the one PacedSender: the weekly digest, exactly once.
+"""The weekly digest: posted by a periodic job (`weekly_digest`) and by /digest_now, exactly once.
 
-Used by the weekly scheduler (bot/digest_tasks.py) and, through the Dispatcher's workflow data
-(key `bulk`), by /digest_now. Each digest recipient's delivery is recorded right
+The job runs on start-up, so a digest that is due and not yet delivered is posted then
+(catch-up within the week); then at the digest's moment (`[digest] weekday` and `time`, Asia/
+Almaty), and at least hourly in between, so that deliveries that failed, or volunteers who
+turned the message back on, are served within the week too. /digest_now reaches the same
+BulkMessages through the handlers' dependencies and spawns its run on the job runner.
+
+Bulk posts go through the one PacedSender. Each digest recipient's delivery is recorded right
 after its send succeeded; recipients already recorded for the week are left out, so a run cut
-short (crash, restart, a second /digest_now) resumes where it stopped.
+short (crash, restart, a second /digest_now) resumes where it stopped, and a run with nobody
+waiting returns before building anything.
 """
 
 import asyncio
 import logging
+from datetime import datetime
 
 from aiogram import Bot
 from aiogram.types import BufferedInputFile
@@ -17,6 +24,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.delivery import message_delivery, telegram_call
+from bot.jobs.runner import Periodic
+from bot.jobs.schedules import Weekly
 from handlers.digest_texts import personal_text, render_for_chat
 from models.enums import RecipientKind
 from services.digest.build import PersonalNumbers, build_digest, personal_numbers
@@ -31,10 +40,13 @@ from services.digest.deliveries import (
 from services.first_start import first_start
 from services.locales import pick_locale
 from services.pacing import Delivery, DeliveryOutcome, PacedSender
+from services.schedule import due_week, parse_clock
 from services.tallies import PointWeights, Tally, ranks
 from services.weeks import Week
 
 logger = logging.getLogger(__name__)
+
+RECHECK_EVERY = 3600.0
 
 
 def weights_of(settings: Settings) -> PointWeights:
@@ -165,3 +177,23 @@ class BulkMessages:
             progress.failed,
         )
         return DigestRunReport(week, len(chat_ids), len(people), progress)
+
+
+def digest_schedule(settings: Settings) -> Weekly:
+    return Weekly(
+        weekday=settings.digest.weekday,
+        at=parse_clock(settings.digest.time),
+        recheck_every=RECHECK_EVERY,
+    )
+
+
+def weekly_digest(*, bot: Bot, bulk: BulkMessages, settings: Settings) -> Periodic:
+    schedule = digest_schedule(settings)
+
+    async def run(now: datetime) -> DigestRunReport | None:
+        week = due_week(now, weekday=schedule.weekday, at=schedule.at)
+        if week is None:
+            return None
+        return await bulk.run_digest(bot=bot, week=week)
+
+    return Periodic("weekly-digest", run, schedule)
