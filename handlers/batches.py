@@ -25,6 +25,7 @@ from services import batches
 from services.actor import Actor
 from services.clock import to_almaty
 from services.lifecycle import TransitionResult
+from services.report_numbers import parse_number
 from services.triage import parse_category
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,9 @@ async def cmd_batch(
     message: Message, command: CommandObject, session: AsyncSession, bot: Bot, actor: Actor
 ) -> None:
     argument = (command.args or "").strip()
-    if argument.removeprefix("#").isdigit():
-        await _resend(message, session, bot, int(argument.removeprefix("#")))
+    number = parse_number(argument)
+    if number is not None:
+        await _resend(message, session, bot, number)
         return
     category = parse_category(argument) if argument else None
     if argument and category is None:

@@ -5,7 +5,6 @@ Inside the staff router: the role is read from the database for every press.
 """
 
 import html
-import re
 from collections.abc import Callable
 
 from aiogram import Router
@@ -26,22 +25,10 @@ from models.enums import District, ReportStatus
 from services.actor import Actor
 from services.graffiti import street
 from services.lifecycle import Refused, TransitionResult
+from services.report_numbers import numbers_and_words
 
-_NUMBER = re.compile(r"^#?(\d{1,9})$")
 # FSM data: the walls of the last /assign that had no district, waiting for the crew's.
 ASSIGN_PENDING = "graffiti_assign_pending"
-
-
-def numbers_and_words(words: list[str]) -> tuple[list[int], list[str]]:
-    numbers, rest = [], []
-    for word in words:
-        for part in filter(None, word.split(",")):
-            match = _NUMBER.match(part)
-            if match:
-                numbers.append(int(match[1]))
-            else:
-                rest.append(part)
-    return numbers, rest
 
 
 def refused_list(refused: list[Refused]) -> str:
@@ -81,7 +68,7 @@ async def cmd_assign(
     i18n: I18n,
     state: FSMContext,
 ) -> None:
-    numbers, rest = numbers_and_words((command.args or "").split())
+    numbers, rest = numbers_and_words(command.args)
     district = parse_district(" ".join(rest), i18n) if rest else None
     if not numbers or (rest and district is None):
         await message.answer(_("Use /assign N… district, for example /assign 12 15 Almaly."))

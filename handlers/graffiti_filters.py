@@ -11,9 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.actor import Actor
 from services.graffiti.conversation import open_draft
+from services.report_numbers import NUMBER, first_mention
 
-_REPORT_NUMBER = re.compile(r"#(\d{1,9})")
-_PAINTED = re.compile(r"^/painted(?:@\w+)?\s+#?(\d{1,9})", re.IGNORECASE)
+_PAINTED = re.compile(rf"^/painted(?:@\w+)?\s+{NUMBER}", re.IGNORECASE)
 # FSM data: [album id, report] of the last after-photo album, whose later photos carry no
 # caption. The parts of an album are handled one after another (per-user event isolation).
 AFTER_ALBUM = "graffiti_after_album"
@@ -52,8 +52,8 @@ class AfterPhoto(Filter):
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
             return False
-        number = _REPORT_NUMBER.search(replied.text or replied.caption or "")
-        return {"painted_id": int(number[1])} if number else False
+        number = first_mention(replied.text or replied.caption)
+        return {"painted_id": number} if number is not None else False
 
 
 class WithoutMedia(Filter):

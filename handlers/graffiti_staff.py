@@ -17,7 +17,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.graffiti_districts import numbers_and_words, refused_list
+from handlers.graffiti_districts import refused_list
 from handlers.graffiti_filters import WithoutMedia
 from handlers.graffiti_texts import district_label, district_names, parse_district
 from handlers.photo_album import labelled, send_albums
@@ -26,6 +26,7 @@ from services.actor import Actor
 from services.clock import to_almaty, utcnow
 from services.graffiti import crew, street
 from services.lifecycle import Refused
+from services.report_numbers import numbers_and_words
 from services.report_photos import report_photos
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 async def cmd_painted(
     message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
-    numbers, _rest = numbers_and_words((command.args or "").split())
+    numbers, _rest = numbers_and_words(command.args)
     if not numbers:
         await message.answer(_("Use /painted N… to record walls painted over."))
         return
@@ -126,7 +127,7 @@ async def cmd_photo(
     message: Message, command: CommandObject, session: AsyncSession, bot: Bot
 ) -> None:
     """Every photo the card counts, each labelled (before, after, claimed, screenshot)."""
-    numbers, _rest = numbers_and_words((command.args or "").split())
+    numbers, _rest = numbers_and_words(command.args)
     if len(numbers) != 1:
         await message.answer(_("Use /photo N to see a graffiti report's photos."))
         return

@@ -9,7 +9,7 @@ from html import escape
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import shorten
+from handlers.texts import reason_label, shorten
 from models.enums import NoticeEvent
 from services.locales import pick_locale
 from services.notices import NoticeLine, VolunteerNotice
@@ -33,9 +33,11 @@ def numbers(report_ids: tuple[int, ...]) -> str:
 
 def render_line(line: NoticeLine) -> str:
     n = len(line.report_ids)
+    # A preset reason is a code rendered in the volunteer's language; typed ones stay as typed.
+    reason = reason_label(line.code, line.reason)
     if line.event == NoticeEvent.ACCEPTED:
         text = _("Report {numbers} was accepted.", "Reports {numbers} were accepted.", n)
-    elif line.event == NoticeEvent.REJECTED and line.reason:
+    elif line.event == NoticeEvent.REJECTED and reason:
         text = _(
             "Report {numbers} was rejected: {reason}",
             "Reports {numbers} were rejected: {reason}",
@@ -63,9 +65,8 @@ def render_line(line: NoticeLine) -> str:
             "The graffiti {numbers} were painted over.",
             n,
         )
-    # Preset reasons are stored in English and translate here; typed reasons stay as typed.
-    reason = escape(shorten(_(line.reason) if line.reason else "", 300))
-    return "• " + text.format(numbers=numbers(line.report_ids), reason=reason)
+    shown = escape(shorten(reason, 300))
+    return "• " + text.format(numbers=numbers(line.report_ids), reason=shown)
 
 
 def render_notice(i18n: I18n, notice: VolunteerNotice) -> str:

@@ -35,7 +35,7 @@ from handlers.report_card import (
     refusal_text,
     suggested_district,
 )
-from handlers.texts import category_label
+from handlers.texts import category_label, note_label
 from models.enums import Category, ReportStatus
 from services import queue, triage
 from services.actor import Actor
@@ -154,15 +154,16 @@ async def _reject(press: CardPress) -> None:
 
 
 async def _reason(press: CardPress) -> None:
-    reason = REJECT_REASONS.get(press.data.value)
-    if reason is None:
+    preset = REJECT_REASONS.get(press.data.value)
+    if preset is None:
         await press.query.answer(_("This button is no longer valid."), show_alert=True)
         return
     result = await triage.reject(
-        press.session, report_ids=[press.report_id], reason=reason, actor_id=press.moderator_id
+        press.session, report_ids=[press.report_id], preset=preset, actor_id=press.moderator_id
     )
     await press.finish(
-        result, _("#{id} rejected: {reason}.").format(id=press.report_id, reason=_(reason))
+        result,
+        _("#{id} rejected: {reason}.").format(id=press.report_id, reason=note_label(preset)),
     )
 
 

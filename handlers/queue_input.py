@@ -18,6 +18,7 @@ from handlers.report_card import numbers, refusal_text
 from handlers.stale import strip_buttons
 from services import queue, triage
 from services.actor import Actor
+from services.report_numbers import parse_numbers
 from services.triage import RefusalKind
 
 _TARGET_REFUSALS = (
@@ -106,7 +107,7 @@ async def on_duplicate_of(
     claim_minutes: int,
 ) -> None:
     report_id = int((await state.get_data()).get("report_id", 0))
-    into, rest = triage.parse_numbers(message.text)
+    into, rest = parse_numbers(message.text)
     if len(into) != 1 or rest:
         await message.answer(_("Send one report number, like #12, or /cancel."))
         return

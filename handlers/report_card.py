@@ -10,10 +10,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import TriageAction, TriageCard, WallDistrictPick
 from handlers.graffiti_texts import district_label, place_label
-from handlers.texts import N_, category_label, fit_lines, shorten, status_label
-from models.enums import Category, District, TargetKind
+from handlers.texts import (
+    N_,
+    category_label,
+    fit_lines,
+    note_label,
+    reason_label,
+    shorten,
+    status_label,
+)
+from models.enums import Category, District, NoteCode, TargetKind
 from services.clock import to_almaty
 from services.graffiti.view import GraffitiView
+from services.lifecycle import Why
 from services.personal_data import is_forgotten
 from services.report_view import CardView, FindResult, FullReport, HistoryLine, ReportLine
 from services.triage import Refusal, RefusalKind
@@ -25,13 +34,13 @@ _KIND_LABELS: dict[TargetKind, str] = {
     TargetKind.GRAFFITI: N_("graffiti"),
 }
 
-# Preset rejection reasons. The English text is stored as the note, so whoever shows it to a
-# volunteer can translate it with gettext (a typed reason has no translation and stays as is).
-REJECT_REASONS: dict[str, str] = {
-    "nd": N_("not drug-related"),
-    "dl": N_("the link does not work"),
-    "ne": N_("not enough evidence"),
-    "du": N_("duplicate"),
+# The preset rejection reasons, by the short value their buttons carry (callback data is
+# limited to 64 bytes; buttons already on screens keep working). The code is stored.
+REJECT_REASONS: dict[str, NoteCode] = {
+    "nd": NoteCode.NOT_DRUG_RELATED,
+    "dl": NoteCode.LINK_DEAD,
+    "ne": NoteCode.NOT_ENOUGH_EVIDENCE,
+    "du": NoteCode.DUPLICATE,
 }
 
 
@@ -191,7 +200,9 @@ def category_keyboard(report_id: int) -> InlineKeyboardMarkup:
 
 def reason_keyboard(report_id: int) -> InlineKeyboardMarkup:
     keyboard = _choices(
-        report_id, TriageAction.REASON, [(code, _(text)) for code, text in REJECT_REASONS.items()]
+        report_id,
+        TriageAction.REASON,
+        [(value, note_label(code)) for value, code in REJECT_REASONS.items()],
     )
     for text, action in [
         ("✍️ " + _("Type a reason"), TriageAction.TYPE_REASON),
@@ -215,23 +226,20 @@ def _status_lines(card: CardView) -> list[str]:
         lines.append(_("Category: {category}").format(category=category_label(card.category)))
     if card.merged_into_id is not None:
         lines.append(_("Merged into #{id}.").format(id=card.merged_into_id))
-    if card.resolution_note:
-        lines.append(_("Reason: {reason}").format(reason=escape(_(card.resolution_note))))
+    reason = reason_label(card.resolution_code, card.resolution_note)
+    if reason:
+        lines.append(_("Reason: {reason}").format(reason=escape(reason)))
     if card.batch_id is not None:
         lines.append(_("Batch: {id}").format(id=card.batch_id))
     return lines
 
 
-# Notes the bot writes into the audit trail itself (services/graffiti), marked for translation.
-# "after-photo" is what older versions wrote.
-_BOT_NOTES = (N_("confirmed «after» photo"), N_("«after» photo"), N_("after-photo"))
-
-
-def audit_note(note: str) -> str:
-    """A stored note in the reader's language: a crew's district, a preset text, or as typed."""
-    if note in set(District):
-        return district_label(District(note))
-    return _(note)
+def audit_note(why: Why) -> str:
+    """Why a change happened, in the reader's language: a crew's district, a code's label, and
+    a moderator's words as typed."""
+    if why.code is NoteCode.CREW and why.district is not None:
+        return " · ".join(part for part in (district_label(why.district), why.text) if part)
+    return reason_label(why.code, why.text, why.ref_id)
 
 
 def _history_lines(history: list[HistoryLine]) -> list[str]:
@@ -245,8 +253,9 @@ def _history_lines(history: list[HistoryLine]) -> list[str]:
             f"{status_label(entry.from_status)} → {status_label(entry.to_status)}",
             who,
         ])  # fmt: skip
-        if entry.note:
-            line += " · " + escape(shorten(audit_note(entry.note), 200))
+        note = audit_note(entry.why)
+        if note:
+            line += " · " + escape(shorten(note, 200))
         lines.append(line)
     return lines
 

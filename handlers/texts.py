@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from aiogram.utils.i18n import gettext as _
 
-from models.enums import Category, ReportStatus
+from models.enums import Category, NoteCode, ReportStatus
 from services.identity import RefusalReason
 
 
@@ -43,6 +43,32 @@ _CATEGORY_LABELS: dict[Category, str] = {
     Category.COURIER_RECRUITMENT: N_("courier recruitment"),
     Category.OTHER_ILLEGAL: N_("other illegal content"),
 }
+
+
+# Stored as codes, rendered here in the reader's language ({id}: the report or batch named).
+_NOTE_LABELS: dict[NoteCode, str] = {
+    NoteCode.NOT_DRUG_RELATED: N_("not drug-related"),
+    NoteCode.LINK_DEAD: N_("the link does not work"),
+    NoteCode.NOT_ENOUGH_EVIDENCE: N_("not enough evidence"),
+    NoteCode.DUPLICATE: N_("duplicate"),
+    NoteCode.AFTER_PHOTO: N_("«after» photo"),
+    NoteCode.AFTER_PHOTO_CONFIRMED: N_("confirmed «after» photo"),
+    NoteCode.MERGED_INTO: "#{id}",
+    NoteCode.SAME_WALL: "#{id}",
+    NoteCode.BATCH: N_("batch {id}"),
+    NoteCode.CREW: N_("a crew"),  # the history names the crew's district instead
+}
+
+
+def note_label(code: NoteCode, ref_id: int | None = None) -> str:
+    return _(_NOTE_LABELS[code]).format(id=ref_id)
+
+
+def reason_label(code: NoteCode | None, text: str | None, ref_id: int | None = None) -> str:
+    """A stored reason: the code's label in the reader's language, then a moderator's own words
+    as typed; "" when there is neither."""
+    label = note_label(code, ref_id) if code is not None else None
+    return " · ".join(part for part in (label, text) if part)
 
 
 def category_label(category: Category) -> str:

@@ -13,6 +13,7 @@ from handlers.report_card import numbers, refusal_text, render_found, render_ful
 from handlers.texts import category_label
 from services import triage
 from services.actor import Actor
+from services.report_numbers import parse_numbers
 from services.report_view import find_reports, load_full
 
 # Refusals listed one a line; a repeated bulk command may refuse every one of its numbers.
@@ -34,7 +35,7 @@ def _outcome(done: str | None, result: triage.BulkResult) -> str:
 async def cmd_accept(
     message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
-    report_ids, rest = triage.parse_numbers(command.args)
+    report_ids, rest = parse_numbers(command.args)
     category = triage.parse_category(rest) if rest else None
     if not report_ids or category is None:
         await message.answer(
@@ -55,7 +56,7 @@ async def cmd_accept(
 async def cmd_reject(
     message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
-    report_ids, reason = triage.parse_numbers(command.args)
+    report_ids, reason = parse_numbers(command.args)
     if not report_ids:
         await message.answer(_("Usage: /reject N… [reason], for example /reject 12 13 not drugs."))
         return
@@ -81,7 +82,7 @@ async def cmd_merge(
 
 
 async def cmd_report(message: Message, command: CommandObject, session: AsyncSession) -> None:
-    report_ids, rest = triage.parse_numbers(command.args)
+    report_ids, rest = parse_numbers(command.args)
     if len(report_ids) != 1 or rest:
         await message.answer(_("Usage: /report N, for example /report 12."))
         return

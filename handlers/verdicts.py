@@ -27,8 +27,8 @@ from handlers.texts import fit_lines, shorten
 from models.enums import ReportStatus
 from services import verdicts
 from services.actor import Actor
+from services.report_numbers import parse_numbers
 from services.text_files import NotTextError
-from services.triage import parse_numbers
 
 logger = logging.getLogger(__name__)
 

@@ -102,3 +102,23 @@ class BroadcastOutcome(StrEnum):
     SENT = "sent"
     UNAVAILABLE = "unavailable"  # blocked the bot or deleted the account
     FAILED = "failed"
+
+
+class NoteCode(StrEnum):
+    """Why a report changed, stored as a code and rendered in the reader's language.
+
+    A moderator's own words are kept beside it as free text; labels live with the texts (views).
+    """
+
+    # The preset rejection reasons of the queue card.
+    NOT_DRUG_RELATED = "not_drug_related"
+    LINK_DEAD = "link_dead"
+    NOT_ENOUGH_EVIDENCE = "not_enough_evidence"
+    DUPLICATE = "duplicate"
+    # Notes the bot writes into the audit trail itself.
+    AFTER_PHOTO = "after_photo"  # a moderator closed the wall with their own «after» photo
+    AFTER_PHOTO_CONFIRMED = "after_photo_confirmed"  # a volunteer's «after» photo, confirmed
+    MERGED_INTO = "merged_into"  # ref_id: the surviving report
+    SAME_WALL = "same_wall"  # the wall was reported again as ref_id: it reappeared
+    BATCH = "batch"  # ref_id: the batch that sent it
+    CREW = "crew"  # district: the crew it was assigned to

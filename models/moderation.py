@@ -4,7 +4,7 @@ from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from models.base import StrEnumType, UTCDateTime, utcnow
-from models.enums import Category, NoticeEvent, ReportStatus
+from models.enums import Category, District, NoteCode, NoticeEvent, ReportStatus
 
 
 class AuditEntry(SQLModel, table=True):
@@ -23,6 +23,15 @@ class AuditEntry(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
     )
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Why: a code (rendered in the reader's language) with what it names, and/or the words a
+    # moderator typed.
+    code: NoteCode | None = Field(
+        default=None, sa_column=Column(StrEnumType(NoteCode, length=32), nullable=True)
+    )
+    ref_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    district: District | None = Field(
+        default=None, sa_column=Column(StrEnumType(District), nullable=True)
+    )
     note: str | None = Field(default=None, max_length=1000)
 
 
@@ -59,6 +68,10 @@ class Notice(SQLModel, table=True):
     )
     report_id: int = Field(sa_column=Column(Integer, ForeignKey("report.id"), nullable=False))
     event: NoticeEvent = Field(sa_column=Column(StrEnumType(NoticeEvent), nullable=False))
+    # A rejection's reason: a preset's code, or the words the moderator typed.
+    code: NoteCode | None = Field(
+        default=None, sa_column=Column(StrEnumType(NoteCode, length=32), nullable=True)
+    )
     note: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # Set when delivered, or when skipped because the volunteer turned notices off.

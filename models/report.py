@@ -4,7 +4,7 @@ from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, UniqueCo
 from sqlmodel import Field, SQLModel
 
 from models.base import StrEnumType, UTCDateTime, utcnow
-from models.enums import Category, ReportStatus, TargetKind
+from models.enums import Category, NoteCode, ReportStatus, TargetKind
 
 
 class Report(SQLModel, table=True):
@@ -35,7 +35,11 @@ class Report(SQLModel, table=True):
     category: Category | None = Field(
         default=None, sa_column=Column(StrEnumType(Category, length=32), nullable=True)
     )
-    # The reason given with the last rejection or regulator's decline, shown to volunteers.
+    # The reason given with the last rejection or regulator's decline, shown to volunteers: a
+    # preset's code, or the words a moderator typed.
+    resolution_code: NoteCode | None = Field(
+        default=None, sa_column=Column(StrEnumType(NoteCode, length=32), nullable=True)
+    )
     resolution_note: str | None = Field(default=None, max_length=500)
     batch_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("batch.id"), nullable=True, index=True)

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import Category, ReportStatus, TargetKind
+from models.enums import Category, NoteCode, ReportStatus, TargetKind
 from models.moderation import Batch
 from models.report import Report
 from models.volunteer import Volunteer
@@ -111,7 +111,7 @@ async def complete_batch(
         report_ids=opened.report_ids,
         to=ReportStatus.SENT,
         actor_id=actor_id,
-        note=f"batch {batch_id}",
+        why=lifecycle.Why(NoteCode.BATCH, ref_id=batch_id),
         batch_id=batch_id,
         commit=False,
     )

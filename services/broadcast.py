@@ -12,11 +12,12 @@ from sqlalchemy import func, insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import utcnow
 from models.broadcast import Broadcast, BroadcastDelivery
 from models.enums import BroadcastOutcome, BroadcastState
 from models.upsert import insert_ignore
 from models.volunteer import Volunteer
+from services import volunteers
+from services.clock import utcnow
 from services.locales import pick_locale
 
 
@@ -163,9 +164,7 @@ async def record_outcome(
         .values(outcome=outcome, done_at=utcnow())
     )
     if outcome is BroadcastOutcome.UNAVAILABLE:
-        await session.exec(
-            update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(is_reachable=False)
-        )
+        await volunteers.mark_unreachable(session, volunteer_id=volunteer_id, commit=False)
     await session.commit()
 
 

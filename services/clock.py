@@ -1,8 +1,14 @@
 """Time: stored in UTC, shown in Almaty time."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from zoneinfo import ZoneInfo
+
+# One clock for the whole house: the models' row defaults use it too (models import nothing of
+# the project, so it lives there), and a test that freezes it freezes both.
+from models.base import utcnow
+
+__all__ = ["ALMATY", "to_almaty", "utcnow"]
 
 
 def _almaty_zone() -> ZoneInfo:
@@ -13,10 +19,6 @@ def _almaty_zone() -> ZoneInfo:
 
 
 ALMATY = _almaty_zone()
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def to_almaty(moment: datetime) -> datetime:

@@ -10,10 +10,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import ReportStatus
 from models.report import Evidence, Report, Sighting
 from models.upsert import insert_ignore
+from services import lifecycle
 from services.identity import Refusal, RefusalReason, Target, canonicalize
 
 # A merge chain longer than this means corrupted data, not a real history.
-_MAX_MERGE_HOPS = 20
 
 
 class Outcome(StrEnum):
@@ -163,16 +163,8 @@ async def _record_sighting(
 
 
 async def _surviving_report(session: AsyncSession, key: str) -> Report:
-    """The report for this key, following merges to the report that absorbed it."""
     report = (await session.exec(select(Report).where(Report.canonical_key == key))).one()
-    for _ in range(_MAX_MERGE_HOPS):
-        if report.merged_into_id is None:
-            return report
-        survivor = await session.get(Report, report.merged_into_id)
-        if survivor is None:
-            return report
-        report = survivor
-    return report
+    return await lifecycle.follow_merges(session, report)
 
 
 async def _record_evidence(

@@ -13,7 +13,7 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import Category, NoticeEvent, ReportStatus, TargetKind
+from models.enums import Category, District, NoteCode, NoticeEvent, ReportStatus, TargetKind
 from models.moderation import AuditEntry, Notice
 from models.report import Evidence, Report, Sighting
 from models.upsert import insert_ignore
@@ -74,6 +74,17 @@ class Refused:
     held: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Why:
+    """Why a change happened, as stored: a code rendered in the reader's language (with the
+    report or batch number, or the crew's district, it names), and/or a moderator's own words."""
+
+    code: NoteCode | None = None
+    text: str | None = None
+    ref_id: int | None = None
+    district: District | None = None
+
+
 @dataclass(slots=True)
 class TransitionResult:
     changed: list[Report] = field(default_factory=list)
@@ -102,7 +113,7 @@ async def change_status(
     report_ids: Sequence[int],
     to: ReportStatus,
     actor_id: int | None,
-    note: str | None = None,
+    why: Why = Why(),
     category: Category | None = None,
     batch_id: int | None = None,
     commit: bool = True,
@@ -125,7 +136,7 @@ async def change_status(
             result.refused.append(Refused(report_id, report.status, kind=report.kind, held=True))
             continue
         await _apply(
-            session, report, to, actor_id=actor_id, note=note, now=now,
+            session, report, to, actor_id=actor_id, why=why, now=now,
             volunteers=volunteers.get(report_id, []),
         )  # fmt: skip
         if category is not None:
@@ -133,7 +144,7 @@ async def change_status(
         if batch_id is not None:
             report.batch_id = batch_id
         if to in (S.REJECTED, S.DECLINED):
-            report.resolution_note = note
+            report.resolution_code, report.resolution_note = why.code, why.text
         result.changed.append(report)
     if commit:
         await session.commit()
@@ -146,7 +157,7 @@ async def _apply(
     to: ReportStatus,
     *,
     actor_id: int | None,
-    note: str | None,
+    why: Why,
     now: datetime,
     volunteers: Sequence[int] = (),
 ) -> None:
@@ -157,7 +168,10 @@ async def _apply(
             to_status=to,
             actor_id=actor_id,
             at=now,
-            note=note,
+            code=why.code,
+            ref_id=why.ref_id,
+            district=why.district,
+            note=why.text,
         )
     )
     report.status = to
@@ -170,7 +184,11 @@ async def _apply(
         for volunteer_id in volunteers:
             session.add(
                 Notice(
-                    volunteer_id=volunteer_id, report_id=saved_id(report), event=event, note=note
+                    volunteer_id=volunteer_id,
+                    report_id=saved_id(report),
+                    event=event,
+                    code=why.code,
+                    note=why.text,
                 )
             )
 
@@ -197,6 +215,29 @@ async def _sighting_volunteers(
         for report_id, volunteer_id in rows.all():
             found.setdefault(report_id, []).append(volunteer_id)
     return found
+
+
+# A merge never targets a merged report, so chains are short; the bound only keeps a damaged
+# chain from looping.
+MAX_MERGE_HOPS = 20
+
+
+async def follow_merges(session: AsyncSession, report: Report) -> Report:
+    """The report that absorbed this one (through every merge), or the report itself."""
+    for _ in range(MAX_MERGE_HOPS):
+        if report.merged_into_id is None:
+            return report
+        survivor = await session.get(Report, report.merged_into_id)
+        if survivor is None:
+            return report
+        report = survivor
+    return report
+
+
+async def surviving(session: AsyncSession, report_id: int) -> Report | None:
+    """Report `report_id`, or the report that absorbed it; None when there is no such report."""
+    report = await session.get(Report, report_id) if valid_id(report_id) else None
+    return await follow_merges(session, report) if report is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +276,14 @@ async def merge(
             refused.append(Refused(source_id, source.status, other_kind=True))
             continue
         await _move_sightings(session, source, into)
-        await _apply(session, source, S.MERGED, actor_id=actor_id, note=f"#{into_id}", now=now)
+        await _apply(
+            session,
+            source,
+            S.MERGED,
+            actor_id=actor_id,
+            why=Why(NoteCode.MERGED_INTO, ref_id=into_id),
+            now=now,
+        )
         source.merged_into_id = into_id
         merged.append(source_id)
     await session.commit()

@@ -14,9 +14,10 @@ from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import NoticeEvent
+from models.enums import NoteCode, NoticeEvent
 from models.moderation import Notice
 from models.volunteer import Volunteer
+from services import volunteers
 from services.clock import utcnow
 
 EVENT_ORDER = (
@@ -37,6 +38,8 @@ class NoticeLine:
 
     event: NoticeEvent
     report_ids: tuple[int, ...]
+    # A rejection's reason: a preset's code (rendered in the volunteer's language) or as typed.
+    code: NoteCode | None = None
     reason: str | None = None
 
 
@@ -62,12 +65,13 @@ def wants_notices(volunteer: Volunteer) -> bool:
 
 def group_lines(notices: Iterable[Notice]) -> tuple[NoticeLine, ...]:
     """One line per outcome (per reason for rejections), reports in number order, no repeats."""
-    groups: dict[tuple[NoticeEvent, str | None], set[int]] = {}
+    groups: dict[tuple[NoticeEvent, NoteCode | None, str | None], set[int]] = {}
     for notice in notices:
-        reason = (notice.note or None) if notice.event == NoticeEvent.REJECTED else None
-        groups.setdefault((notice.event, reason), set()).add(notice.report_id)
-    ordered = sorted(groups, key=lambda k: (EVENT_ORDER.index(k[0]), k[1] or ""))
-    return tuple(NoticeLine(event, tuple(sorted(groups[event, r])), r) for event, r in ordered)
+        why = (notice.code, notice.note or None)
+        code, reason = why if notice.event == NoticeEvent.REJECTED else (None, None)
+        groups.setdefault((notice.event, code, reason), set()).add(notice.report_id)
+    ordered = sorted(groups, key=lambda k: (EVENT_ORDER.index(k[0]), k[1] or "", k[2] or ""))
+    return tuple(NoticeLine(e, tuple(sorted(groups[e, c, r])), c, r) for e, c, r in ordered)
 
 
 async def take_pending(
@@ -145,9 +149,7 @@ async def mark_done(session: AsyncSession, *, notice_ids: Sequence[int]) -> None
 async def mark_unreachable(
     session: AsyncSession, *, volunteer_id: int, notice_ids: Sequence[int] = ()
 ) -> None:
-    """Telegram says the volunteer blocked the bot or is gone: bulk senders skip them from now,
-    and the notices that could not reach them are closed with it."""
-    await session.exec(
-        update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(is_reachable=False)
-    )
+    """The volunteer is gone (services/volunteers.mark_unreachable), and the notices that could
+    not reach them are closed with it."""
+    await volunteers.mark_unreachable(session, volunteer_id=volunteer_id, commit=False)
     await mark_done(session, notice_ids=notice_ids)

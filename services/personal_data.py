@@ -19,7 +19,6 @@ from sqlalchemy import case, delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import utcnow
 from models.enums import Role, TargetKind
 from models.moderation import Notice
 from models.report import Report, Sighting
@@ -27,6 +26,7 @@ from models.tallies import Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
 from services import volunteers
 from services.actor import Actor
+from services.clock import utcnow
 from services.graffiti import conversation as graffiti_conversation
 
 

@@ -10,14 +10,14 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import Category, ReportStatus, TargetKind
+from models.enums import Category, NoteCode, ReportStatus, TargetKind
 from models.moderation import AuditEntry
 from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
 from services.graffiti.view import GraffitiView, graffiti_details, graffiti_for_target
 from services.identity import Target, canonicalize
 from services.identity.lookalike import is_lookalike, safe_display
-from services.lifecycle import valid_id
+from services.lifecycle import Why, valid_id
 from services.refang import refang
 from services.report_photos import ReportPhoto, report_photos
 from services.reported_by import reported_by_one
@@ -45,6 +45,7 @@ class CardView:
     siblings: list[ReportLine]
     banned_reporter: bool
     merged_into_id: int | None
+    resolution_code: NoteCode | None
     resolution_note: str | None
     batch_id: int | None
     found_by_id: int | None
@@ -62,7 +63,7 @@ class HistoryLine:
     from_status: ReportStatus
     to_status: ReportStatus
     actor_name: str | None  # None: the bot itself
-    note: str | None
+    why: Why
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
         siblings=siblings,
         banned_reporter=banned_reporters > 0,
         merged_into_id=report.merged_into_id,
+        resolution_code=report.resolution_code,
         resolution_note=report.resolution_note,
         batch_id=report.batch_id,
         found_by_id=report.found_by_id,
@@ -144,7 +146,13 @@ async def load_full(
         .limit(history_limit)
     )
     history = [
-        HistoryLine(entry.at, entry.from_status, entry.to_status, name, entry.note)
+        HistoryLine(
+            entry.at,
+            entry.from_status,
+            entry.to_status,
+            name,
+            Why(entry.code, entry.note, ref_id=entry.ref_id, district=entry.district),
+        )
         for entry, name in reversed(history_rows.all())
     ]
     evidence = (

@@ -1,8 +1,8 @@
 """Moderators' decisions on new reports: accept, reject, merge — one report or many at once.
 
 Every change goes through services.lifecycle, which checks the transition, writes the audit
-trail and the volunteers' notices. This module adds the moderators' vocabulary: report numbers
-as they type them, category words in three languages, and why a report was left unchanged.
+trail and the volunteers' notices. This module adds the moderators' vocabulary: merges
+(`5 6 into 7`), category words in three languages, and why a report was left unchanged.
 """
 
 import re
@@ -13,15 +13,14 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import Category, ReportStatus
+from models.enums import Category, NoteCode, ReportStatus
 from services import lifecycle
+from services.report_numbers import NUMBER, parse_numbers
 
 # The report's resolution note (shown to volunteers) holds at most this many characters.
 MAX_REASON_LENGTH = 500
 
-_NUMBERS = re.compile(r"\s*((?:#?\d+(?:\s*,\s*|\s+|$))+)(.*)", re.DOTALL)
-_NUMBER = re.compile(r"#?(\d+)")
-_MERGE = re.compile(r"(.*?)\s+(?:into|в|->|→)\s+#?(\d+)\s*", re.DOTALL | re.IGNORECASE)
+_MERGE = re.compile(rf"(.*?)\s+(?:into|в|->|→)\s+{NUMBER}\s*", re.DOTALL | re.IGNORECASE)
 
 # Words moderators may type after /accept, in English, Russian and Kazakh.
 CATEGORY_WORDS: dict[str, Category] = {
@@ -40,18 +39,6 @@ CATEGORY_WORDS: dict[str, Category] = {
     **dict.fromkeys(["other", "другое", "прочее", "басқа"], Category.OTHER_ILLEGAL),
     **{category.value: category for category in Category},
 }
-
-
-def parse_numbers(text: str | None) -> tuple[list[int], str]:
-    """Leading report numbers (`12`, `#12`, `12,13`) and the rest of the text.
-
-    Everything after the last number is the rest, so a reason may not start with a number.
-    """
-    match = _NUMBERS.match(text or "")
-    if match is None:
-        return [], (text or "").strip()
-    numbers = [int(n) for n in _NUMBER.findall(match.group(1))]
-    return list(dict.fromkeys(numbers)), match.group(2).strip()
 
 
 def parse_category(word: str) -> Category | None:
@@ -121,15 +108,17 @@ async def reject(
     session: AsyncSession,
     *,
     report_ids: Sequence[int],
-    reason: str | None,
+    reason: str | None = None,
+    preset: NoteCode | None = None,
     actor_id: int,
 ) -> BulkResult:
+    """Reject with a preset reason (stored as its code) or the words a moderator typed."""
     result = await lifecycle.change_status(
         session,
         report_ids=report_ids,
         to=ReportStatus.REJECTED,
         actor_id=actor_id,
-        note=(reason or "").strip()[:MAX_REASON_LENGTH] or None,
+        why=lifecycle.Why(preset, text=(reason or "").strip()[:MAX_REASON_LENGTH] or None),
     )
     return BulkResult([saved_id(r) for r in result.changed], [_refusal(r) for r in result.refused])
 

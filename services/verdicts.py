@@ -53,7 +53,7 @@ async def record_verdict(
         raise ValueError(f"not a verdict: {verdict}")
     note = (reason or "").strip()[:MAX_REASON_LENGTH] or None
     return await lifecycle.change_status(
-        session, report_ids=report_ids, to=verdict, actor_id=actor_id, note=note
+        session, report_ids=report_ids, to=verdict, actor_id=actor_id, why=lifecycle.Why(text=note)
     )
 
 

@@ -73,6 +73,18 @@ async def get_by_telegram_id(session: AsyncSession, telegram_id: int) -> Volunte
     return result.first()
 
 
+async def mark_unreachable(
+    session: AsyncSession, *, volunteer_id: int, commit: bool = True
+) -> None:
+    """Telegram says the volunteer blocked the bot or is gone: bulk senders skip them from now
+    on, until they write again (`register`). `commit=False` joins the caller's transaction."""
+    await session.exec(
+        update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(is_reachable=False)
+    )
+    if commit:
+        await session.commit()
+
+
 async def load(session: AsyncSession, volunteer_id: int) -> Volunteer:
     """The row of someone the bot knows, e.g. the person acting (services.actor.Actor.id), for
     a service that changes it or a screen that shows their own settings."""

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import volunteers
-from tests.support.bot_process import TOKEN, child_env, start_bot
+from tests.support.bot_process import START_TIMEOUT, TOKEN, child_env, start_bot
 from tests.support.fake_bot_api import FakeBotAPI, callback_query, private_message
 from tests.support.telegram_ids import tg_id
 
@@ -45,7 +45,7 @@ async def test_broadcast_survives_redelivery_double_press_and_restart(
         env = child_env(database_url)
         process = await start_bot(config, env)
         try:
-            await api.wait_for("getUpdates", timeout=30)
+            await api.wait_for("getUpdates", timeout=START_TIMEOUT)
             command = private_message(ADMIN, f"/broadcast {TEXT}", language_code="en")
             sent = api.enqueue_update(command)
             [header, preview] = await api.wait_for(
@@ -69,7 +69,8 @@ async def test_broadcast_survives_redelivery_double_press_and_restart(
 
         process = await start_bot(config, env)
         try:
-            edits = await api.wait_for("editMessageText", chat_id=ADMIN, timeout=60)
+            # The restarted process resumes the broadcast as soon as it has started.
+            edits = await api.wait_for("editMessageText", chat_id=ADMIN, timeout=START_TIMEOUT)
             while "finished" not in edits[-1].params["text"]:
                 edits = await api.wait_for(
                     "editMessageText", chat_id=ADMIN, count=len(edits) + 1, timeout=60

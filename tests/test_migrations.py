@@ -21,13 +21,19 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models.tables  # noqa: F401  (every table on the metadata)
+from bot.i18n import create_i18n
+from handlers.texts import reason_label
 from models.engine import create_engine
+from models.enums import District, NoteCode
 from models.migrate import BASELINE, MigrationError, alembic_config, ensure_at_head, head_revision
 from models.migrate import upgrade_to_head as migrate
 from models.migration_types import MIGRATION_OPTIONS
+from models.moderation import AuditEntry, Notice
+from models.report import Report
 from tests.support.telegram_ids import tg_id
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,3 +242,134 @@ async def test_migrate_with_an_unreachable_server_is_one_line_without_the_passwo
     assert process.returncode == 5
     assert len(lines) == 1 and lines[0].startswith("database migration error: "), lines
     assert str(port) in lines[0] and "s3cret-pw" not in lines[0]
+
+
+CODES_REVISION = "0004_rejection_reasons_as_cod"
+
+
+def _english_notes(connection: Connection) -> None:
+    """Reasons and audit notes as the releases before codes stored them: English texts, and the
+    words moderators typed."""
+    connection.execute(
+        text("INSERT INTO volunteer (id, telegram_id, first_name, role, created_at, "
+             "notices_enabled, is_reachable, public_consent, personal_digest_enabled) "
+             f"VALUES (1, {tg_id(1)}, 'Old', 'volunteer', CURRENT_TIMESTAMP, "
+             "true, true, false, true)")
+    )  # fmt: skip
+    for report_id, status, note in (
+        (7, "rejected", "not drug-related"),
+        (8, "rejected", "a cooking blog, not a shop"),
+        (9, "merged", None),
+        (10, "reappeared", None),
+        (11, "declined", "duplicate"),
+    ):
+        connection.execute(
+            text("INSERT INTO report (id, kind, display, status, created_at, status_changed_at, "
+                 "resolution_note) VALUES (:id, 'website', 'shop.example', :status, "
+                 "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :note)"),
+            {"id": report_id, "status": status, "note": note},
+        )  # fmt: skip
+    for report_id, note in ((7, "not drug-related"), (8, "a cooking blog, not a shop")):
+        connection.execute(
+            text("INSERT INTO notice (volunteer_id, report_id, event, note, created_at) "
+                 "VALUES (1, :id, 'rejected', :note, CURRENT_TIMESTAMP)"),
+            {"id": report_id, "note": note},
+        )  # fmt: skip
+    for report_id, before, after, note in (
+        (7, "new", "rejected", "not drug-related"),
+        (8, "new", "rejected", "a cooking blog, not a shop"),
+        (9, "new", "merged", "#7"),
+        (10, "accepted", "assigned", "almaly"),
+        (10, "assigned", "painted_over", "after-photo"),
+        (10, "painted_over", "reappeared", "#12"),
+        (11, "accepted", "sent", "batch 3"),
+        (11, "sent", "declined", "duplicate"),
+        (11, "sent", "declined", "#5"),  # typed by a moderator: not a merge
+    ):
+        connection.execute(
+            text("INSERT INTO audit_entry (report_id, from_status, to_status, at, note) "
+                 "VALUES (:id, :before, :after, CURRENT_TIMESTAMP, :note)"),
+            {"id": report_id, "before": before, "after": after, "note": note},
+        )  # fmt: skip
+
+
+async def _read_back(url: str) -> tuple[Any, ...]:
+    engine = create_engine(url)
+    try:
+        async with AsyncSession(engine) as session:
+            reports = (await session.exec(select(Report).order_by(col(Report.id)))).all()
+            notices = (await session.exec(select(Notice).order_by(col(Notice.id)))).all()
+            audit = (await session.exec(select(AuditEntry).order_by(col(AuditEntry.id)))).all()
+            return (
+                [(r.id, r.resolution_code, r.resolution_note) for r in reports],
+                [(n.code, n.note) for n in notices],
+                [(a.code, a.ref_id, a.district, a.note) for a in audit],
+            )
+    finally:
+        await engine.dispose()
+
+
+async def test_english_reasons_become_codes_and_render_in_every_language(side_url: str) -> None:
+    await _on(side_url, _upgrade_to("0003_batch_voided_at"))
+    await _on(side_url, _english_notes)
+    await migrate(side_url)
+    await _assert_models_and_migrations_agree(side_url)
+
+    reports, notices, audit = await _read_back(side_url)
+    typed = "a cooking blog, not a shop"
+    assert reports == [
+        (7, NoteCode.NOT_DRUG_RELATED, None),
+        (8, None, typed),
+        (9, None, None),
+        (10, None, None),
+        (11, NoteCode.DUPLICATE, None),
+    ]
+    assert notices == [(NoteCode.NOT_DRUG_RELATED, None), (None, typed)]
+    assert audit == [
+        (NoteCode.NOT_DRUG_RELATED, None, None, None),
+        (None, None, None, typed),
+        (NoteCode.MERGED_INTO, 7, None, None),
+        (NoteCode.CREW, None, District.ALMALY, None),
+        (NoteCode.AFTER_PHOTO, None, None, None),
+        (NoteCode.SAME_WALL, 12, None, None),
+        (NoteCode.BATCH, 3, None, None),
+        (NoteCode.DUPLICATE, None, None, None),
+        (None, None, None, "#5"),
+    ]
+    assert all(isinstance(row[1], NoteCode | None) for row in reports)
+
+    i18n = create_i18n()
+    rendered = {}
+    for locale in ("ru", "kk", "en"):
+        with i18n.context(), i18n.use_locale(locale):
+            rendered[locale] = (
+                reason_label(NoteCode.NOT_DRUG_RELATED, None),
+                reason_label(None, typed),
+                reason_label(NoteCode.BATCH, None, 3),
+            )
+    assert rendered == {
+        "ru": ("не связано с наркотиками", typed, "пакет 3"),
+        "kk": ("есірткіге қатысы жоқ", typed, "3 топтама"),
+        "en": ("not drug-related", typed, "batch 3"),
+    }
+
+    # Downgrading writes the English texts back.
+    await _on(side_url, _downgrade_to("0003_batch_voided_at"))
+    notes = await _on(
+        side_url, lambda c: c.execute(text("SELECT note FROM audit_entry ORDER BY id")).all()
+    )
+    assert [row[0] for row in notes] == [
+        "not drug-related", typed, "#7", "almaly", "«after» photo", "#12", "batch 3",
+        "duplicate", "#5",
+    ]  # fmt: skip
+
+
+def _downgrade_to(revision: str) -> Any:
+    def downgrade(connection: Connection) -> None:
+        if connection.dialect.name == "sqlite":  # as models.migrate does for batch rebuilds
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+    return downgrade

@@ -13,13 +13,14 @@ from models.enums import Category, ReportStatus
 from models.moderation import Notice
 from models.report import Report
 from models.volunteer import Volunteer
-from services.lifecycle import change_status
+from services.lifecycle import Why, change_status
 from services.pacing import PacedSender
 from services.roles import ban
 from tests.support.client import BotClient, buttons
 from tests.support.fake_clock import FakeClock
 from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import realistic, tg_id
+from tests.support.triage_helpers import button_data, make_moderator
 
 
 async def report_id(db: AsyncSession, handle: str) -> int:
@@ -75,7 +76,7 @@ async def test_one_message_per_volunteer_in_their_language(
     await change_status(db, report_ids=[alpha, beta], to=ReportStatus.ACCEPTED, actor_id=None,
                         category=Category.DRUG_SALES)  # fmt: skip
     await change_status(db, report_ids=[gamma], to=ReportStatus.REJECTED, actor_id=None,
-                        note="not drug-related <b>")  # fmt: skip
+                        why=Why(text="not drug-related <b>"))  # fmt: skip
     fake_session.clear()
     report = await drainer.drain_once()
 
@@ -156,16 +157,23 @@ async def test_failed_message_stays_pending_and_banned_volunteers_are_skipped(
     assert (await volunteer(db, 5201)).is_reachable
 
 
-async def test_preset_rejection_reason_reaches_the_volunteer_in_their_language(
+async def test_a_preset_reason_reaches_each_volunteer_in_their_language(
     client: BotClient, db: AsyncSession, drainer: NoticeDrainer, fake_session: RecordingSession
 ) -> None:
-    await client.as_user(5101).send("t.me/shop_delta")
+    """An English-speaking moderator presses «not drug-related»: its code is stored, and each
+    volunteer reads the reason in their own language."""
+    for user_id, language in ((5101, "ru"), (5102, "kk"), (5103, "en")):
+        await client.as_user(user_id, language_code=language).send("t.me/shop_delta")
     delta = await report_id(db, "shop_delta")
-    # The queue's preset reason is stored in English, as the moderator's button wrote it.
-    await change_status(
-        db, report_ids=[delta], to=ReportStatus.REJECTED, actor_id=None, note="not drug-related"
-    )
+    moderator = await make_moderator(client, 500)
+    card = await moderator.send("/queue")
+    reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
+    await moderator.click(button_data(reasons, "not drug-related"), message_id=5)
     fake_session.clear()
     await drainer.drain_once()
-    [russian_text] = messages(fake_session)[tg_id(5101)]
-    assert "не связано с наркотиками" in russian_text
+    sent = messages(fake_session)
+    [russian], [kazakh], [english] = (sent[tg_id(n)] for n in (5101, 5102, 5103))
+    assert f"#{delta}" in russian and "не связано с наркотиками" in russian
+    assert f"#{delta}" in kazakh and "есірткіге қатысы жоқ" in kazakh
+    assert f"Report #{delta} was rejected: not drug-related" in english
+    assert "not drug-related" not in russian + kazakh

@@ -34,6 +34,7 @@ async def _snapshot(db: AsyncSession) -> list[tuple[object, ...]]:
             Report.category,
             Report.claimed_by_id,
             Report.merged_into_id,
+            Report.resolution_code,
             Report.resolution_note,
         ).order_by(Report.id)
     )

@@ -5,7 +5,7 @@ import re
 import signal
 from pathlib import Path
 
-from tests.support.bot_process import TOKEN, child_env, start_bot
+from tests.support.bot_process import START_TIMEOUT, TOKEN, child_env, start_bot
 from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.telegram_ids import tg_id
 
@@ -24,7 +24,7 @@ async def test_python_m_bot_polls_answers_and_stops_on_sigterm(
         )
         process = await start_bot(config, child_env(database_url))
         try:
-            await api.wait_for("getUpdates", timeout=30)
+            await api.wait_for("getUpdates", timeout=START_TIMEOUT)
             commands = api.requests("setMyCommands")
             assert {c.params.get("language_code") for c in commands} >= {"ru", "kk", "en"}
             assert any(c.params.get("scope", {}).get("chat_id") == ADMIN for c in commands)

@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.callbacks import LanguageChoice
 from models.base import saved_id
-from models.enums import Category, ReportStatus
+from models.enums import Category, NoteCode, ReportStatus
 from models.moderation import AuditEntry, Notice
 from models.report import Report, Sighting
 from models.volunteer import Volunteer
@@ -116,9 +117,19 @@ async def test_reject_with_a_preset_reason(client: BotClient, db: AsyncSession) 
     done = await moderator.click(button_data(reasons, "not drug-related"), message_id=5)
     assert card_number(done) == second
     row = await report_row(db, first)
-    assert (row.status, row.resolution_note) == (ReportStatus.REJECTED, "not drug-related")
+    # Stored as a code, not as the English label: every reader gets it in their language.
+    assert (row.status, row.resolution_code, row.resolution_note) == (
+        ReportStatus.REJECTED,
+        NoteCode.NOT_DRUG_RELATED,
+        None,
+    )
     [entry] = await audit(db, first)
-    assert entry.note == "not drug-related"
+    assert (entry.code, entry.note) == (NoteCode.NOT_DRUG_RELATED, None)
+    # Rendered in the reader's language: the same moderator, switched to Russian, reads it so.
+    await moderator.click(LanguageChoice(code="ru").pack())
+    shown = text(await moderator.send(f"/report {first}"))
+    assert "Причина: не связано с наркотиками" in shown
+    assert "not drug-related" not in shown
 
 
 async def test_reject_with_a_typed_reason(client: BotClient, db: AsyncSession) -> None:

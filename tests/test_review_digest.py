@@ -29,7 +29,7 @@ from services.pacing import Delivery, PacedSender
 from services.weeks import Week
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, texts
-from tests.support.recording_session import RecordingSession
+from tests.support.recording_session import NOT_MODIFIED, RecordingSession
 from tests.support.tally_world import (
     FakeClock,
     FrozenClock,
@@ -228,8 +228,7 @@ async def test_a_second_tap_on_a_privacy_button_is_answered_without_an_error(
     await volunteer.send("/privacy Night Owl")
     fake_session.fail_next(
         "EditMessageText",
-        description="Bad Request: message is not modified: specified new message content and "
-        "reply markup are exactly the same as a current content and reply markup of the message",
+        description=NOT_MODIFIED,
     )
     requests = await volunteer.click("privacy:digest_off", message_id=1)
     answers = [r for r in requests if isinstance(r, AnswerCallbackQuery)]

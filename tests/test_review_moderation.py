@@ -19,7 +19,7 @@ from services import lifecycle, triage
 from services.triage import RefusalKind
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, text, texts
-from tests.support.recording_session import RecordingSession
+from tests.support.recording_session import NOT_MODIFIED, RecordingSession
 from tests.support.report_setup import make_reports, statuses
 from tests.support.telegram_ids import tg_id
 from tests.support.triage_helpers import make_moderator, report_link
@@ -85,7 +85,7 @@ async def test_bulk_verdict_does_not_query_once_per_report(
     ids = await _bulk_reports(db, 120, S.SENT)
     with statements(engine) as seen:
         result = await lifecycle.change_status(
-            db, report_ids=ids, to=S.BLOCKED, actor_id=None, note="list"
+            db, report_ids=ids, to=S.BLOCKED, actor_id=None, why=lifecycle.Why(text="list")
         )
     assert len(result.changed) == 120
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
@@ -249,8 +249,7 @@ async def test_double_press_on_accept_is_not_an_error(
     await moderator.click(accept, message_id=5)
     fake_session.fail_next(
         "EditMessageReplyMarkup",
-        description="Bad Request: message is not modified: specified new message content and "
-        "reply markup are exactly the same as a current content and reply markup of the message",
+        description=NOT_MODIFIED,
     )
     again = await moderator.click(accept, message_id=5)
     assert not any("went wrong" in t for t in texts(again))

@@ -10,7 +10,8 @@ from models.moderation import AuditEntry
 from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
 from services import lifecycle
-from services.triage import parse_category, parse_merge, parse_numbers
+from services.report_numbers import first_mention, numbers_and_words, parse_number, parse_numbers
+from services.triage import parse_category, parse_merge
 from tests.support.client import BotClient, text
 from tests.support.telegram_ids import tg_id
 from tests.support.triage_helpers import NUMBER, audit, make_moderator, report_link, report_row
@@ -33,6 +34,17 @@ S = ReportStatus
 )
 def test_parse_numbers(typed: str, expected: tuple[list[int], str]) -> None:
     assert parse_numbers(typed) == expected
+
+
+def test_one_number_words_among_numbers_and_a_mention() -> None:
+    assert [parse_number(w) for w in ["12", "#12", " #7 ", "#", "12a", "", "²"]] == [
+        12, 12, 7, None, None, None, None,
+    ]  # fmt: skip
+    assert numbers_and_words("12 Almaly #15,16") == ([12, 15, 16], ["Almaly"])
+    assert numbers_and_words(None) == ([], [])
+    # A long number is read whole (and then names no report), never cut to its first digits.
+    assert first_mention("Wall #1234567890 saved, see #2") == 1234567890
+    assert first_mention("no number here") is None
 
 
 def test_parse_category_in_three_languages() -> None:

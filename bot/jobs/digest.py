@@ -32,7 +32,6 @@ from services.digest.build import PersonalNumbers, build_digest, personal_number
 from services.digest.deliveries import (
     DigestRunReport,
     PersonalRecipient,
-    mark_unreachable,
     pending_chats,
     pending_volunteers,
     record_delivery,
@@ -42,6 +41,7 @@ from services.locales import pick_locale
 from services.pacing import Delivery, DeliveryOutcome, PacedSender
 from services.schedule import due_week, parse_clock
 from services.tallies import PointWeights, Tally, ranks
+from services.volunteers import mark_unreachable
 from services.weeks import Week
 
 logger = logging.getLogger(__name__)

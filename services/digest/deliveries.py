@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import exists
-from sqlmodel import col, select, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import RecipientKind
@@ -101,11 +101,3 @@ async def record_delivery(
     )
     await session.commit()
     return row_id is not None
-
-
-async def mark_unreachable(session: AsyncSession, *, volunteer_id: int) -> None:
-    """The user blocked the bot: bulk senders skip them from now on."""
-    await session.exec(
-        update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(is_reachable=False)
-    )
-    await session.commit()

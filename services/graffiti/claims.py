@@ -16,20 +16,17 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import ClaimStatus, NoticeEvent, ReportStatus, TargetKind
+from models.enums import ClaimStatus, NoteCode, NoticeEvent, ReportStatus, TargetKind
 from models.graffiti import GraffitiPhoto, PaintClaim
 from models.moderation import Notice
 from models.upsert import insert_ignore
 from services.clock import utcnow
-from services.graffiti.finish import surviving_graffiti
 from services.graffiti.street import AfterPhoto
-from services.lifecycle import change_status, load_reports
+from services.lifecycle import Why, change_status, load_reports, surviving
 
 S = ReportStatus
 # Walls a crew may have painted since they were reported; anything else is refused.
 CLAIMABLE = frozenset({S.ACCEPTED, S.ASSIGNED, S.REAPPEARED})
-# The audit note of a confirmed claim (translated where the history is shown).
-CONFIRMED_NOTE = "confirmed «after» photo"
 
 
 class ClaimOutcome(StrEnum):
@@ -67,7 +64,7 @@ async def claim_painted(
 async def _claim(
     session: AsyncSession, *, report_id: int, volunteer_id: int, after: AfterPhoto
 ) -> ClaimResult:
-    report = await surviving_graffiti(session, report_id)
+    report = await surviving(session, report_id)
     if report is None or report.kind != TargetKind.GRAFFITI:
         return ClaimResult(ClaimOutcome.NOT_GRAFFITI, report_id)
     wall_id = saved_id(report)
@@ -186,7 +183,7 @@ async def decide_claim(
             report_ids=[claim.report_id],
             to=S.PAINTED_OVER,
             actor_id=moderator_id,
-            note=CONFIRMED_NOTE,
+            why=Why(NoteCode.AFTER_PHOTO_CONFIRMED),
             commit=False,
         )
         # Painted over meanwhile (a moderator's /painted): the photo still shows it, confirm.

@@ -17,10 +17,11 @@ from models.graffiti import DraftStep, Graffiti, GraffitiDraft, GraffitiDraftPho
 from models.report import Sighting
 from models.upsert import insert_ignore
 from services.clock import utcnow
-from services.graffiti.finish import FinishedReport, finish_draft, surviving_graffiti
+from services.graffiti.finish import FinishedReport, finish_draft
 from services.graffiti.handle import wall_handle
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.phash import PhashIndex
+from services.lifecycle import surviving
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ async def exact_duplicate(session: AsyncSession, file_unique_id: str) -> int | N
         ).first()
     if found is None:
         return None
-    survivor = await surviving_graffiti(session, found)
+    survivor = await surviving(session, found)
     return survivor.id if survivor is not None else found
 
 

@@ -9,7 +9,7 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import District, ReportStatus, TargetKind
+from models.enums import District, NoteCode, ReportStatus, TargetKind
 from models.graffiti import (
     DraftStep,
     Graffiti,
@@ -25,7 +25,7 @@ from services.graffiti.handle import link_wall_handle, wall_handle
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.phash import PhashIndex
 from services.intake import Outcome
-from services.lifecycle import change_status
+from services.lifecycle import Why, change_status
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ async def _same_wall(
             report_ids=[saved_id(wall)],
             to=ReportStatus.REAPPEARED,
             actor_id=draft.volunteer_id,
-            note=f"#{result.report_id}",
+            why=Why(NoteCode.SAME_WALL, ref_id=result.report_id),
             commit=False,
         )
         result.reappeared = wall.id
@@ -271,13 +271,3 @@ async def finish_abandoned(
             index.extend(done.hashes, [done.report_id] * len(done.hashes))
             finished.append(done)
     return finished
-
-
-async def surviving_graffiti(session: AsyncSession, report_id: int) -> Report | None:
-    """The report, following merges to the report that absorbed it."""
-    report = await session.get(Report, report_id)
-    for _ in range(20):
-        if report is None or report.merged_into_id is None:
-            return report
-        report = await session.get(Report, report.merged_into_id)
-    return report

@@ -7,12 +7,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import District, ReportStatus, TargetKind
+from models.enums import District, NoteCode, ReportStatus, TargetKind
 from models.graffiti import Graffiti, GraffitiPhoto
 from models.report import Report
 from models.upsert import insert_ignore
-from services.graffiti.finish import surviving_graffiti
-from services.lifecycle import Refused, TransitionResult, change_status
+from services.lifecycle import Refused, TransitionResult, Why, change_status, surviving
 
 
 async def assign(
@@ -45,7 +44,7 @@ async def assign(
             report_ids=ids,
             to=ReportStatus.ASSIGNED,
             actor_id=actor_id,
-            note=crew.value if crew else None,
+            why=Why(NoteCode.CREW, district=crew) if crew else Why(),
             commit=False,
         )
         for report in step.changed:
@@ -65,10 +64,6 @@ async def _details(session: AsyncSession, report_ids: Sequence[int]) -> dict[int
         select(Graffiti).where(col(Graffiti.report_id).in_(list(report_ids)))
     )
     return {graffiti.report_id: graffiti for graffiti in rows.all()}
-
-
-# The audit note of a wall closed with a moderator's own photo (translated in the history).
-AFTER_PHOTO_NOTE = "«after» photo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +93,7 @@ async def mark_painted(
     The after-photo is kept even when the status cannot change (e.g. already painted over):
     it is evidence of the wall's state that day.
     """
-    report = await surviving_graffiti(session, report_id)
+    report = await surviving(session, report_id)
     if report is None or report.kind != TargetKind.GRAFFITI:
         return PaintedResult(report_id, changed=False)
     target_id = saved_id(report)
@@ -121,7 +116,7 @@ async def mark_painted(
         report_ids=[target_id],
         to=ReportStatus.PAINTED_OVER,
         actor_id=actor_id,
-        note=AFTER_PHOTO_NOTE if after is not None else None,
+        why=Why(NoteCode.AFTER_PHOTO) if after is not None else Why(),
     )
     if result.changed:
         return PaintedResult(target_id, changed=True, status=ReportStatus.PAINTED_OVER)

@@ -14,6 +14,10 @@ from tests.support.fake_bot_api import FakeBotAPI
 ROOT = Path(__file__).resolve().parents[2]
 # Not the in-process suite's token: a child process has its own bot.
 TOKEN = "123456789:" + "B" * 35
+# How long a child may take to poll for the first time. Importing the bot takes seconds on an
+# idle machine and about a minute on a loaded two-core one (measured: 54 s); the waits end at
+# the first request, so the margin costs an idle machine nothing.
+START_TIMEOUT = 180.0
 
 
 async def start_bot(config: Path, env: dict[str, str]) -> asyncio.subprocess.Process:
@@ -51,7 +55,7 @@ async def running_bot(
     )
     running = BotProcess(await start_bot(path, child_env(database_url)))
     try:
-        await api.wait_for("getUpdates", timeout=30)
+        await api.wait_for("getUpdates", timeout=START_TIMEOUT)
         yield running
     finally:
         if running.process.returncode is None:
