@@ -8,7 +8,7 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 from typing_extensions import override
 
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.roles import is_admin, is_moderator
 
 
@@ -41,20 +41,20 @@ class ModeratorsGroup(Filter):
 
 
 class ModeratorOnly(Filter):
-    """Passes moderators and administrators, judged by the volunteer row loaded for this update.
+    """Passes moderators and administrators, judged by the actor read for this update.
 
-    The VolunteerMiddleware reads that row from the database for every update, so a revoked
+    The VolunteerMiddleware reads the row from the database for every update, so a revoked
     moderator loses access at once, whatever buttons they still have on screen.
     """
 
     @override
-    async def __call__(self, event: Any, volunteer: Volunteer | None = None,
+    async def __call__(self, event: Any, actor: Actor | None = None,
                        admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
-        return is_moderator(volunteer, admin_ids)
+        return is_moderator(actor, admin_ids)
 
 
 class AdminOnly(Filter):
     @override
-    async def __call__(self, event: Any, volunteer: Volunteer | None = None,
+    async def __call__(self, event: Any, actor: Actor | None = None,
                        admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
-        return is_admin(volunteer, admin_ids)
+        return is_admin(actor, admin_ids)

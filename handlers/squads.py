@@ -16,8 +16,8 @@ from handlers.digest_texts import board_lines
 from handlers.start_texts import safety_rules
 from models.base import saved_id
 from models.tallies import Squad
-from models.volunteer import Volunteer
 from services import squads
+from services.actor import Actor
 from services.clock import utcnow
 from services.leaderboard import board_from, squad_members
 from services.squads import JoinOutcome
@@ -36,8 +36,8 @@ class SquadDeepLink(Filter):
         return bool(command and command.args and command.args.startswith(DEEP_LINK_PREFIX))
 
 
-async def _join(message: Message, session: AsyncSession, volunteer: Volunteer, code: str) -> None:
-    result = await squads.join(session, volunteer_id=saved_id(volunteer), code=code)
+async def _join(message: Message, session: AsyncSession, actor: Actor, code: str) -> None:
+    result = await squads.join(session, volunteer_id=actor.id, code=code)
     if result.outcome is JoinOutcome.UNKNOWN_CODE or result.squad is None:
         await message.answer(_("There is no squad with this code. Check it with your curator."))
         return
@@ -51,9 +51,9 @@ async def _join(message: Message, session: AsyncSession, volunteer: Volunteer, c
 
 
 async def cmd_start_squad(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
-    await _join(message, session, volunteer, (command.args or "")[len(DEEP_LINK_PREFIX) :])
+    await _join(message, session, actor, (command.args or "")[len(DEEP_LINK_PREFIX) :])
     await message.answer(safety_rules() + "\n\n" + _("/help tells what to send."))
 
 
@@ -93,12 +93,12 @@ async def cmd_squad(
     message: Message,
     command: CommandObject,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     point_weights: PointWeights,
 ) -> None:
     argument = (command.args or "").strip()
     if argument.lower() in LEAVE_WORDS:
-        left = await squads.leave(session, volunteer_id=saved_id(volunteer))
+        left = await squads.leave(session, volunteer_id=actor.id)
         await message.answer(
             _("You left the squad «{name}».").format(name=escape(left.name))
             if left is not None
@@ -106,9 +106,9 @@ async def cmd_squad(
         )
         return
     if argument:
-        await _join(message, session, volunteer, argument)
+        await _join(message, session, actor, argument)
         return
-    mine = await squads.squad_of(session, saved_id(volunteer))
+    mine = await squads.squad_of(session, actor.id)
     if mine is None:
         text = _("You are not in a squad. Send /squad and the code your curator gave you.")
     else:
@@ -118,10 +118,8 @@ async def cmd_squad(
             "Friends join with /squad {code}. /top shows the squads; /squad leave to leave."
         ).format(name=escape(mine.name), count=count, code=mine.code)
     await message.answer(text)
-    for squad in await squads.curated_squads(session, saved_id(volunteer)):
-        await message.answer(
-            await _squad_stats(session, squad, point_weights, saved_id(volunteer))
-        )
+    for squad in await squads.curated_squads(session, actor.id):
+        await message.answer(await _squad_stats(session, squad, point_weights, actor.id))
 
 
 def create_router() -> Router:

@@ -6,23 +6,22 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.stats_tally import tally_lines
 from handlers.texts import status_label
-from models.base import saved_id
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.my_reports import volunteer_stats
 from services.tallies import PointWeights
 
 
 async def cmd_stats(
-    message: Message, session: AsyncSession, volunteer: Volunteer, point_weights: PointWeights
+    message: Message, session: AsyncSession, actor: Actor, point_weights: PointWeights
 ) -> None:
-    stats = await volunteer_stats(session, volunteer_id=saved_id(volunteer))
+    stats = await volunteer_stats(session, volunteer_id=actor.id)
     lines = [
         _("<b>Your numbers</b>"),
         _("Links sent: {count}").format(count=stats.links_sent),
         _("Targets you found first: {count}").format(count=stats.found_first),
         _("Confirmations of others' finds: {count}").format(count=stats.confirmations),
     ]
-    lines.extend(await tally_lines(session, saved_id(volunteer), point_weights))
+    lines.extend(await tally_lines(session, actor.id, point_weights))
     if stats.by_status:
         lines.append("")
         lines.append(_("Your reports by status:"))

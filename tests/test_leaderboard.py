@@ -35,7 +35,9 @@ async def test_overview_names_only_consenting_volunteers(
     db: AsyncSession, clock: FrozenClock
 ) -> None:
     people = await fixture_weeks(db, clock)
-    assert await privacy.show_as(db, volunteer=people["b"], nickname="Night Owl") is None
+    assert (
+        await privacy.show_as(db, volunteer_id=saved_id(people["b"]), nickname="Night Owl") is None
+    )
     squad = await squads.create_squad(db, name="KazNU", created_by_id=saved_id(people["mod"]))
     assert squad is not None
     for name in ("b", "c"):

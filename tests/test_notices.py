@@ -161,7 +161,7 @@ async def test_failed_message_stays_pending_and_banned_volunteers_are_skipped(
     banned = await volunteer(db, 5202)
     banned_id = banned.id
     target = await report_id(db, "shop_failing")
-    await ban(db, volunteer=banned, reason="spam")
+    await ban(db, volunteer=banned, reason="spam", admin_ids=())
     await change_status(db, report_ids=[target], to=ReportStatus.ACCEPTED, actor_id=None)
     fake_session.clear()
     fake_session.fail_next("SendMessage", description="Bad Request: can't parse entities")

@@ -1,14 +1,17 @@
 """Administrators grant and revoke moderators; moderators ban; everyone else is refused."""
 
 from aiogram.methods import AnswerCallbackQuery, DeleteMyCommands, SetMyCommands
-from sqlmodel import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import ReportStatus, Role
 from models.report import Report
 from models.volunteer import Volunteer
+from services import roles
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, text, texts
+from tests.support.tally_world import make_volunteer
 from tests.support.telegram_ids import realistic, tg_id
 from tests.support.triage_helpers import (
     admin,
@@ -98,12 +101,29 @@ async def test_banned_volunteer_is_refused_and_nothing_is_stored(
     assert "#" in text(await volunteer.send("t.me/after_ban_shop"))
 
 
+STAFF_REFUSAL = "Moderators cannot be banned; revoke the role first."
+
+
 async def test_moderators_cannot_be_banned(client: BotClient, db: AsyncSession) -> None:
     await client.as_user(5007).send("/start")
     await client.as_user(ADMIN_ID).send(f"/grant {tg_id(5007)}")
     reply = text(await client.as_user(ADMIN_ID, language_code="en").send(f"/ban {tg_id(5007)}"))
-    assert "revoke the role first" in reply
+    assert reply == STAFF_REFUSAL
     assert (await _volunteer(db, 5007)).banned_at is None
+
+
+async def test_a_moderator_cannot_ban_another_moderator_or_an_administrator(
+    client: BotClient, db: AsyncSession
+) -> None:
+    moderator = await make_moderator(client, 5023)
+    await make_moderator(client, 5024)
+    assert text(await moderator.send(f"/ban {tg_id(5024)} spam")) == STAFF_REFUSAL
+    assert text(await moderator.send(f"/ban {ADMIN_ID} spam")) == STAFF_REFUSAL
+    db.expire_all()
+    staff = (await db.exec(select(Volunteer).where(col(Volunteer.telegram_id).in_(
+        [tg_id(5024), ADMIN_ID])))).all()  # fmt: skip
+    assert len(staff) == 2
+    assert all(row.banned_at is None for row in staff)
 
 
 async def test_forged_staff_button_is_refused(client: BotClient, db: AsyncSession) -> None:
@@ -160,7 +180,8 @@ async def test_a_banned_person_is_not_made_a_moderator(
     await client.as_user(5022).send("/start")
     admin = client.as_user(ADMIN_ID, language_code="en")
     await admin.send(f"/ban {tg_id(5022)}")
-    assert "lift the ban first" in text(await admin.send(f"/grant {tg_id(5022)}"))
+    refusal = text(await admin.send(f"/grant {tg_id(5022)}"), ADMIN_ID)
+    assert refusal == f"{tg_id(5022)} is banned: lift the ban first."
     assert (await _volunteer(db, 5022)).role == Role.VOLUNTEER
 
 
@@ -189,3 +210,43 @@ async def test_stale_username_is_not_guessed(client: BotClient, db: AsyncSession
     banned = await db.exec(select(Volunteer.banned_at).where(Volunteer.telegram_id > 6000))
     assert set(banned.all()) == {None}
     assert "now a moderator" in text(await admin(client).send(f"/grant {tg_id(6002)}"), ADMIN_ID)
+
+
+async def _stale_row(session_maker: async_sessionmaker[AsyncSession], user_id: int) -> Volunteer:
+    """A row loaded before someone else changes it, as in a /grant racing a /ban."""
+    async with session_maker() as session:
+        row = await make_volunteer(session, user_id)
+        await session.commit()
+    return row
+
+
+async def test_a_grant_reads_a_ban_made_after_the_row_was_loaded(
+    session_maker: async_sessionmaker[AsyncSession],
+) -> None:
+    stale = await _stale_row(session_maker, 5025)
+    async with session_maker() as other:
+        fresh = await _volunteer(other, 5025)
+        await roles.ban(other, volunteer=fresh, reason=None, admin_ids=())
+    async with session_maker() as session:
+        session.add(stale)
+        change = await roles.set_role(session, volunteer=stale, role=Role.MODERATOR)
+    assert change.refused is roles.Refusal.BANNED
+    assert not change.changed
+    async with session_maker() as session:
+        assert (await _volunteer(session, 5025)).role == Role.VOLUNTEER
+
+
+async def test_a_ban_reads_a_grant_made_after_the_row_was_loaded(
+    session_maker: async_sessionmaker[AsyncSession],
+) -> None:
+    stale = await _stale_row(session_maker, 5026)
+    async with session_maker() as other:
+        fresh = await _volunteer(other, 5026)
+        await roles.set_role(other, volunteer=fresh, role=Role.MODERATOR)
+    async with session_maker() as session:
+        session.add(stale)
+        change = await roles.ban(session, volunteer=stale, reason="spam", admin_ids=())
+    assert change.refused is roles.Refusal.STAFF
+    assert not change.changed
+    async with session_maker() as session:
+        assert (await _volunteer(session, 5026)).banned_at is None
