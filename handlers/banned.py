@@ -6,13 +6,15 @@ from aiogram import Router
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from typing_extensions import override
 
-from models.volunteer import Volunteer
+from services.actor import Actor
 
 
 class Banned(Filter):
-    async def __call__(self, event: Any, volunteer: Volunteer | None = None) -> bool:
-        return volunteer is not None and volunteer.banned_at is not None
+    @override
+    async def __call__(self, event: Any, actor: Actor | None = None) -> bool:
+        return actor is not None and actor.banned
 
 
 async def on_banned_message(message: Message) -> None:

@@ -21,8 +21,8 @@ from handlers.progress import ProgressMessage
 from handlers.texts import category_label
 from models.base import saved_id
 from models.enums import Category
-from models.volunteer import Volunteer
 from services import batches
+from services.actor import Actor
 from services.clock import to_almaty
 from services.lifecycle import TransitionResult
 from services.report_numbers import parse_number
@@ -45,7 +45,7 @@ def _preparing(done: int, total: int) -> str:
 
 
 async def cmd_batch(
-    message: Message, command: CommandObject, session: AsyncSession, bot: Bot, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, bot: Bot, actor: Actor
 ) -> None:
     argument = (command.args or "").strip()
     number = parse_number(argument)
@@ -60,7 +60,7 @@ async def cmd_batch(
         )
         await message.answer(usage)
         return
-    await _send_new(message, session, bot, actor_id=saved_id(volunteer), category=category)
+    await _send_new(message, session, bot, actor_id=actor.id, category=category)
 
 
 async def _send_new(

@@ -25,8 +25,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.broadcast_texts import preview_header
 from models.base import saved_id
 from models.enums import BroadcastState
-from models.volunteer import Volunteer
 from services import broadcast as broadcasts_service
+from services.actor import Actor
 from services.locales import SUPPORTED_LOCALES
 from services.roles import is_admin
 
@@ -73,9 +73,9 @@ def _keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
 
 
 async def cmd_broadcast(
-    message: Message, *, session: AsyncSession, volunteer: Volunteer, admin_ids: Collection[int]
+    message: Message, *, session: AsyncSession, actor: Actor, admin_ids: Collection[int]
 ) -> None:
-    if not is_admin(volunteer, admin_ids):
+    if not is_admin(actor, admin_ids):
         await message.answer(_("This command is for administrators only."))
         return
     language, text = split_command(message.html_text or "")
@@ -89,7 +89,7 @@ async def cmd_broadcast(
         return
     broadcast, created = await broadcasts_service.prepare(
         session,
-        created_by_id=saved_id(volunteer),
+        created_by_id=actor.id,
         chat_id=message.chat.id,
         request_message_id=message.message_id,
         text=text,
@@ -113,13 +113,13 @@ async def on_broadcast_answer(
     callback_data: BroadcastAnswer,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     admin_ids: Collection[int],
     bot: Bot,
     broadcasts: BroadcastJobs,
     jobs: JobRunner,
 ) -> None:
-    if not is_admin(volunteer, admin_ids):
+    if not is_admin(actor, admin_ids):
         await query.answer(_("This command is for administrators only."), show_alert=True)
         return
     broadcast_id = callback_data.broadcast_id

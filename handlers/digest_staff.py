@@ -19,9 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.digest_texts import render_for_chat
 from handlers.role_notices import tell_new_curator
-from models.base import saved_id
-from models.volunteer import Volunteer
 from services import roles, squads
+from services.actor import Actor
 from services.clock import utcnow
 from services.digest.build import build_digest
 from services.digest.deliveries import DigestRunReport
@@ -92,10 +91,8 @@ async def _post_digest(message: Message, bot: Bot, bulk: BulkPoster, week: Week)
     )
 
 
-async def _refuse_non_admin(
-    message: Message, volunteer: Volunteer, admin_ids: Collection[int]
-) -> bool:
-    if roles.is_admin(volunteer, admin_ids):
+async def _refuse_non_admin(message: Message, actor: Actor, admin_ids: Collection[int]) -> bool:
+    if roles.is_admin(actor, admin_ids):
         return False
     await message.answer(_("This command is for administrators only."))
     return True
@@ -107,16 +104,16 @@ async def cmd_squad_add(
     command: CommandObject,
     bot: Bot,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     admin_ids: frozenset[int],
 ) -> None:
-    if await _refuse_non_admin(message, volunteer, admin_ids):
+    if await _refuse_non_admin(message, actor, admin_ids):
         return
     name = (command.args or "").strip()
     if not name:
         await message.answer(_("Name the squad: /squad_add KazNU Faculty of Law"))
         return
-    squad = await squads.create_squad(session, name=name, created_by_id=saved_id(volunteer))
+    squad = await squads.create_squad(session, name=name, created_by_id=actor.id)
     if squad is None:
         await message.answer(_("A squad with this name exists already."))
         return
@@ -136,12 +133,12 @@ async def cmd_squad_curator(
     command: CommandObject,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     admin_ids: frozenset[int],
     bot: Bot,
     i18n: I18n,
 ) -> None:
-    if await _refuse_non_admin(message, volunteer, admin_ids):
+    if await _refuse_non_admin(message, actor, admin_ids):
         return
     parts = (command.args or "").split()
     if len(parts) != 2:

@@ -17,12 +17,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.filters import PrivateChat
 from handlers.intake import render_link, submit_message_links
 from handlers.message_links import message_links
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.intake import Outcome
 
 
 async def on_edited_message(
-    message: Message, session: AsyncSession, volunteer: Volunteer, max_links_per_message: int
+    message: Message, session: AsyncSession, actor: Actor, max_links_per_message: int
 ) -> None:
     if message.photo or message.document or message.video:
         await message.reply(
@@ -34,7 +34,7 @@ async def on_edited_message(
     links = message_links(message)
     if not links:
         return
-    result = await submit_message_links(message, session, volunteer, links, max_links_per_message)
+    result = await submit_message_links(message, session, actor, links, max_links_per_message)
     if result.too_many:
         text = _(
             "After your edit this message has more than {limit} links, so I saved none of the "

@@ -6,18 +6,21 @@ from typing import Any
 from aiogram.enums import ChatType
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
+from typing_extensions import override
 
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.roles import is_admin, is_moderator
 
 
 class PrivateChat(Filter):
+    @override
     async def __call__(self, event: Message | CallbackQuery) -> bool:
         message = event.message if isinstance(event, CallbackQuery) else event
         return message is not None and message.chat.type == ChatType.PRIVATE
 
 
 class GroupChat(Filter):
+    @override
     async def __call__(self, event: Message | CallbackQuery) -> bool:
         message = event.message if isinstance(event, CallbackQuery) else event
         return message is not None and message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -38,18 +41,20 @@ class ModeratorsGroup(Filter):
 
 
 class ModeratorOnly(Filter):
-    """Passes moderators and administrators, judged by the volunteer row loaded for this update.
+    """Passes moderators and administrators, judged by the actor read for this update.
 
-    The VolunteerMiddleware reads that row from the database for every update, so a revoked
+    The VolunteerMiddleware reads the row from the database for every update, so a revoked
     moderator loses access at once, whatever buttons they still have on screen.
     """
 
-    async def __call__(self, event: Any, volunteer: Volunteer | None = None,
+    @override
+    async def __call__(self, event: Any, actor: Actor | None = None,
                        admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
-        return is_moderator(volunteer, admin_ids)
+        return is_moderator(actor, admin_ids)
 
 
 class AdminOnly(Filter):
-    async def __call__(self, event: Any, volunteer: Volunteer | None = None,
+    @override
+    async def __call__(self, event: Any, actor: Actor | None = None,
                        admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
-        return is_admin(volunteer, admin_ids)
+        return is_admin(actor, admin_ids)

@@ -19,7 +19,7 @@ from handlers.graffiti_texts import place_label
 from handlers.photo_album import labelled, send_album
 from handlers.texts import fit_lines, status_label
 from models.base import saved_id
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.graffiti import claims
 from services.graffiti.claim_view import ClaimCardView, claim_card
 from services.graffiti.claims import Decision, DecisionOutcome
@@ -108,7 +108,7 @@ async def on_claim_button(
     *,
     callback_data: ClaimCard,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     bot: Bot,
 ) -> None:
     message = query.message if isinstance(query.message, Message) else None
@@ -123,7 +123,7 @@ async def on_claim_button(
     decision = await claims.decide_claim(
         session,
         claim_id=callback_data.claim_id,
-        moderator_id=saved_id(volunteer),
+        moderator_id=actor.id,
         confirm=callback_data.action is ClaimAction.CONFIRM,
     )
     done = decision_text(decision)

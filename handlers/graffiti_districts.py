@@ -21,9 +21,8 @@ from handlers.callbacks import AssignPick, WallDistrictPick
 from handlers.graffiti_texts import district_label, parse_district
 from handlers.report_card import card_keyboard
 from handlers.texts import status_label
-from models.base import saved_id
 from models.enums import District, ReportStatus
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.graffiti import street
 from services.lifecycle import Refused, TransitionResult
 from services.report_numbers import numbers_and_words
@@ -65,7 +64,7 @@ async def cmd_assign(
     *,
     command: CommandObject,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     i18n: I18n,
     state: FSMContext,
 ) -> None:
@@ -79,7 +78,7 @@ async def cmd_assign(
     lines = []
     if ready:
         result = await street.assign(
-            session, report_ids=ready, district=district, actor_id=saved_id(volunteer)
+            session, report_ids=ready, district=district, actor_id=actor.id
         )
         lines += _assigned_lines(result)
     if not pending:
@@ -101,7 +100,7 @@ async def on_assign_pick(
     *,
     callback_data: AssignPick,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     state: FSMContext,
 ) -> None:
     pending = (await state.get_data()).get(ASSIGN_PENDING) or []
@@ -110,9 +109,7 @@ async def on_assign_pick(
         return
     district = District(callback_data.district)
     await state.update_data({ASSIGN_PENDING: None})
-    result = await street.assign(
-        session, report_ids=pending, district=district, actor_id=saved_id(volunteer)
-    )
+    result = await street.assign(session, report_ids=pending, district=district, actor_id=actor.id)
     await query.answer()
     text = "\n".join(_assigned_lines(result)) + " " + html.escape(district_label(district))
     if isinstance(query.message, Message):

@@ -8,9 +8,9 @@ from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, PhotoSize
 from sqlmodel.ext.asyncio.session import AsyncSession
+from typing_extensions import override
 
-from models.base import saved_id
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.graffiti.conversation import open_draft
 from services.report_numbers import NUMBER, first_mention
 
@@ -65,15 +65,16 @@ class WithoutMedia(Filter):
 class InConversation(Filter):
     """The volunteer has a graffiti conversation open; its draft is passed on."""
 
+    @override
     async def __call__(
         self,
         event: Message | CallbackQuery,
         session: AsyncSession,
-        volunteer: Volunteer | None = None,
+        actor: Actor | None = None,
     ) -> bool | dict[str, Any]:
-        if volunteer is None:
+        if actor is None:
             return False
-        draft = await open_draft(session, volunteer_id=saved_id(volunteer))
+        draft = await open_draft(session, volunteer_id=actor.id)
         return {"draft": draft} if draft is not None else False
 
 

@@ -46,7 +46,7 @@ from handlers.photo_intake import read_photo
 from models.base import saved_id
 from models.enums import District
 from models.graffiti import DraftStep, GraffitiDraft
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.graffiti import claims, conversation, street
 from services.graffiti.conversation import PhotoOutcome, StepResult
 from services.graffiti.options import GraffitiOptions
@@ -66,7 +66,7 @@ async def on_after_photo(
     *,
     bot: Bot,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     painted_id: int,
     graffiti_options: GraffitiOptions,
     state: FSMContext,
@@ -78,14 +78,14 @@ async def on_after_photo(
     if photo is None:
         return
     after = street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path)
-    if is_moderator(volunteer, admin_ids):
+    if is_moderator(actor, admin_ids):
         painted = await street.mark_painted(
-            session, report_id=painted_id, actor_id=saved_id(volunteer), after=after
+            session, report_id=painted_id, actor_id=actor.id, after=after
         )
         text = painted_text(painted.report_id, changed=painted.changed, status=painted.status)
     else:
         claim = await claims.claim_painted(
-            session, report_id=painted_id, volunteer_id=saved_id(volunteer), after=after
+            session, report_id=painted_id, volunteer_id=actor.id, after=after
         )
         text = claim_text(claim)
     if album_part:
@@ -100,7 +100,7 @@ async def on_photo(
     *,
     bot: Bot,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
     max_links_per_message: int,
@@ -118,7 +118,7 @@ async def on_photo(
         return
     result = await conversation.take_photo(
         session,
-        volunteer_id=saved_id(volunteer),
+        volunteer_id=actor.id,
         chat_id=message.chat.id,
         photo=photo,
         media_group_id=message.media_group_id,
@@ -132,7 +132,7 @@ async def on_photo(
             _("Your previous photo was saved as #{id}.").format(id=done.report_id)
         )
     if result.outcome is not PhotoOutcome.REPEATED:
-        await report_caption_links(message, session, volunteer, max_links_per_message)
+        await report_caption_links(message, session, actor, max_links_per_message)
     if result.outcome is PhotoOutcome.EXACT_DUPLICATE:
         text = (
             _("You already sent this photo: #{id}.")
@@ -180,7 +180,7 @@ async def on_location(
     message: Message,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
     state: FSMContext,
@@ -189,7 +189,7 @@ async def on_location(
     assert message.location is not None
     result = await conversation.answer_place(
         session,
-        volunteer_id=saved_id(volunteer),
+        volunteer_id=actor.id,
         options=graffiti_options,
         index=phash_index,
         latitude=message.location.latitude,
@@ -202,7 +202,7 @@ async def on_text(
     message: Message,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     draft: GraffitiDraft,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
@@ -211,7 +211,7 @@ async def on_text(
     bot: Bot,
 ) -> None:
     common = {
-        "volunteer_id": saved_id(volunteer),
+        "volunteer_id": actor.id,
         "options": graffiti_options,
         "index": phash_index,
     }
@@ -219,13 +219,13 @@ async def on_text(
     links = message_links(message)
     if draft.step == DraftStep.SCREENSHOT:
         await on_screenshot_link(
-            message, session=session, volunteer=volunteer, draft=draft,
+            message, session=session, actor=actor, draft=draft,
             limit=max_links_per_message, keyboards=keyboards,
         )  # fmt: skip
         return
     if draft.step == DraftStep.PLACE and links:
         await on_link_in_place_step(
-            message, session=session, volunteer=volunteer, draft=draft, links=links,
+            message, session=session, actor=actor, draft=draft, links=links,
             limit=max_links_per_message,
         )  # fmt: skip
         return
@@ -239,7 +239,7 @@ async def on_text(
     else:
         if len(links) > 1:
             # One is what the wall says; every one of them is a report, none is dropped.
-            await report_message_links(message, session, volunteer, links, max_links_per_message)
+            await report_message_links(message, session, actor, links, max_links_per_message)
         result = await conversation.answer_handle(
             session,
             draft_id=draft.id,
@@ -255,7 +255,7 @@ async def on_step_button(
     *,
     callback_data: GraffitiStep,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     graffiti_options: GraffitiOptions,
     phash_index: PhashIndex,
     state: FSMContext,
@@ -263,14 +263,14 @@ async def on_step_button(
 ) -> None:
     keyboards = DialogueKeyboards(state, bot)
     common = {
-        "volunteer_id": saved_id(volunteer),
+        "volunteer_id": actor.id,
         "draft_id": callback_data.draft_id,
         "options": graffiti_options,
         "index": phash_index,
     }
     if callback_data.action is GraffitiAction.SCREENSHOT:
         await on_screenshot_button(
-            query, session=session, volunteer=volunteer, draft_id=callback_data.draft_id,
+            query, session=session, actor=actor, draft_id=callback_data.draft_id,
             keyboards=keyboards,
         )  # fmt: skip
         return
@@ -290,9 +290,9 @@ async def on_step_button(
 
 
 async def on_cancel(
-    message: Message, *, session: AsyncSession, volunteer: Volunteer, state: FSMContext, bot: Bot
+    message: Message, *, session: AsyncSession, actor: Actor, state: FSMContext, bot: Bot
 ) -> None:
-    dropped = await conversation.cancel(session, volunteer_id=saved_id(volunteer))
+    dropped = await conversation.cancel(session, volunteer_id=actor.id)
     await DialogueKeyboards(state, bot).close()
     text = _("Cancelled: the photo was not saved.") if dropped else _("Nothing to cancel.")
     await message.answer(text, reply_markup=ReplyKeyboardRemove())

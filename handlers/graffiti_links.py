@@ -15,7 +15,7 @@ from handlers.intake import render_result, submit_message_links
 from handlers.message_links import message_links
 from models.base import saved_id
 from models.graffiti import GraffitiDraft
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.graffiti import conversation, screenshot
 from services.graffiti.handle import wall_handle
 from services.intake import IntakeResult, Outcome
@@ -37,18 +37,18 @@ def _attached(report_ids: list[int]) -> str:
 
 
 async def report_caption_links(
-    message: Message, session: AsyncSession, volunteer: Volunteer, limit: int
+    message: Message, session: AsyncSession, actor: Actor, limit: int
 ) -> None:
     """The caption's links are reports at once: /cancel of the wall must not lose them."""
     links = message_links(message) if message.caption else []
     if links:
-        await report_message_links(message, session, volunteer, links, limit)
+        await report_message_links(message, session, actor, links, limit)
 
 
 async def report_message_links(
-    message: Message, session: AsyncSession, volunteer: Volunteer, links: list[str], limit: int
+    message: Message, session: AsyncSession, actor: Actor, links: list[str], limit: int
 ) -> None:
-    result = await submit_message_links(message, session, volunteer, links, limit)
+    result = await submit_message_links(message, session, actor, links, limit)
     await message.reply(render_result(result, limit))
 
 
@@ -56,16 +56,16 @@ async def on_link_in_place_step(
     message: Message,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     draft: GraffitiDraft,
     links: list[str],
     limit: int,
 ) -> None:
-    result = await submit_message_links(message, session, volunteer, links, limit)
+    result = await submit_message_links(message, session, actor, links, limit)
     handle = wall_handle(links, message.text or "")
     if handle is not None:
         await conversation.link_instead_of_place(
-            session, volunteer_id=saved_id(volunteer), draft_id=draft.id, raw=handle.raw
+            session, volunteer_id=actor.id, draft_id=draft.id, raw=handle.raw
         )
     lines = [
         render_result(result, limit),
@@ -80,7 +80,7 @@ async def on_screenshot_link(
     message: Message,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     draft: GraffitiDraft,
     limit: int,
     keyboards: DialogueKeyboards,
@@ -90,10 +90,10 @@ async def on_screenshot_link(
     if not links:
         await message.reply(ask_screenshot_link())
         return
-    result = await submit_message_links(message, session, volunteer, links, limit)
+    result = await submit_message_links(message, session, actor, links, limit)
     reported = _reported(result)
     done = await screenshot.attach_screenshot(
-        session, volunteer_id=saved_id(volunteer), draft_id=saved_id(draft), report_ids=reported
+        session, volunteer_id=actor.id, draft_id=saved_id(draft), report_ids=reported
     )
     lines = [render_result(result, limit)]
     if done.report_ids:
@@ -113,13 +113,11 @@ async def on_screenshot_button(
     query: CallbackQuery,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     draft_id: int,
     keyboards: DialogueKeyboards,
 ) -> None:
-    result = await screenshot.mark_screenshot(
-        session, volunteer_id=saved_id(volunteer), draft_id=draft_id
-    )
+    result = await screenshot.mark_screenshot(session, volunteer_id=actor.id, draft_id=draft_id)
     await query.answer()
     if not isinstance(query.message, Message):
         return

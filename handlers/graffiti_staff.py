@@ -21,9 +21,8 @@ from handlers.graffiti_districts import refused_list
 from handlers.graffiti_filters import WithoutMedia
 from handlers.graffiti_texts import district_label, district_names, parse_district
 from handlers.photo_album import labelled, send_albums
-from models.base import saved_id
 from models.enums import District
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.clock import to_almaty, utcnow
 from services.graffiti import crew, street
 from services.lifecycle import Refused
@@ -34,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 
 async def cmd_painted(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
     numbers, _rest = numbers_and_words(command.args)
     if not numbers:
@@ -42,7 +41,7 @@ async def cmd_painted(
         return
     lines = []
     for number in dict.fromkeys(numbers):
-        result = await street.mark_painted(session, report_id=number, actor_id=saved_id(volunteer))
+        result = await street.mark_painted(session, report_id=number, actor_id=actor.id)
         if result.changed:
             lines.append(_("#{id} is marked as painted over.").format(id=result.report_id))
         else:
@@ -79,7 +78,7 @@ async def cmd_graffiti_batch(
     command: CommandObject,
     session: AsyncSession,
     bot: Bot,
-    volunteer: Volunteer,
+    actor: Actor,
     i18n: I18n,
 ) -> None:
     argument = (command.args or "").strip()
@@ -112,9 +111,7 @@ async def cmd_graffiti_batch(
                 await bot.delete_message(message.chat.id, delivered.message_id)
         await message.answer(_("Could not send the files, so nothing was marked as assigned."))
         return
-    result = await crew.mark_delivered(
-        session, rows=rows, district=district, actor_id=saved_id(volunteer)
-    )
+    result = await crew.mark_delivered(session, rows=rows, district=district, actor_id=actor.id)
     carried = len(rows) - len(result.refused)
     text = _(
         "{count} wall marked as assigned to a crew.",

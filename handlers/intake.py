@@ -9,8 +9,7 @@ from handlers.filters import PrivateChat
 from handlers.message_links import is_forward_from_private_channel, message_links
 from handlers.start_texts import no_link_hint
 from handlers.texts import refusal_label, shorten, status_label
-from models.base import saved_id
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.intake import IntakeResult, LinkResult, Outcome, submit_links
 
 
@@ -42,7 +41,7 @@ def render_result(result: IntakeResult, max_links: int) -> str:
 
 
 async def on_link_message(
-    message: Message, session: AsyncSession, volunteer: Volunteer, max_links_per_message: int
+    message: Message, session: AsyncSession, actor: Actor, max_links_per_message: int
 ) -> None:
     links = message_links(message)
     if not links:
@@ -53,17 +52,17 @@ async def on_link_message(
         else:
             await message.answer(no_link_hint())
         return
-    result = await submit_message_links(message, session, volunteer, links, max_links_per_message)
+    result = await submit_message_links(message, session, actor, links, max_links_per_message)
     await message.reply(render_result(result, max_links_per_message))
 
 
 async def submit_message_links(
-    message: Message, session: AsyncSession, volunteer: Volunteer, links: list[str], limit: int
+    message: Message, session: AsyncSession, actor: Actor, links: list[str], limit: int
 ) -> IntakeResult:
     """A message's links as the volunteer's sightings, tied to the message they came in."""
     return await submit_links(
         session,
-        volunteer_id=saved_id(volunteer),
+        volunteer_id=actor.id,
         chat_id=message.chat.id,
         message_id=message.message_id,
         links=links,

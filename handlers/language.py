@@ -14,8 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.callbacks import LanguageChoice, WelcomeLanguage
 from handlers.menu import set_menu_for
 from handlers.start_texts import welcome_text
-from models.volunteer import Volunteer
 from services import volunteers
+from services.actor import Actor
 from services.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from services.roles import is_admin, is_moderator
 
@@ -38,7 +38,7 @@ async def _choose(
     render: Callable[[], str],
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     bot: Bot,
     i18n: I18n,
     admin_ids: Collection[int],
@@ -48,14 +48,14 @@ async def _choose(
     if code not in SUPPORTED_LOCALES:
         await query.answer()
         return
-    await volunteers.set_language(session, volunteer=volunteer, language=code)
+    await volunteers.set_language(session, volunteer_id=actor.id, language=code)
     await set_menu_for(
         bot,
         i18n,
-        chat_id=volunteer.telegram_id,
+        chat_id=actor.telegram_id,
         locale=code,
-        moderator=is_moderator(volunteer, admin_ids),
-        admin=is_admin(volunteer, admin_ids),
+        moderator=is_moderator(actor, admin_ids),
+        admin=is_admin(actor, admin_ids),
     )
     with i18n.use_locale(code):
         text = render()
@@ -83,7 +83,7 @@ async def on_welcome_language(
 
 
 def _needed(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: data[key] for key in ("session", "volunteer", "bot", "i18n", "admin_ids")}
+    return {key: data[key] for key in ("session", "actor", "bot", "i18n", "admin_ids")}
 
 
 def create_router() -> Router:

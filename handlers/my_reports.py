@@ -9,8 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import MyReportsPage
 from handlers.texts import shorten, status_label
-from models.base import saved_id
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.clock import to_almaty
 from services.my_reports import MyReportsPage as Page
 from services.my_reports import list_my_reports
@@ -43,10 +42,8 @@ def render_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
     return "\n".join(lines), keyboard.as_markup() if keyboard.buttons else None
 
 
-async def cmd_my(message: Message, session: AsyncSession, volunteer: Volunteer) -> None:
-    page = await list_my_reports(
-        session, volunteer_id=saved_id(volunteer), page=0, page_size=PAGE_SIZE
-    )
+async def cmd_my(message: Message, session: AsyncSession, actor: Actor) -> None:
+    page = await list_my_reports(session, volunteer_id=actor.id, page=0, page_size=PAGE_SIZE)
     text, keyboard = render_page(page)
     await message.answer(text, reply_markup=keyboard)
 
@@ -55,11 +52,11 @@ async def on_my_page(
     query: CallbackQuery,
     callback_data: MyReportsPage,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
 ) -> None:
     # The page number comes from the button, but the list is always the presser's own.
     page = await list_my_reports(
-        session, volunteer_id=saved_id(volunteer), page=callback_data.page, page_size=PAGE_SIZE
+        session, volunteer_id=actor.id, page=callback_data.page, page_size=PAGE_SIZE
     )
     text, keyboard = render_page(page)
     await query.answer()

@@ -18,8 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import saved_id
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.clock import to_almaty
 from services.personal_data import PersonalData, forget, may_forget, personal_data
 from services.roles import is_moderator
@@ -65,8 +64,8 @@ def render_data(data: PersonalData) -> str:
     return "\n".join(lines)
 
 
-async def cmd_mydata(message: Message, session: AsyncSession, volunteer: Volunteer) -> None:
-    await message.answer(render_data(await personal_data(session, volunteer)))
+async def cmd_mydata(message: Message, session: AsyncSession, actor: Actor) -> None:
+    await message.answer(render_data(await personal_data(session, actor.id)))
 
 
 def _confirm_keyboard(volunteer_id: int) -> InlineKeyboardMarkup:
@@ -89,10 +88,8 @@ def _staff_refusal() -> str:
     )
 
 
-async def cmd_forget_me(
-    message: Message, volunteer: Volunteer, admin_ids: Collection[int]
-) -> None:
-    if not may_forget(volunteer, is_staff=is_moderator(volunteer, admin_ids)):
+async def cmd_forget_me(message: Message, actor: Actor, admin_ids: Collection[int]) -> None:
+    if not may_forget(actor, is_staff=is_moderator(actor, admin_ids)):
         await message.answer(_staff_refusal())
         return
     text = _(
@@ -100,7 +97,7 @@ async def cmd_forget_me(
         "off every board. The reports you sent stay, without your name, so their counts do not "
         "change. This cannot be undone."
     )
-    await message.answer(text, reply_markup=_confirm_keyboard(saved_id(volunteer)))
+    await message.answer(text, reply_markup=_confirm_keyboard(actor.id))
 
 
 async def on_forget_answer(
@@ -108,11 +105,11 @@ async def on_forget_answer(
     callback_data: ForgetMe,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     state: FSMContext,
     admin_ids: Collection[int],
 ) -> None:
-    if callback_data.volunteer_id != volunteer.id:
+    if callback_data.volunteer_id != actor.id:
         await query.answer(_("This question is no longer open."), show_alert=True)
         return
     if not callback_data.confirm:
@@ -120,10 +117,10 @@ async def on_forget_answer(
         await _close(query, _("Nothing was erased."))
         return
     # The role is read again from the database: it may have changed since the question.
-    if not may_forget(volunteer, is_staff=is_moderator(volunteer, admin_ids)):
+    if not may_forget(actor, is_staff=is_moderator(actor, admin_ids)):
         await query.answer(_staff_refusal(), show_alert=True)
         return
-    await forget(session, volunteer_id=saved_id(volunteer))
+    await forget(session, volunteer_id=actor.id)
     await state.clear()  # an unfinished conversation would belong to nobody
     await query.answer()
     await _close(

@@ -36,10 +36,9 @@ from handlers.report_card import (
     suggested_district,
 )
 from handlers.texts import category_label, note_label
-from models.base import saved_id
 from models.enums import Category, ReportStatus
-from models.volunteer import Volunteer
 from services import queue, triage
+from services.actor import Actor
 from services.report_view import load_card
 from services.triage import Refusal, RefusalKind
 
@@ -48,7 +47,7 @@ async def cmd_queue(
     message: Message,
     *,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     state: FSMContext,
     claim_minutes: int,
     bot: Bot,
@@ -58,9 +57,7 @@ async def cmd_queue(
         await state.set_state(None)
     await state.update_data({SKIP_KEY: []})
     await forget_card(state, bot)
-    card = await next_card(
-        session, state, moderator_id=saved_id(volunteer), claim_minutes=claim_minutes
-    )
+    card = await next_card(session, state, moderator_id=actor.id, claim_minutes=claim_minutes)
     await remember_card(state, await send_card(bot, message.chat.id, card))
 
 
@@ -73,7 +70,7 @@ class CardPress:
         query: CallbackQuery,
         data: TriageCard,
         session: AsyncSession,
-        moderator: Volunteer,
+        moderator: Actor,
         state: FSMContext,
         claim_minutes: int,
         bot: Bot,
@@ -81,7 +78,7 @@ class CardPress:
         self.query, self.data, self.session, self.state = query, data, session, state
         self.bot = bot
         self.report_id = data.report_id
-        self.moderator_id = saved_id(moderator)
+        self.moderator_id = moderator.id
         self.claim_minutes = claim_minutes
 
     async def show_next(self, done: str | None = None) -> None:
@@ -224,13 +221,13 @@ async def on_triage_action(
     *,
     callback_data: TriageCard,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     state: FSMContext,
     claim_minutes: int,
     bot: Bot,
 ) -> None:
     press = CardPress(
-        query=query, data=callback_data, session=session, moderator=volunteer, state=state,
+        query=query, data=callback_data, session=session, moderator=actor, state=state,
         claim_minutes=claim_minutes, bot=bot,
     )  # fmt: skip
     if callback_data.action in (TriageAction.SKIP, TriageAction.UNSURE):

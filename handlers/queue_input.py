@@ -16,9 +16,8 @@ from handlers.card_message import send_card
 from handlers.queue_state import TriageInput, next_card, remember_card
 from handlers.report_card import numbers, refusal_text
 from handlers.stale import strip_buttons
-from models.base import saved_id
-from models.volunteer import Volunteer
 from services import queue, triage
+from services.actor import Actor
 from services.report_numbers import parse_numbers
 from services.triage import RefusalKind
 
@@ -46,15 +45,13 @@ async def _continue(
     session: AsyncSession,
     state: FSMContext,
     bot: Bot,
-    moderator: Volunteer,
+    moderator: Actor,
     claim_minutes: int,
     done: str,
 ) -> None:
     """Leave the input state, strip the old card's buttons, send the result and the next card."""
     await _leave_input(message, state, bot)
-    card = await next_card(
-        session, state, moderator_id=saved_id(moderator), claim_minutes=claim_minutes
-    )
+    card = await next_card(session, state, moderator_id=moderator.id, claim_minutes=claim_minutes)
     await remember_card(state, await send_card(bot, message.chat.id, card.with_prefix(done)))
 
 
@@ -67,8 +64,8 @@ async def _leave_input(message: Message, state: FSMContext, bot: Bot) -> None:
 
 
 async def _taken_by_other(message: Message, session: AsyncSession, report_id: int,
-                          moderator: Volunteer) -> bool:  # fmt: skip
-    if await queue.held_by_other(session, report_id=report_id, moderator_id=saved_id(moderator)):
+                          moderator: Actor) -> bool:  # fmt: skip
+    if await queue.held_by_other(session, report_id=report_id, moderator_id=moderator.id):
         await message.answer(_("Another moderator is looking at #{id} now.").format(id=report_id))
         return True
     return False
@@ -80,22 +77,22 @@ async def on_reason(
     session: AsyncSession,
     state: FSMContext,
     bot: Bot,
-    volunteer: Volunteer,
+    actor: Actor,
     claim_minutes: int,
 ) -> None:
     report_id = int((await state.get_data()).get("report_id", 0))
-    if await _taken_by_other(message, session, report_id, volunteer):
+    if await _taken_by_other(message, session, report_id, actor):
         await _leave_input(message, state, bot)
         return
     result = await triage.reject(
-        session, report_ids=[report_id], reason=message.text, actor_id=saved_id(volunteer)
+        session, report_ids=[report_id], reason=message.text, actor_id=actor.id
     )
     if result.refused:
         done = "✗ " + refusal_text(result.refused[0])
     else:
         done = "✓ " + _("#{id} rejected.").format(id=report_id)
     await _continue(
-        message, session=session, state=state, bot=bot, moderator=volunteer,
+        message, session=session, state=state, bot=bot, moderator=actor,
         claim_minutes=claim_minutes, done=done,
     )  # fmt: skip
 
@@ -106,7 +103,7 @@ async def on_duplicate_of(
     session: AsyncSession,
     state: FSMContext,
     bot: Bot,
-    volunteer: Volunteer,
+    actor: Actor,
     claim_minutes: int,
 ) -> None:
     report_id = int((await state.get_data()).get("report_id", 0))
@@ -114,11 +111,11 @@ async def on_duplicate_of(
     if len(into) != 1 or rest:
         await message.answer(_("Send one report number, like #12, or /cancel."))
         return
-    if await _taken_by_other(message, session, report_id, volunteer):
+    if await _taken_by_other(message, session, report_id, actor):
         await _leave_input(message, state, bot)
         return
     result = await triage.merge(
-        session, source_ids=[report_id], into_id=into[0], actor_id=saved_id(volunteer)
+        session, source_ids=[report_id], into_id=into[0], actor_id=actor.id
     )
     if result.refused and result.refused[0].kind in _TARGET_REFUSALS:
         # The number was wrong, not the card: let the moderator try another one.
@@ -133,7 +130,7 @@ async def on_duplicate_of(
             numbers=numbers(result.changed), id=into[0]
         )
     await _continue(
-        message, session=session, state=state, bot=bot, moderator=volunteer,
+        message, session=session, state=state, bot=bot, moderator=actor,
         claim_minutes=claim_minutes, done=done,
     )  # fmt: skip
 
@@ -144,17 +141,17 @@ async def cmd_cancel(
     session: AsyncSession,
     state: FSMContext,
     bot: Bot,
-    volunteer: Volunteer,
+    actor: Actor,
     claim_minutes: int,
 ) -> None:
     done = _("Cancelled.")
     await _continue(
-        message, session=session, state=state, bot=bot, moderator=volunteer,
+        message, session=session, state=state, bot=bot, moderator=actor,
         claim_minutes=claim_minutes, done=done,
     )  # fmt: skip
 
 
-async def on_other_command(message: Message, state: FSMContext) -> None:
+async def on_other_command(_message: Message, state: FSMContext) -> None:
     """Another command ends the typed input, so later text is not mistaken for a reason."""
     await state.set_state(None)
     raise SkipHandler()

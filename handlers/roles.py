@@ -50,12 +50,10 @@ async def cmd_grant(
     volunteer = await _target(message, session, command.args)
     if volunteer is None:
         return
-    if volunteer.banned_at is not None:
-        # A banned moderator could not moderate anyway (services.roles.is_moderator).
-        await message.answer(_("{who} is banned: lift the ban first.").format(who=_who(volunteer)))
-        return
     change = await roles.set_role(session, volunteer=volunteer, role=Role.MODERATOR)
-    if change.changed:
+    if change.refused is roles.Refusal.BANNED:
+        await message.answer(_("{who} is banned: lift the ban first.").format(who=_who(volunteer)))
+    elif change.changed:
         await set_staff_menu(bot, i18n, chat_id=volunteer.telegram_id, locale=locale_of(volunteer))
         text = _("{who} is now a moderator.").format(who=_who(volunteer))
         if not await tell_new_moderator(bot, i18n, volunteer):
@@ -85,12 +83,12 @@ async def cmd_ban(
     volunteer = await _target(message, session, command.args)
     if volunteer is None:
         return
-    if roles.is_moderator(volunteer, admin_ids):
-        await message.answer(_("Moderators cannot be banned; revoke the role first."))
-        return
     parts = (command.args or "").split(maxsplit=1)
     reason = parts[1] if len(parts) > 1 else None
-    change = await roles.ban(session, volunteer=volunteer, reason=reason)
+    change = await roles.ban(session, volunteer=volunteer, reason=reason, admin_ids=admin_ids)
+    if change.refused is roles.Refusal.STAFF:
+        await message.answer(_("Moderators cannot be banned; revoke the role first."))
+        return
     text = _("{who} is banned.") if change.changed else _("{who} was already banned.")
     await message.answer(text.format(who=_who(volunteer)))
 

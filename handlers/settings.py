@@ -1,7 +1,7 @@
 """/settings: a volunteer turns outcome notices and the personal weekly message on or off.
 
 A button carries the wanted value, not "toggle", so a double tap cannot flip it back; it acts on
-whoever presses it (the volunteer loaded from the database for this update), never on an id.
+whoever presses it (the actor read from the database for this update), never on an id.
 """
 
 from aiogram import Router
@@ -13,6 +13,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
+from services import volunteers
+from services.actor import Actor
 from services.preferences import Preference, is_enabled, set_preference
 
 
@@ -56,17 +58,17 @@ def render_settings(volunteer: Volunteer) -> tuple[str, InlineKeyboardMarkup]:
     return text, keyboard.as_markup()
 
 
-async def cmd_settings(message: Message, volunteer: Volunteer) -> None:
-    text, markup = render_settings(volunteer)
+async def cmd_settings(message: Message, session: AsyncSession, actor: Actor) -> None:
+    text, markup = render_settings(await volunteers.load(session, actor.id))
     await message.answer(text, reply_markup=markup)
 
 
 async def on_setting_chosen(
-    query: CallbackQuery, callback_data: SettingChoice, session: AsyncSession, volunteer: Volunteer
+    query: CallbackQuery, callback_data: SettingChoice, session: AsyncSession, actor: Actor
 ) -> None:
     volunteer = await set_preference(
         session,
-        volunteer=volunteer,
+        volunteer_id=actor.id,
         preference=callback_data.preference,
         enabled=callback_data.enabled,
     )

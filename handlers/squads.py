@@ -10,12 +10,13 @@ from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
+from typing_extensions import override
 
 from handlers.digest_texts import board_lines
 from handlers.start_texts import safety_rules
 from models.base import saved_id
-from models.volunteer import Volunteer
 from services import squads
+from services.actor import Actor
 from services.squad_stats import SquadStats, curated_squad_stats
 from services.squads import JoinOutcome
 from services.tallies import PointWeights
@@ -27,12 +28,13 @@ LEAVE_WORDS = frozenset({"leave", "выйти", "шығу"})
 class SquadDeepLink(Filter):
     """`/start squad_CODE`: runs after CommandStart(deep_link=True), which supplies `command`."""
 
+    @override
     async def __call__(self, message: Message, command: CommandObject | None = None) -> bool:
         return bool(command and command.args and command.args.startswith(DEEP_LINK_PREFIX))
 
 
-async def _join(message: Message, session: AsyncSession, volunteer: Volunteer, code: str) -> None:
-    result = await squads.join(session, volunteer_id=saved_id(volunteer), code=code)
+async def _join(message: Message, session: AsyncSession, actor: Actor, code: str) -> None:
+    result = await squads.join(session, volunteer_id=actor.id, code=code)
     if result.outcome is JoinOutcome.UNKNOWN_CODE or result.squad is None:
         await message.answer(_("There is no squad with this code. Check it with your curator."))
         return
@@ -46,9 +48,9 @@ async def _join(message: Message, session: AsyncSession, volunteer: Volunteer, c
 
 
 async def cmd_start_squad(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
-    await _join(message, session, volunteer, (command.args or "")[len(DEEP_LINK_PREFIX) :])
+    await _join(message, session, actor, (command.args or "")[len(DEEP_LINK_PREFIX) :])
     await message.answer(safety_rules() + "\n\n" + _("/help tells what to send."))
 
 
@@ -79,12 +81,12 @@ async def cmd_squad(
     message: Message,
     command: CommandObject,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
     point_weights: PointWeights,
 ) -> None:
     argument = (command.args or "").strip()
     if argument.lower() in LEAVE_WORDS:
-        left = await squads.leave(session, volunteer_id=saved_id(volunteer))
+        left = await squads.leave(session, volunteer_id=actor.id)
         await message.answer(
             _("You left the squad «{name}».").format(name=escape(left.name))
             if left is not None
@@ -92,9 +94,9 @@ async def cmd_squad(
         )
         return
     if argument:
-        await _join(message, session, volunteer, argument)
+        await _join(message, session, actor, argument)
         return
-    mine = await squads.squad_of(session, saved_id(volunteer))
+    mine = await squads.squad_of(session, actor.id)
     if mine is None:
         text = _("You are not in a squad. Send /squad and the code your curator gave you.")
     else:
@@ -104,10 +106,7 @@ async def cmd_squad(
             "Friends join with /squad {code}. /top shows the squads; /squad leave to leave."
         ).format(name=escape(mine.name), count=count, code=mine.code)
     await message.answer(text)
-    curated = await curated_squad_stats(
-        session, curator_id=saved_id(volunteer), weights=point_weights
-    )
-    for stats in curated:
+    for stats in await curated_squad_stats(session, curator_id=actor.id, weights=point_weights):
         await message.answer(_squad_stats_text(stats))
 
 

@@ -12,14 +12,13 @@ from handlers.start_texts import (
     volunteer_help,
     welcome_text,
 )
-from models.base import saved_id
-from models.volunteer import Volunteer
 from services import squads
+from services.actor import Actor
 from services.roles import is_admin, is_moderator
 
 
-async def cmd_start(message: Message, volunteer: Volunteer) -> None:
-    if volunteer.language is not None:
+async def cmd_start(message: Message, actor: Actor) -> None:
+    if actor.language is not None:
         await message.answer(welcome_text())
         return
     # A volunteer who has not chosen a language yet reads the welcome in Telegram's language
@@ -31,13 +30,13 @@ async def cmd_start(message: Message, volunteer: Volunteer) -> None:
 
 
 async def cmd_help(
-    message: Message, volunteer: Volunteer, admin_ids: frozenset[int], session: AsyncSession
+    message: Message, actor: Actor, admin_ids: frozenset[int], session: AsyncSession
 ) -> None:
     text = volunteer_help()
-    if await squads.curated_squads(session, saved_id(volunteer)):
+    if await squads.curated_squads(session, actor.id):
         text += "\n\n" + curator_help()
-    if is_moderator(volunteer, admin_ids):
-        text += "\n\n" + staff_help(admin=is_admin(volunteer, admin_ids))
+    if is_moderator(actor, admin_ids):
+        text += "\n\n" + staff_help(admin=is_admin(actor, admin_ids))
     await message.answer(text)
 
 

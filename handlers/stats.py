@@ -4,16 +4,15 @@ from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.stats_tally import standing_text
-from models.base import saved_id
-from models.volunteer import Volunteer
+from services.actor import Actor
 from services.standing import standing
 from services.tallies import PointWeights
 
 
 async def cmd_stats(
-    message: Message, session: AsyncSession, volunteer: Volunteer, point_weights: PointWeights
+    message: Message, session: AsyncSession, actor: Actor, point_weights: PointWeights
 ) -> None:
-    found = await standing(session, volunteer_id=saved_id(volunteer), weights=point_weights)
+    found = await standing(session, volunteer_id=actor.id, weights=point_weights)
     await message.answer(standing_text(found))
 
 

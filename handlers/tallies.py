@@ -12,9 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.digest_texts import board_lines, week_label
 from handlers.texts import N_
-from models.base import saved_id
 from models.volunteer import Volunteer
-from services import privacy
+from services import privacy, volunteers
+from services.actor import Actor
 from services.clock import utcnow
 from services.leaderboard import Overview, SquadRow, overview
 from services.tallies import PointWeights
@@ -72,7 +72,7 @@ def _how_others_see_you(viewer: Volunteer) -> str:
 
 
 async def cmd_top(
-    message: Message, session: AsyncSession, volunteer: Volunteer, point_weights: PointWeights
+    message: Message, session: AsyncSession, actor: Actor, point_weights: PointWeights
 ) -> None:
     week = Week.of(utcnow())
     view = await overview(
@@ -80,9 +80,9 @@ async def cmd_top(
         weights=point_weights,
         since=week.start,
         until=week.end,
-        viewer_id=saved_id(volunteer),
+        viewer_id=actor.id,
     )
-    await message.answer(render_top(view, week, volunteer))
+    await message.answer(render_top(view, week, await volunteers.load(session, actor.id)))
 
 
 _PROBLEMS = {
@@ -147,20 +147,20 @@ def render_privacy(volunteer: Volunteer) -> tuple[str, InlineKeyboardMarkup]:
 
 
 async def cmd_privacy(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer, bot: Bot
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor, bot: Bot
 ) -> None:
     if command.args:
         me = await bot.me()
         problem = await privacy.show_as(
             session,
-            volunteer=volunteer,
+            volunteer_id=actor.id,
             nickname=command.args,
             reserved=[me.first_name, me.username or ""],
         )
         if problem is not None:
             await message.answer(_(_PROBLEMS[problem]))
             return
-    text, keyboard = render_privacy(volunteer)
+    text, keyboard = render_privacy(await volunteers.load(session, actor.id))
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -168,17 +168,17 @@ async def on_privacy_choice(
     query: CallbackQuery,
     callback_data: PrivacyChoice,
     session: AsyncSession,
-    volunteer: Volunteer,
+    actor: Actor,
 ) -> None:
     # The button only ever changes the presser's own settings, so no other check is needed.
     if callback_data.action == "hide":
-        await privacy.hide(session, volunteer=volunteer)
+        await privacy.hide(session, volunteer_id=actor.id)
     elif callback_data.action in ("digest_on", "digest_off"):
         await privacy.set_personal_digest(
-            session, volunteer=volunteer, enabled=callback_data.action == "digest_on"
+            session, volunteer_id=actor.id, enabled=callback_data.action == "digest_on"
         )
     await query.answer(_("Saved."))
-    text, keyboard = render_privacy(volunteer)
+    text, keyboard = render_privacy(await volunteers.load(session, actor.id))
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=keyboard)
 

@@ -11,9 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.report_card import numbers, refusal_text, render_found, render_full
 from handlers.texts import category_label
-from models.base import saved_id
-from models.volunteer import Volunteer
 from services import triage
+from services.actor import Actor
 from services.report_numbers import parse_numbers
 from services.report_view import find_reports, load_full
 
@@ -34,7 +33,7 @@ def _outcome(done: str | None, result: triage.BulkResult) -> str:
 
 
 async def cmd_accept(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
     report_ids, rest = parse_numbers(command.args)
     category = triage.parse_category(rest) if rest else None
@@ -46,7 +45,7 @@ async def cmd_accept(
         )
         return
     result = await triage.accept(
-        session, report_ids=report_ids, category=category, actor_id=saved_id(volunteer)
+        session, report_ids=report_ids, category=category, actor_id=actor.id
     )
     done = _("Accepted ({category}): {numbers}").format(
         category=category_label(category), numbers=numbers(result.changed)
@@ -55,15 +54,13 @@ async def cmd_accept(
 
 
 async def cmd_reject(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
     report_ids, reason = parse_numbers(command.args)
     if not report_ids:
         await message.answer(_("Usage: /reject N… [reason], for example /reject 12 13 not drugs."))
         return
-    result = await triage.reject(
-        session, report_ids=report_ids, reason=reason, actor_id=saved_id(volunteer)
-    )
+    result = await triage.reject(session, report_ids=report_ids, reason=reason, actor_id=actor.id)
     done = _("Rejected: {numbers}").format(numbers=numbers(result.changed))
     if reason:
         shown = reason[: triage.MAX_REASON_LENGTH]  # what was stored
@@ -72,16 +69,14 @@ async def cmd_reject(
 
 
 async def cmd_merge(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
     parsed = triage.parse_merge(command.args)
     if parsed is None:
         await message.answer(_("Usage: /merge N… into M, for example /merge 5 6 into 7."))
         return
     source_ids, into_id = parsed
-    result = await triage.merge(
-        session, source_ids=source_ids, into_id=into_id, actor_id=saved_id(volunteer)
-    )
+    result = await triage.merge(session, source_ids=source_ids, into_id=into_id, actor_id=actor.id)
     done = _("Merged into #{id}: {numbers}").format(id=into_id, numbers=numbers(result.changed))
     await message.answer(_outcome(done, result))
 

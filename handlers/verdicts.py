@@ -24,10 +24,9 @@ from handlers.callbacks import UrlListAnswer
 from handlers.downloads import DownloadFailedError, download_bytes, please_send_again
 from handlers.stale import strip_pressed
 from handlers.texts import fit_lines, shorten
-from models.base import saved_id
 from models.enums import ReportStatus
-from models.volunteer import Volunteer
 from services import verdicts
+from services.actor import Actor
 from services.report_numbers import parse_numbers
 from services.text_files import NotTextError
 
@@ -44,14 +43,14 @@ async def cmd_blocked(
     command: CommandObject,
     session: AsyncSession,
     bot: Bot,
-    volunteer: Volunteer,
+    actor: Actor,
     state: FSMContext,
 ) -> None:
     reply = message.reply_to_message
     document = message.document or (reply.document if reply is not None else None)
     if document is not None:
         await _blocked_from_file(
-            message, session=session, bot=bot, volunteer=volunteer, state=state, document=document
+            message, session=session, bot=bot, actor=actor, state=state, document=document
         )
         return
     report_ids, rest = parse_numbers(command.args)
@@ -63,13 +62,13 @@ async def cmd_blocked(
         await message.answer(usage)
         return
     result = await verdicts.record_verdict(
-        session, report_ids=report_ids, verdict=ReportStatus.BLOCKED, actor_id=saved_id(volunteer)
+        session, report_ids=report_ids, verdict=ReportStatus.BLOCKED, actor_id=actor.id
     )
     await message.answer(fit_lines(verdict_texts.outcome(ReportStatus.BLOCKED, result)))
 
 
 async def cmd_declined(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
     report_ids, reason = parse_numbers(command.args)
     if not report_ids:
@@ -79,14 +78,14 @@ async def cmd_declined(
         session,
         report_ids=report_ids,
         verdict=ReportStatus.DECLINED,
-        actor_id=saved_id(volunteer),
+        actor_id=actor.id,
         reason=reason,
     )
     await message.answer(fit_lines(verdict_texts.outcome(ReportStatus.DECLINED, result)))
 
 
 async def cmd_simple_verdict(
-    message: Message, command: CommandObject, session: AsyncSession, volunteer: Volunteer
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
 ) -> None:
     """/still_online N… and /reappeared N…: a check's finding, recorded by a moderator."""
     verdict = _SIMPLE_VERDICTS[command.command]
@@ -97,7 +96,7 @@ async def cmd_simple_verdict(
         ))  # fmt: skip
         return
     result = await verdicts.record_verdict(
-        session, report_ids=report_ids, verdict=verdict, actor_id=saved_id(volunteer)
+        session, report_ids=report_ids, verdict=verdict, actor_id=actor.id
     )
     await message.answer(fit_lines(verdict_texts.outcome(verdict, result)))
 
@@ -129,7 +128,7 @@ async def _blocked_from_file(
     *,
     session: AsyncSession,
     bot: Bot,
-    volunteer: Volunteer,
+    actor: Actor,
     state: FSMContext,
     document: Document,
 ) -> None:
@@ -174,7 +173,7 @@ async def _blocked_from_file(
             session,
             report_ids=match.report_ids,
             verdict=ReportStatus.BLOCKED,
-            actor_id=saved_id(volunteer),
+            actor_id=actor.id,
         )
         lines_out += verdict_texts.outcome(ReportStatus.BLOCKED, result)
     lines_out += verdict_texts.unmatched(match.unmatched)
@@ -209,7 +208,7 @@ async def on_list_answer(
     callback_data: UrlListAnswer,
     session: AsyncSession,
     bot: Bot,
-    volunteer: Volunteer,
+    actor: Actor,
     state: FSMContext,
 ) -> None:
     pending: dict[str, Any] | None = (await state.get_data()).get(PENDING)
@@ -224,7 +223,7 @@ async def on_list_answer(
             session,
             report_ids=[int(i) for i in pending["ids"]],
             verdict=ReportStatus.BLOCKED,
-            actor_id=saved_id(volunteer),
+            actor_id=actor.id,
         )
         lines = verdict_texts.outcome(ReportStatus.BLOCKED, result)
         lines += verdict_texts.unmatched(pending["unmatched"], pending["unmatched_total"])

@@ -7,6 +7,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from typing_extensions import override
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -47,6 +48,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @override
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
@@ -54,6 +56,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC)
 
+    @override
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
@@ -78,12 +81,14 @@ class StrEnumType(TypeDecorator[E]):
         self.enum = enum
         self.length = length
 
+    @override
     def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         # Validates plain strings too: a typo is refused here, not stored.
         return self.enum(value).value
 
+    @override
     def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
         if value is None:
             return None

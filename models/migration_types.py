@@ -22,7 +22,7 @@ def stored_type(type_: TypeEngine[Any]) -> TypeEngine[Any]:
     return type_
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:  # noqa: ARG001 (Alembic's hook signature)
     """Write decorated types as their stored type, e.g. `sa.String(length=16)`."""
     if type_ == "type" and isinstance(obj, TypeDecorator | AutoString):
         plain = stored_type(obj)

@@ -19,12 +19,13 @@ from sqlalchemy import case, delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import saved_id
 from models.enums import Role, TargetKind
 from models.moderation import Notice
 from models.report import Report, Sighting
 from models.tallies import Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
+from services import volunteers
+from services.actor import Actor
 from services.clock import utcnow
 from services.graffiti import conversation as graffiti_conversation
 
@@ -46,8 +47,8 @@ class PersonalData:
     photos: int
 
 
-async def personal_data(session: AsyncSession, volunteer: Volunteer) -> PersonalData:
-    volunteer_id = saved_id(volunteer)
+async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalData:
+    volunteer = await volunteers.load(session, volunteer_id)
     squad = (
         await session.exec(
             select(Squad.name)
@@ -86,8 +87,10 @@ def is_forgotten(telegram_id: int) -> bool:
     return telegram_id < 0
 
 
-def may_forget(volunteer: Volunteer, *, is_staff: bool) -> bool:
-    return not is_staff and volunteer.role == Role.VOLUNTEER and volunteer.forgotten_at is None
+def may_forget(actor: Actor, *, is_staff: bool) -> bool:
+    """Staff keep their data while they hold a role. An erased row never acts again (its
+    Telegram id is replaced by a tombstone), and `forget` itself skips an erased row."""
+    return not is_staff and actor.role == Role.VOLUNTEER
 
 
 async def forget(session: AsyncSession, *, volunteer_id: int) -> bool:

@@ -5,6 +5,7 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
+from services import volunteers
 
 
 class Preference(StrEnum):
@@ -20,8 +21,9 @@ def is_enabled(volunteer: Volunteer, preference: Preference) -> bool:
 
 
 async def set_preference(
-    session: AsyncSession, *, volunteer: Volunteer, preference: Preference, enabled: bool
+    session: AsyncSession, *, volunteer_id: int, preference: Preference, enabled: bool
 ) -> Volunteer:
+    volunteer = await volunteers.load(session, volunteer_id)
     setattr(volunteer, _FIELDS[preference], enabled)
     session.add(volunteer)
     await session.commit()

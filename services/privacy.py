@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
+from services import volunteers
 
 MIN_NICKNAME, MAX_NICKNAME = 3, 20
 # Letters of any alphabet, digits, spaces, "_", "-" and "."; no "@", "/" or ":", so a nickname
@@ -84,9 +85,10 @@ async def _taken(session: AsyncSession, volunteer: Volunteer, nickname: str) -> 
 
 
 async def show_as(
-    session: AsyncSession, *, volunteer: Volunteer, nickname: str, reserved: Collection[str] = ()
+    session: AsyncSession, *, volunteer_id: int, nickname: str, reserved: Collection[str] = ()
 ) -> NicknameProblem | None:
     """Opt in to public tallies under `nickname`; returns the problem instead if it is unfit."""
+    volunteer = await volunteers.load(session, volunteer_id)
     problem = check_nickname(volunteer, nickname, reserved=reserved)
     if problem is not None:
         return problem
@@ -100,8 +102,9 @@ async def show_as(
     return None
 
 
-async def hide(session: AsyncSession, *, volunteer: Volunteer) -> Volunteer:
+async def hide(session: AsyncSession, *, volunteer_id: int) -> Volunteer:
     """Withdraw consent: from now on every tally shows "Volunteer"."""
+    volunteer = await volunteers.load(session, volunteer_id)
     volunteer.public_consent = False
     volunteer.nickname = None
     session.add(volunteer)
@@ -110,8 +113,9 @@ async def hide(session: AsyncSession, *, volunteer: Volunteer) -> Volunteer:
 
 
 async def set_personal_digest(
-    session: AsyncSession, *, volunteer: Volunteer, enabled: bool
+    session: AsyncSession, *, volunteer_id: int, enabled: bool
 ) -> Volunteer:
+    volunteer = await volunteers.load(session, volunteer_id)
     volunteer.personal_digest_enabled = enabled
     session.add(volunteer)
     await session.commit()

@@ -1,7 +1,15 @@
-"""Who may do what. Roles are read from the database on every action, never from a button."""
+"""Who may do what. Roles are read from the database on every action, never from a button.
+
+The rules between roles and bans live here, so that every path that grants or bans obeys them:
+a banned person is not made a moderator (they could not moderate anyway: `is_moderator`), and
+a moderator or administrator is not banned (revoke the role first). Each change reads the
+target's row again, locked on PostgreSQL, so a ban and a grant racing each other cannot both
+pass their check.
+"""
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
@@ -9,18 +17,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import Role
 from models.volunteer import Volunteer
+from services.actor import Actor, actor_of
 from services.clock import utcnow
 
 
-def is_admin(volunteer: Volunteer | None, admin_ids: Collection[int]) -> bool:
-    return volunteer is not None and volunteer.telegram_id in admin_ids
+def is_admin(actor: Actor | None, admin_ids: Collection[int]) -> bool:
+    return actor is not None and actor.telegram_id in admin_ids
 
 
-def is_moderator(volunteer: Volunteer | None, admin_ids: Collection[int]) -> bool:
+def is_moderator(actor: Actor | None, admin_ids: Collection[int]) -> bool:
     """Administrators moderate too; a banned moderator does not."""
-    if volunteer is None or volunteer.banned_at is not None:
-        return is_admin(volunteer, admin_ids)
-    return volunteer.role == Role.MODERATOR or is_admin(volunteer, admin_ids)
+    if actor is None or actor.banned:
+        return is_admin(actor, admin_ids)
+    return actor.role == Role.MODERATOR or is_admin(actor, admin_ids)
 
 
 async def find_volunteer(session: AsyncSession, reference: str) -> Volunteer | None:
@@ -49,13 +58,29 @@ async def find_volunteers(session: AsyncSession, reference: str) -> list[Volunte
     return list((await session.exec(statement.limit(2))).all())
 
 
+class Refusal(StrEnum):
+    BANNED = "banned"  # a banned person is not given a role
+    STAFF = "staff"  # a moderator or administrator is not banned
+
+
 @dataclass(frozen=True, slots=True)
 class RoleChange:
     volunteer: Volunteer
     changed: bool
+    refused: Refusal | None = None
+
+
+async def _fresh(session: AsyncSession, volunteer: Volunteer) -> None:
+    """The row as the database has it now, locked (PostgreSQL) until this change commits or,
+    when nothing changes, until the update's session closes. Nothing is committed then: the
+    error handler reads a commit as "the update's work was saved"."""
+    await session.refresh(volunteer, with_for_update=True)
 
 
 async def set_role(session: AsyncSession, *, volunteer: Volunteer, role: Role) -> RoleChange:
+    await _fresh(session, volunteer)
+    if role != Role.VOLUNTEER and volunteer.banned_at is not None:
+        return RoleChange(volunteer, changed=False, refused=Refusal.BANNED)
     if volunteer.role == role:
         return RoleChange(volunteer, changed=False)
     volunteer.role = role
@@ -64,7 +89,12 @@ async def set_role(session: AsyncSession, *, volunteer: Volunteer, role: Role) -
     return RoleChange(volunteer, changed=True)
 
 
-async def ban(session: AsyncSession, *, volunteer: Volunteer, reason: str | None) -> RoleChange:
+async def ban(
+    session: AsyncSession, *, volunteer: Volunteer, reason: str | None, admin_ids: Collection[int]
+) -> RoleChange:
+    await _fresh(session, volunteer)
+    if is_moderator(actor_of(volunteer), admin_ids):
+        return RoleChange(volunteer, changed=False, refused=Refusal.STAFF)
     if volunteer.banned_at is not None:
         return RoleChange(volunteer, changed=False)
     volunteer.banned_at = utcnow()
@@ -75,6 +105,7 @@ async def ban(session: AsyncSession, *, volunteer: Volunteer, reason: str | None
 
 
 async def unban(session: AsyncSession, *, volunteer: Volunteer) -> RoleChange:
+    await _fresh(session, volunteer)
     if volunteer.banned_at is None:
         return RoleChange(volunteer, changed=False)
     volunteer.banned_at = None

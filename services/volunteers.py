@@ -85,7 +85,17 @@ async def mark_unreachable(
         await session.commit()
 
 
-async def set_language(session: AsyncSession, *, volunteer: Volunteer, language: str) -> Volunteer:
+async def load(session: AsyncSession, volunteer_id: int) -> Volunteer:
+    """The row of someone the bot knows, e.g. the person acting (services.actor.Actor.id), for
+    a service that changes it or a screen that shows their own settings."""
+    volunteer = await session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise LookupError(f"no volunteer {volunteer_id}")
+    return volunteer
+
+
+async def set_language(session: AsyncSession, *, volunteer_id: int, language: str) -> Volunteer:
+    volunteer = await load(session, volunteer_id)
     volunteer.language = language
     session.add(volunteer)
     await session.commit()

@@ -30,14 +30,16 @@ async def test_an_unfinished_batch_is_voided_at_start_and_batch_works_at_once(
     ).one()
     # What a process that died while delivering the files leaves behind.
     opened = await batches.open_batch(db, actor_id=saved_id(row), category=None)
-    assert opened is not None and sorted(opened.report_ids) == sorted(ids)
+    assert opened is not None
+    assert sorted(opened.report_ids) == sorted(ids)
     batch_id = opened.batch.id
 
     async with FakeBotAPI() as api:
         async with running_bot(api, tmp_path, database_url) as bot:
             [notice] = await api.wait_for("sendMessage", chat_id=moderator.user_id, timeout=15)
             text = notice.params["text"]
-            assert f"Batch {batch_id} was interrupted" in text and "void" in text
+            assert f"Batch {batch_id} was interrupted" in text
+            assert "void" in text
             api.enqueue_update(private_message(moderator.user_id, "/batch", language_code="en"))
             files = await api.wait_for("sendDocument", chat_id=moderator.user_id, count=2,
                                        timeout=20)  # fmt: skip
@@ -46,5 +48,7 @@ async def test_an_unfinished_batch_is_voided_at_start_and_batch_works_at_once(
 
     db.expire_all()
     voided = await db.get(Batch, batch_id)
-    assert voided is not None and voided.voided_at is not None and voided.csv_file_id is None
+    assert voided is not None
+    assert voided.voided_at is not None
+    assert voided.csv_file_id is None
     assert await statuses(db, ids) == [ReportStatus.SENT, ReportStatus.SENT]

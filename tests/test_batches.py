@@ -19,7 +19,7 @@ from models.moderation import AuditEntry, Batch
 from models.report import Report
 from services.batch_rows import HEADER
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, texts
+from tests.support.client import BotClient, message_text, texts
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import make_reports, statuses
 
@@ -63,7 +63,8 @@ async def test_batch_files_and_reports_marked_sent(client: BotClient, db: AsyncS
     assert rows[0] == HEADER
     assert [row[1] for row in rows[1:]] == [f"#{i}" for i in ids]
     first = rows[1]
-    assert first[0] == "1" and first[2] == "https://t.me/batch_shop_one"
+    assert first[0] == "1"
+    assert first[2] == "https://t.me/batch_shop_one"
     assert first[3] == "tg:batch_shop_one"
     assert first[4] == "признаки пропаганды наркотиков"
     assert first[5] == "канал/группа/бот (Telegram)"
@@ -74,9 +75,11 @@ async def test_batch_files_and_reports_marked_sent(client: BotClient, db: AsyncS
 
     sheet = load_workbook(io.BytesIO(xlsx_data)).active
     assert [cell.value for cell in sheet[1]] == HEADER
-    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet["A1"].font.bold
+    assert sheet.freeze_panes == "A2"
     assert sheet.max_row == 4
-    assert sheet["B2"].value == f"#{ids[0]}" and sheet["H2"].value == 2
+    assert sheet["B2"].value == f"#{ids[0]}"
+    assert sheet["H2"].value == 2
     assert isinstance(sheet["G2"].value, datetime)
     assert sheet["E3"].value == "признаки пропаганды наркотиков"
 
@@ -84,7 +87,9 @@ async def test_batch_files_and_reports_marked_sent(client: BotClient, db: AsyncS
     batch = (await db.exec(select(Batch))).one()
     reports = (await db.exec(select(Report).where(col(Report.id).in_(ids)))).all()
     assert {r.batch_id for r in reports} == {batch.id}
-    assert batch.report_count == 3 and batch.csv_file_id and batch.xlsx_file_id
+    assert batch.report_count == 3
+    assert batch.csv_file_id
+    assert batch.xlsx_file_id
     assert batch.csv_file_id != batch.xlsx_file_id
     audit = (await db.exec(select(AuditEntry).where(AuditEntry.to_status == S.SENT))).all()
     assert sorted(a.report_id for a in audit) == ids
@@ -125,7 +130,8 @@ async def test_batch_number_resends_by_file_id(client: BotClient, db: AsyncSessi
     assert [r.document for r in again] == [batch.csv_file_id, batch.xlsx_file_id]
     assert await count(db, Batch) == 1
     missing = await moderator(client).send("/batch 999")
-    assert "There is no batch 999" in texts(missing)[-1] and not documents(missing)
+    assert "There is no batch 999" in texts(missing)[-1]
+    assert not documents(missing)
 
 
 async def test_category_filter(client: BotClient, db: AsyncSession) -> None:
@@ -173,7 +179,10 @@ async def test_reappeared_included_graffiti_and_others_not(
     ]
     db.expire_all()
     latest = (await db.exec(select(Batch).order_by(col(Batch.id).desc()))).first()
-    assert latest is not None and (await db.get(Report, again)).batch_id == latest.id  # type: ignore[union-attr]
+    assert latest is not None
+    resent = await db.get(Report, again)
+    assert resent is not None
+    assert resent.batch_id == latest.id
 
 
 async def test_nothing_to_send_and_batches_list(client: BotClient, db: AsyncSession) -> None:
@@ -185,8 +194,11 @@ async def test_nothing_to_send_and_batches_list(client: BotClient, db: AsyncSess
     await moderator(client).send("/batch продажа")
     listing = texts(await moderator(client).send("/batches"))[-1]
     lines = listing.splitlines()
-    assert lines[1].startswith("Batch 2") and "2 reports" in lines[1] and "drug sales" in lines[1]
-    assert lines[2].startswith("Batch 1") and "1 report ·" in lines[2]
+    assert lines[1].startswith("Batch 2")
+    assert "2 reports" in lines[1]
+    assert "drug sales" in lines[1]
+    assert lines[2].startswith("Batch 1")
+    assert "1 report ·" in lines[2]
     assert "all categories" in lines[2]
 
 
@@ -207,9 +219,11 @@ async def test_large_batch_progress_in_one_message(client: BotClient, db: AsyncS
     requests = await moderator(client).send("/batch")
     messages = [r for r in requests if isinstance(r, SendMessage)]
     edits = [r for r in requests if isinstance(r, EditMessageText)]
-    assert len(messages) == 1 and "Preparing 1,234 reports" in messages[0].text
-    assert edits and len({e.message_id for e in edits}) == 1
-    assert "1234 reports marked as sent" in edits[-1].text
+    assert len(messages) == 1
+    assert "Preparing 1,234 reports" in messages[0].text
+    assert edits
+    assert len({e.message_id for e in edits}) == 1
+    assert "1234 reports marked as sent" in message_text(edits[-1])
     rows = list(
         csv.reader(io.StringIO(payload(documents(requests)[1 - 1])[1].decode("utf-8-sig")))
     )

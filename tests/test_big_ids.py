@@ -14,7 +14,8 @@ async def test_a_volunteer_with_an_id_above_2_31_reports_and_is_stored_exactly(
     client: BotClient, db: AsyncSession
 ) -> None:
     volunteer = client.as_user(3_000_000_000)  # above 2³¹: used as it is
-    assert volunteer.user_id > SHORT_ID_LIMIT and client.user_id > SHORT_ID_LIMIT
+    assert volunteer.user_id > SHORT_ID_LIMIT
+    assert client.user_id > SHORT_ID_LIMIT
     assert "#1" in reply_text(await volunteer.send("t.me/big_id_shop"))
     assert "#1" in reply_text(await client.send("t.me/big_id_shop"))
     sightings = (await db.exec(select(Sighting).order_by(Sighting.id))).all()  # type: ignore[arg-type]

@@ -32,7 +32,10 @@ from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, buttons, texts
 from tests.support.fake_bot_api import TEST_TOKEN, FakeBotAPI
 from tests.support.recording_session import RecordingSession
-from tests.support.tally_world import FakeClock, make_volunteer
+from tests.support.tally_world import (
+    FakeClock,
+    make_volunteer,
+)
 from tests.support.telegram_ids import tg_id
 
 RATE = 25.0
@@ -54,7 +57,7 @@ def admin(paced_dispatcher: Dispatcher, bot: Bot, fake_session: RecordingSession
 
 
 def copies(requests: list, text: str) -> list[int]:
-    return [r.chat_id for r in requests if isinstance(r, SendMessage) and r.text == text]
+    return [int(r.chat_id) for r in requests if isinstance(r, SendMessage) and r.text == text]
 
 
 def preview_buttons(requests: list) -> tuple[str, str]:
@@ -64,7 +67,7 @@ def preview_buttons(requests: list) -> tuple[str, str]:
 
 
 async def test_preview_first_then_one_copy_each_on_send(
-    admin: BotClient, db: AsyncSession, fake_session: RecordingSession
+    admin: BotClient, db: AsyncSession
 ) -> None:
     people = [await make_volunteer(db, 8000 + i) for i in range(40)]
     command = admin.message_update("/broadcast Hello, volunteers!")
@@ -164,7 +167,8 @@ async def test_a_restart_resumes_with_the_recipients_still_waiting(
     )  # fmt: skip
     broadcast_id = saved_id(broadcast)
     started = await broadcasts.start(db, broadcast_id=broadcast_id)
-    assert started is not None and started.total == 11
+    assert started is not None
+    assert started.total == 11
     # The stopped process had got four copies out and recorded them.
     for person in [author, *people[:3]]:
         await broadcasts.record_outcome(
@@ -183,7 +187,8 @@ async def test_a_restart_resumes_with_the_recipients_still_waiting(
     )
     db.expire_all()
     finished = await db.get(Broadcast, broadcast_id)
-    assert finished is not None and finished.state is BroadcastState.FINISHED
+    assert finished is not None
+    assert finished.state is BroadcastState.FINISHED
     # After a restart no handler sets the language: the author's (Russian here) is used.
     assert texts(fake_session.requests)[-1] == (
         "Рассылка #1 завершена: отправлено 11 из 11, недоступны: 0, ошибок: 0."
@@ -248,3 +253,11 @@ async def test_429_5xx_and_blocked_users_against_the_bot_api(
     assert blocked is not None
     await db.refresh(blocked)
     assert blocked.is_reachable is False
+
+
+async def test_a_broadcast_written_on_the_next_line_is_sent_whole(client: BotClient) -> None:
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    requests = await admin.send("/broadcast\nHello all,\nsee you on Saturday")
+    copies = [r.text for r in requests if isinstance(r, SendMessage) and "Saturday" in r.text]
+    assert copies == ["Hello all,\nsee you on Saturday"]

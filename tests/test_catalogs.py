@@ -9,7 +9,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("catalogs", ROOT / "scripts" / "catalogs.py")
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 catalogs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(catalogs)
 

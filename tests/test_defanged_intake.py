@@ -8,7 +8,8 @@ from models.report import Report
 from tests.support.client import BotClient, text, texts
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import make_reports, statuses
-from tests.support.uploads import moderator, upload
+from tests.support.triage_helpers import admin
+from tests.support.uploads import upload
 
 
 async def test_defanged_and_plain_spellings_are_one_report(
@@ -22,8 +23,9 @@ async def test_defanged_and_plain_spellings_are_one_report(
     other = client.as_user(1002, language_code="en")
     again = text(await other.send("https://shop-defanged.kz/catalog and @defanged_x"))
     assert again.count("already reported") == 2, again
-    keys = sorted(r.canonical_key for r in (await db.exec(select(Report))).all())
-    assert len(keys) == 2 and any("shop-defanged.kz/catalog" in k for k in keys)
+    keys = sorted(str(r.canonical_key) for r in (await db.exec(select(Report))).all())
+    assert len(keys) == 2
+    assert any("shop-defanged.kz/catalog" in k for k in keys)
 
 
 async def test_defanged_lines_in_a_blocked_list_and_in_find(
@@ -32,9 +34,9 @@ async def test_defanged_lines_in_a_blocked_list_and_in_find(
     ids = await make_reports(
         client, db, ["shop-defanged-list.kz/a", "t.me/defanged_list"], status=ReportStatus.SENT
     )
-    found = text(await moderator(client).send("/find hxxps://shop-defanged-list[.]kz/a"))
+    found = text(await admin(client).send("/find hxxps://shop-defanged-list[.]kz/a"))
     assert f"#{ids[0]}" in found
     data = b"hxxps://shop-defanged-list[.]kz/a\nt[.]me/defanged_list\n"
-    reply = texts(await upload(moderator(client), fake_session, "list.txt", data))[-1]
+    reply = texts(await upload(admin(client), fake_session, "list.txt", data))[-1]
     assert f"Marked as blocked: #{ids[0]}, #{ids[1]}." in reply
     assert await statuses(db, ids) == [ReportStatus.BLOCKED] * 2

@@ -40,10 +40,13 @@ from services.tallies import PointWeights
 from services.weeks import Week
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, texts
+from tests.support.recording_session import RecordingSession
 from tests.support.tally_world import (
     FakeClock,
     FrozenClock,
     ScriptedSession,
+    SlowAnswers,
+    active_before_digest,
     active_volunteers,
     almaty,
     fixture_weeks,
@@ -108,7 +111,8 @@ async def test_digest_text_chart_and_languages(
     assert "Links received: <b>5</b> (previous week 2, +3)" in texts["en"]
     assert "Median days from acceptance to blocking: <b>6.0</b>" in texts["en"]
     assert "Almaly: 2 / 1" in texts["en"]
-    assert "Получено ссылок" in texts["ru"] and "Алмалинский: 2 / 1" in texts["ru"]
+    assert "Получено ссылок" in texts["ru"]
+    assert "Алмалинский: 2 / 1" in texts["ru"]
     assert "сілтеме" in texts["kk"].lower()
     for text in texts.values():
         for person in people.values():
@@ -140,7 +144,8 @@ async def test_crash_half_way_then_restart_delivers_each_copy_once(
 
     first = ScriptedSession()
     first.crash_after = 6  # two chats (text + chart each) and two volunteers
-    # A killed process gives its sends no grace (a stop does: tests/test_review_digest.py).
+    # A killed process gives its sends no grace (a stop does: see
+    # test_a_stop_mid_digest_records_what_reached_telegram).
     bulk = BulkMessages(settings=config, session_maker=session_maker, i18n=i18n,
                         sender=PacedSender(rate_per_second=1000, stop_grace=0,
                                            clock=FakeClock()))  # fmt: skip
@@ -158,7 +163,8 @@ async def test_crash_half_way_then_restart_delivers_each_copy_once(
     bulk = BulkMessages(settings=config, session_maker=session_maker, i18n=i18n,
                         sender=PacedSender(rate_per_second=1000, clock=FakeClock()))  # fmt: skip
     report = await bulk.run_digest(bot=create_bot(config, second), week=W47)
-    assert report.progress is not None and report.progress.failed == 0
+    assert report.progress is not None
+    assert report.progress.failed == 0
 
     assert _copies(first, second) == dict.fromkeys(expected, 1)
     charts = [m.chat_id for s in (first, second) for m in s.delivered if isinstance(m, SendPhoto)]
@@ -168,7 +174,8 @@ async def test_crash_half_way_then_restart_delivers_each_copy_once(
 
     again = ScriptedSession()
     report = await bulk.run_digest(bot=create_bot(config, again), week=W47)
-    assert report.progress is None and again.delivered == []
+    assert report.progress is None
+    assert again.delivered == []
 
 
 async def test_blocked_volunteer_is_marked_unreachable_and_skipped(
@@ -231,7 +238,8 @@ async def test_scheduler_catches_up_on_start(
     runner = JobRunner(clock=clock)
     runner.add(weekly_digest(bot=bot, bulk=bulk, settings=settings))
     report = await runner.run_once("weekly-digest")
-    assert isinstance(report, DigestRunReport) and report.week == W47
+    assert isinstance(report, DigestRunReport)
+    assert report.week == W47
     assert _copies(session) == {person.telegram_id: 1}
     assert await runner.run_once("weekly-digest") is not None
     assert _copies(session) == {person.telegram_id: 1}
@@ -248,3 +256,90 @@ async def test_staff_digest_commands(client: BotClient) -> None:
     assert any(isinstance(r, SendPhoto) for r in shown)
     posted = texts(await admin.send("/digest_now"))
     assert any("Everyone already has" in t or "posted" in t for t in posted)
+
+
+def _copies_sent(*sessions: RecordingSession) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for session in sessions:
+        for method in session.sent(SendMessage):
+            counts[int(method.chat_id)] = counts.get(int(method.chat_id), 0) + 1
+    return counts
+
+
+def _bulk(config: Settings, maker: async_sessionmaker[AsyncSession], i18n: I18n) -> BulkMessages:
+    sender = PacedSender(rate_per_second=1000, clock=FakeClock())
+    return BulkMessages(settings=config, session_maker=maker, i18n=i18n, sender=sender)
+
+
+async def test_digest_now_during_the_scheduled_run_sends_nobody_a_second_copy(
+    db: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> None:
+    """The scheduler and /digest_now share one BulkMessages: runs must not overlap."""
+    people = await active_before_digest(clock, db, 6)
+    config = with_digest_chats(settings, [(-1001, "ru")])
+    bulk = _bulk(config, session_maker, i18n)
+    # Every answer of the first run is held until all its first requests are in (the chat's
+    # text and one per volunteer; the chart follows the text's answer): no send is recorded
+    # before the second run could have read who is waiting.
+    session = SlowAnswers(answer_after=1 + len(people))
+    bot = create_bot(config, session)
+
+    await asyncio.gather(bulk.run_digest(bot=bot, week=W47), bulk.run_digest(bot=bot, week=W47))
+
+    assert _copies_sent(session) == dict.fromkeys([-1001, *(p.telegram_id for p in people)], 1)
+
+
+async def test_a_stop_mid_digest_records_what_reached_telegram(
+    db: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> None:
+    """Shutdown cancels the run while answers are on their way: a restart must not repeat."""
+    people = await active_before_digest(clock, db, 6)
+    config = with_digest_chats(settings, [(-1001, "ru")])
+    first = SlowAnswers()
+    run = asyncio.create_task(
+        _bulk(config, session_maker, i18n).run_digest(bot=create_bot(config, first), week=W47)
+    )
+    await asyncio.wait_for(first.arrived.wait(), 10)
+    run.cancel()
+    # The answers come after the cancellation (the loop runs the cancelled task first).
+    first.answers.set()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+
+    second = RecordingSession()
+    await _bulk(config, session_maker, i18n).run_digest(bot=create_bot(config, second), week=W47)
+
+    expected = dict.fromkeys([-1001, *(p.telegram_id for p in people)], 1)
+    assert _copies_sent(first, second) == expected
+
+
+async def test_a_chart_refused_by_the_chat_does_not_repeat_the_text_every_hour(
+    db: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> None:
+    await active_before_digest(clock, db, 1)
+    config = with_digest_chats(settings, [(-1001, "ru")])
+    bulk = _bulk(config, session_maker, i18n)
+    session = RecordingSession()
+    bot = create_bot(config, session)
+    for _ in range(3):  # the scheduler's hourly passes
+        session.fail_next(
+            "SendPhoto", description="Bad Request: not enough rights to send photos to the chat"
+        )
+    for _ in range(3):
+        await bulk.run_digest(bot=bot, week=W47)
+
+    assert _copies_sent(session)[-1001] == 1
+    rows = (await db.exec(select(DigestDelivery.recipient_id))).all()
+    assert -1001 in rows

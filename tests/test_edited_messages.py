@@ -34,11 +34,14 @@ async def test_a_link_added_by_an_edit_becomes_a_report(
     )
     [answer] = texts(reply)
     assert answer.startswith("I read your edited message again:")
-    assert "new report" in answer and "edit-shop.kz" in answer
+    assert "new report" in answer
+    assert "edit-shop.kz" in answer
     assert "edit_first_shop" not in answer  # already counted: not repeated
     [sent] = [r for r in reply if isinstance(r, SendMessage)]
-    assert sent.reply_parameters is not None and sent.reply_parameters.message_id == 700
-    assert await count(db, Report) == 2 and await count(db, Sighting) == 2
+    assert sent.reply_parameters is not None
+    assert sent.reply_parameters.message_id == 700
+    assert await count(db, Report) == 2
+    assert await count(db, Sighting) == 2
 
 
 async def test_an_edit_read_twice_or_without_new_links_adds_nothing(
@@ -54,7 +57,8 @@ async def test_an_edit_read_twice_or_without_new_links_adds_nothing(
     assert texts(await volunteer.feed(prose)) == []
     command = edited(volunteer.message_update("/find edit-command-shop.kz", message_id=712))
     assert texts(await volunteer.feed(command)) == []  # an edited command is no report
-    assert await count(db, Report) == 1 and await count(db, Sighting) == 1
+    assert await count(db, Report) == 1
+    assert await count(db, Sighting) == 1
 
 
 async def test_edits_of_photos_banned_volunteers_and_groups(

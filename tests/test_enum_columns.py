@@ -7,6 +7,7 @@ from enum import Enum
 
 import pytest
 from sqlalchemy import Column, text
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -85,7 +86,8 @@ async def _one_row_of_each(db: AsyncSession) -> None:
     )
     db.add(report)
     await db.flush()
-    assert volunteer.id is not None and report.id is not None
+    assert volunteer.id is not None
+    assert report.id is not None
     db.add_all([
         Graffiti(
             report_id=report.id,
@@ -136,7 +138,10 @@ async def _one_row_of_each(db: AsyncSession) -> None:
     ids=[f"{model.__name__}.{name}" for model, name, _ in ENUM_FIELDS],
 )
 async def test_enum_column_reads_back_as_its_enum(
-    session_maker, model: type[SQLModel], name: str, enum: type[Enum]
+    session_maker: async_sessionmaker[AsyncSession],
+    model: type[SQLModel],
+    name: str,
+    enum: type[Enum],
 ) -> None:
     async with session_maker() as writer:
         await _one_row_of_each(writer)
@@ -147,8 +152,9 @@ async def test_enum_column_reads_back_as_its_enum(
         rows = (await reader.exec(select(model))).all()
         assert all(type(getattr(row, name)) is enum for row in rows if getattr(row, name))
         # The database holds the plain value string, so no migration is needed for new members.
-        table = model.__tablename__  # type: ignore[attr-defined]
-        raw = (await reader.exec(text(f"SELECT {name} FROM {table}"))).all()  # type: ignore[call-overload]
+        table = model.__tablename__
+        connection = await reader.connection()
+        raw = (await connection.execute(text(f"SELECT {name} FROM {table}"))).all()
         assert {row[0] for row in raw if row[0] is not None} <= {member.value for member in enum}
 
 

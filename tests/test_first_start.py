@@ -61,13 +61,15 @@ async def test_first_week_after_a_fresh_start_is_not_posted(
 
     clock.set(almaty(11, 24, 10, 5))
     report = await runner.run_once("weekly-digest")
-    assert isinstance(report, DigestRunReport) and report.predates_bot
+    assert isinstance(report, DigestRunReport)
+    assert report.predates_bot
     assert session.delivered == []
 
     # The next week is the bot's own: it is posted.
     clock.set(almaty(12, 1, 10, 5))
     report = await runner.run_once("weekly-digest")
-    assert isinstance(report, DigestRunReport) and not report.predates_bot
+    assert isinstance(report, DigestRunReport)
+    assert not report.predates_bot
     assert any(getattr(m, "chat_id", None) == CHANNEL for m in session.delivered)
 
 

@@ -1,7 +1,6 @@
 """When a graffiti conversation ends, its buttons leave the screen (no stale keyboards)."""
 
 from aiogram.methods import EditMessageReplyMarkup
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tests.support.client import BotClient, buttons, text
 from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
@@ -13,13 +12,15 @@ def inline(requests: list) -> list:
 
 def stripped(requests: list) -> list[int]:
     return [
-        int(r.message_id)
+        r.message_id
         for r in requests
-        if isinstance(r, EditMessageReplyMarkup) and r.reply_markup is None
+        if isinstance(r, EditMessageReplyMarkup)
+        and r.reply_markup is None
+        and r.message_id is not None
     ]
 
 
-async def test_buttons_go_when_the_report_is_saved(client: BotClient, db: AsyncSession) -> None:
+async def test_buttons_go_when_the_report_is_saved(client: BotClient) -> None:
     asked = await send_photo(client, jpeg(wall_image(901)))
     assert any(buttons(r) for r in inline(asked))
     handle_question = await client.send("Абая 150, у остановки")
@@ -30,7 +31,7 @@ async def test_buttons_go_when_the_report_is_saved(client: BotClient, db: AsyncS
     assert len(set(stripped(saved))) == 2
 
 
-async def test_buttons_go_on_cancel(client: BotClient, db: AsyncSession) -> None:
+async def test_buttons_go_on_cancel(client: BotClient) -> None:
     await send_photo(client, jpeg(wall_image(902)))
     cancelled = await client.send("/cancel")
     assert len(stripped(cancelled)) == 1

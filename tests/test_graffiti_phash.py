@@ -53,5 +53,6 @@ def test_index_agrees_with_a_plain_scan() -> None:
     )
     found = index.search(query, 20)
     assert [(m.distance, m.report_id) for m in found] == expected
-    assert found[0].report_id == 1234 and found[0].distance == 3
+    assert found[0].report_id == 1234
+    assert found[0].distance == 3
     assert len(index) == 5000

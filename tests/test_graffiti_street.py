@@ -5,7 +5,7 @@ import io
 import json
 
 from aiogram.methods import SendDocument, SendPhoto
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook
 from PIL import Image
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -64,12 +64,14 @@ async def test_assign_after_photo_and_reappearance(client: BotClient, db: AsyncS
     await confirm_next_claim(moderator)
     assert await status(db, wall) == ReportStatus.PAINTED_OVER
     [after] = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
-    assert after.is_after and after.file_unique_id == after_unique
+    assert after.is_after
+    assert after.file_unique_id == after_unique
     helper_row = (
         await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(1002)))
     ).one()
     audit = (await db.exec(select(AuditEntry).where(AuditEntry.report_id == wall))).all()
-    assert audit[-1].to_status == ReportStatus.PAINTED_OVER and audit[-1].actor_id != helper_row.id
+    assert audit[-1].to_status == ReportStatus.PAINTED_OVER
+    assert audit[-1].actor_id != helper_row.id
     notices = (await db.exec(select(Notice).where(Notice.report_id == wall))).all()
     assert "painted_over" in [n.event for n in notices]  # the reporter hears of it
     # Blocking the shop is a different matter: the shop report is untouched.
@@ -98,7 +100,8 @@ async def test_painted_by_caption_and_by_moderator(client: BotClient, db: AsyncS
     # A new report cannot be painted over by a volunteer's photo: the lifecycle refuses.
     fresh = await report_wall(client, 26, point=(43.30, 76.90))
     refused = text(await send_photo(client, jpeg(wall_image(27)), caption=f"/painted {fresh}"))
-    assert f"#{fresh}" in refused and await status(db, fresh) == ReportStatus.NEW
+    assert f"#{fresh}" in refused
+    assert await status(db, fresh) == ReportStatus.NEW
 
 
 async def test_same_handle_far_away_or_other_handle_is_another_wall(
@@ -129,25 +132,28 @@ async def test_crew_batch_has_no_volunteer_identity(client: BotClient, db: Async
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
 
-    client.session.fail_next("SendDocument", skip=1)  # type: ignore[attr-defined]
+    client.session.fail_next("SendDocument", skip=1)
     failed = text(await moderator.send("/graffiti_batch"))
-    assert failed and await status(db, located) == ReportStatus.ACCEPTED
+    assert failed
+    assert await status(db, located) == ReportStatus.ACCEPTED
 
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     done = await moderator.send("/graffiti_batch")
-    files = dict(_document(r) for r in client.session.sent(SendDocument))  # type: ignore[attr-defined]
+    files = dict(_document(r) for r in client.session.sent(SendDocument))
     assert sorted(name.rsplit(".", 1)[1] for name in files) == ["csv", "geojson", "xlsx"]
     assert "2" in text(done)
     for report_id in (located, unlocated):
         assert await status(db, report_id) == ReportStatus.ASSIGNED
     by_type = {name.rsplit(".", 1)[1]: data for name, data in files.items()}
     rows = list(csv.reader(io.StringIO(by_type["csv"].decode("utf-8-sig"))))
-    assert rows[1][1] == f"#{located}" and "openstreetmap.org/?mlat=43.238900" in rows[1][4]
+    assert rows[1][1] == f"#{located}"
+    assert "openstreetmap.org/?mlat=43.238900" in rows[1][4]
     assert rows[2][3] == "Абая 10, у остановки"
     sheet = load_workbook(io.BytesIO(by_type["xlsx"])).active
     cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     geo = json.loads(by_type["geojson"])
-    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 1
+    assert geo["type"] == "FeatureCollection"
+    assert len(geo["features"]) == 1
     assert geo["features"][0]["geometry"]["coordinates"] == [ABAY_DOSTYK[1], ABAY_DOSTYK[0]]
     exported = by_type["csv"].decode("utf-8-sig") + " ".join(cells) + by_type["geojson"].decode()
     for identity in ("4242", "secret_teen", "Dana"):
@@ -155,7 +161,7 @@ async def test_crew_batch_has_no_volunteer_identity(client: BotClient, db: Async
     assert text(await moderator.send("/graffiti_batch"))  # nothing left waiting
 
 
-async def test_resent_photos_carry_no_exif(client: BotClient, db: AsyncSession) -> None:
+async def test_resent_photos_carry_no_exif(client: BotClient) -> None:
     file_id, unique = add_photo(client, jpeg_with_gps())
     document = {"file_id": file_id, "file_unique_id": unique, "mime_type": "image/jpeg"}
     await client.send(extra={"document": document})
@@ -163,11 +169,12 @@ async def test_resent_photos_carry_no_exif(client: BotClient, db: AsyncSession) 
     [wall] = numbers(text(await client.send("@exif_shop")))[:1]
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send(f"/photo {wall}")
-    [sent] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [sent] = client.session.sent(SendPhoto)
     data = sent.photo.data
     with Image.open(io.BytesIO(data)) as image:
-        assert not image.getexif() and "exif" not in image.info
+        assert not image.getexif()
+        assert "exif" not in image.info
     assert b"Exif" not in data
     assert "модератор" in text(await client.send(f"/photo {wall}")).lower()

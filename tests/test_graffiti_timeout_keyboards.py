@@ -18,7 +18,7 @@ from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
 def prompts_with_buttons(client: BotClient, requests: list[Any]) -> list[int]:
     """The ids Telegram gave the bot's messages that carry inline buttons."""
     return [
-        client.session.result_of(r).message_id  # type: ignore[attr-defined]
+        client.session.result_of(r).message_id
         for r in requests
         if isinstance(r, SendMessage) and isinstance(r.reply_markup, InlineKeyboardMarkup)
     ]
@@ -28,7 +28,7 @@ async def finish_after_eleven_minutes(
     client: BotClient, dispatcher: Dispatcher, bot: Bot, i18n: I18n
 ) -> list[Any]:
     """Run the finisher once as if the conversation had been quiet past finish_after_minutes."""
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     [_saved] = await finish_abandoned_once(
         bot=bot,
         session_maker=dispatcher["session_maker"],
@@ -39,7 +39,7 @@ async def finish_after_eleven_minutes(
         storage=dispatcher.storage,
         now=utcnow() + timedelta(minutes=11),
     )
-    return list(client.session.sent())  # type: ignore[attr-defined]
+    return list(client.session.sent())
 
 
 async def test_timeout_save_strips_the_conversation_buttons(
@@ -47,7 +47,8 @@ async def test_timeout_save_strips_the_conversation_buttons(
 ) -> None:
     district_prompt = prompts_with_buttons(client, await send_photo(client, jpeg(wall_image(31))))
     handle_prompt = prompts_with_buttons(client, await client.send("Абая 150"))
-    assert len(district_prompt) == 1 and len(handle_prompt) == 1
+    assert len(district_prompt) == 1
+    assert len(handle_prompt) == 1
     sent = await finish_after_eleven_minutes(client, dispatcher, bot, i18n)
     edits = [r for r in sent if isinstance(r, EditMessageReplyMarkup)]
     assert {(r.chat_id, r.message_id) for r in edits} == {
@@ -56,7 +57,8 @@ async def test_timeout_save_strips_the_conversation_buttons(
     }
     assert all(r.reply_markup is None for r in edits)
     # Buttons first, then the saved number: nothing pressable is left under it.
-    assert isinstance(sent[-1], SendMessage) and "#" in sent[-1].text
+    assert isinstance(sent[-1], SendMessage)
+    assert "#" in sent[-1].text
 
 
 async def test_a_prompt_already_gone_does_not_stop_the_saved_message(
@@ -64,12 +66,13 @@ async def test_a_prompt_already_gone_does_not_stop_the_saved_message(
 ) -> None:
     await send_photo(client, jpeg(wall_image(32)))
     # The volunteer deleted the district prompt: Telegram refuses to edit it.
-    client.session.fail_next(  # type: ignore[attr-defined]
+    client.session.fail_next(
         "EditMessageReplyMarkup", description="Bad Request: message to edit not found"
     )
     sent = await finish_after_eleven_minutes(client, dispatcher, bot, i18n)
     [told] = [r for r in sent if isinstance(r, SendMessage)]
-    assert told.chat_id == client.user_id and "#" in told.text
+    assert told.chat_id == client.user_id
+    assert "#" in told.text
     assert len([r for r in sent if isinstance(r, EditMessageReplyMarkup)]) == 1
 
 
@@ -105,12 +108,11 @@ async def test_a_new_conversation_keeps_its_buttons_while_the_old_one_is_told(
     )
     # While the "saved" message waits its turn, the volunteer starts on another wall.
     new_prompt = prompts_with_buttons(client, await send_photo(client, jpeg(wall_image(34))))
-    assert len(old_prompt) == 1 and len(new_prompt) == 1
-    client.session.clear()  # type: ignore[attr-defined]
+    assert len(old_prompt) == 1
+    assert len(new_prompt) == 1
+    client.session.clear()
     await sender.send_all()
     stripped = {
-        r.message_id
-        for r in client.session.sent()  # type: ignore[attr-defined]
-        if isinstance(r, EditMessageReplyMarkup)
+        r.message_id for r in client.session.sent() if isinstance(r, EditMessageReplyMarkup)
     }
     assert stripped == {old_prompt[0]}

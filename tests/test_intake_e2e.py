@@ -41,7 +41,8 @@ async def test_confirmation_and_repeat_are_told_apart(client: BotClient, db: Asy
     text(await client.send("shop-example.kz/catalog"))
     other = client.as_user(1002, language_code="en")
     confirmed = text(await other.send("https://www.shop-example.kz/catalog/?utm_source=tg"))
-    assert "already reported" in confirmed and "confirmation is counted" in confirmed
+    assert "already reported" in confirmed
+    assert "confirmation is counted" in confirmed
     repeated = text(await other.send("http://SHOP-EXAMPLE.kz/catalog#top"))
     assert "you already sent this" in repeated
     assert await count(db, Sighting) == 2
@@ -74,7 +75,8 @@ async def test_refused_link_stores_nothing(client: BotClient, db: AsyncSession) 
         "https://" + "a" * 2050 + ".kz",
     ]:
         reply = text(await client.send(bad))
-        assert "✗" in reply and not numbers(reply), (bad, reply)
+        assert "✗" in reply, (bad, reply)
+        assert not numbers(reply), (bad, reply)
     assert await count(db, Report) == 0
     assert await count(db, Sighting) == 0
 
@@ -82,7 +84,8 @@ async def test_refused_link_stores_nothing(client: BotClient, db: AsyncSession) 
 async def test_too_many_links_saves_none(client: BotClient, db: AsyncSession) -> None:
     many = " ".join(f"t.me/shop_{i:03d}" for i in range(21))
     reply = text(await client.send(many))
-    assert "20" in reply and not numbers(reply)
+    assert "20" in reply
+    assert not numbers(reply)
     assert await count(db, Report) == 0
 
 
@@ -110,7 +113,8 @@ async def test_entities_text_links_and_captions(client: BotClient) -> None:
             ],
         )
     )
-    assert len(numbers(reply)) == 1 and "linked_shop" in reply
+    assert len(numbers(reply)) == 1
+    assert "linked_shop" in reply
     caption_reply = text(await client.send(caption="фото магазина t.me/caption_shop"))
     assert len(numbers(caption_reply)) == 1
 
@@ -164,7 +168,8 @@ async def test_a_failure_after_the_save_is_logged_once_and_the_volunteer_hears_i
         sent = await client.send("t.me/failure_shop")
     [answer] = [r for r in sent if isinstance(r, SendMessage)][1:]
     # Never "something went wrong" about saved work (handlers/errors.py).
-    assert answer.text.startswith("Сохранено") and "/my" in answer.text
+    assert answer.text.startswith("Сохранено")
+    assert "/my" in answer.text
     [record] = [r for r in caplog.records if r.name == "handlers.errors"]
     assert f"from user {tg_id(1001)}" in record.getMessage()
     assert "#" in text(await client.send("/my"))  # the link was saved before the failure

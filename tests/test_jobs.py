@@ -49,7 +49,8 @@ async def test_a_periodic_job_runs_at_start_and_then_every_interval() -> None:
     runner.add(Periodic("count", job, Every(30)))
     runner.start()
     await clock.until_slept(1)
-    assert job.runs == [T0] and clock.sleeping == [30.0]
+    assert job.runs == [T0]
+    assert clock.sleeping == [30.0]
     clock.advance(29)
     clock.advance(1)
     await clock.until_slept(2)
@@ -68,7 +69,8 @@ async def test_a_failing_run_is_logged_and_the_loop_goes_on(
         runner.start()
         await clock.until_slept(1)
     [record] = caplog.records
-    assert record.getMessage() == "job flaky failed" and record.exc_info is not None
+    assert record.getMessage() == "job flaky failed"
+    assert record.exc_info is not None
     clock.advance(30)
     await clock.until_slept(2)
     assert len(job.runs) == 2

@@ -93,7 +93,8 @@ async def test_the_whole_online_cycle_by_moderator_commands(
     await moderator.send(f"/declined {number} the regulator found no violation")
     assert await status() == ReportStatus.DECLINED
     refused = text(await moderator.send(f"/reappeared {number}"))
-    assert "Not changed" in refused and await status() == ReportStatus.DECLINED
+    assert "Not changed" in refused
+    assert await status() == ReportStatus.DECLINED
     trail = (
         await db.exec(select(AuditEntry.to_status).where(AuditEntry.report_id == number))
     ).all()

@@ -240,8 +240,10 @@ async def test_migrate_with_an_unreachable_server_is_one_line_without_the_passwo
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
     lines = stderr.decode().strip().splitlines()
     assert process.returncode == 5
-    assert len(lines) == 1 and lines[0].startswith("database migration error: "), lines
-    assert str(port) in lines[0] and "s3cret-pw" not in lines[0]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("database migration error: "), lines
+    assert str(port) in lines[0]
+    assert "s3cret-pw" not in lines[0]
 
 
 CODES_REVISION = "0004_rejection_reasons_as_cod"

@@ -2,6 +2,8 @@
 
 import pytest
 
+from models.volunteer import Volunteer
+from services import privacy
 from tests.support.client import BotClient, text
 from tests.support.recording_session import BOT_USER
 from tests.support.telegram_ids import tg_id
@@ -47,3 +49,10 @@ async def test_top_tells_a_nicknamed_volunteer_how_others_see_them(client: BotCl
     top = text(await volunteer.send("/top"))
     assert "Others see you as «Silver Lynx»" in top
     assert "«Volunteer»" not in top
+
+
+def test_a_phone_number_is_not_a_nickname() -> None:
+    person = Volunteer(telegram_id=tg_id(1), first_name="Aruzhan")
+    for phone in ("8-701-123-45-67", "701 123 4567", "777.123.45", "Aru 87011234567"):
+        assert privacy.check_nickname(person, phone) is privacy.NicknameProblem.PHONE
+    assert privacy.check_nickname(person, "Owl 2007") is None

@@ -74,14 +74,14 @@ class _Fill(dict[str, _Marker]):
         return _Marker(key)
 
 
-def _templates() -> Iterator[tuple[str, str | tuple[str, str]]]:
+def _templates() -> Iterator[tuple[str, str | tuple[str, ...] | list[str]]]:
     with (LOCALES_DIR / "messages.pot").open("rb") as pot:
         for message in read_po(pot):
             if message.id:
                 yield (message.id if isinstance(message.id, str) else message.id[0]), message.id
 
 
-def _rendered(i18n: I18n, msgid: str | tuple[str, str], locale: str) -> Iterator[str]:
+def _rendered(i18n: I18n, msgid: str | tuple[str, ...] | list[str], locale: str) -> Iterator[str]:
     if isinstance(msgid, str):
         forms = [i18n.gettext(msgid, locale=locale)]
     else:

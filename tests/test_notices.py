@@ -1,5 +1,7 @@
 """Outcome notices: volunteers send links, a moderator decides, one drain pass tells them."""
 
+import asyncio
+
 import pytest
 from aiogram import Bot
 from aiogram.methods import SendMessage
@@ -8,17 +10,29 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import Settings
+from bot.factory import create_bot
 from bot.jobs.notices import NoticeDrainer
-from models.enums import Category, ReportStatus
+from bot.jobs.runner import JobRunner
+from handlers.notice_texts import render_notice
+from models.enums import Category, NoticeEvent, ReportStatus
 from models.moderation import Notice
 from models.report import Report
 from models.volunteer import Volunteer
 from services.lifecycle import Why, change_status
+from services.notices import NoticeLine, VolunteerNotice
 from services.pacing import PacedSender
 from services.roles import ban
 from tests.support.client import BotClient, buttons
 from tests.support.fake_clock import FakeClock
 from tests.support.recording_session import RecordingSession
+from tests.support.tally_world import (
+    FrozenClock,
+    SlowAnswers,
+    active_before_digest,
+    almaty,
+    send_links,
+)
 from tests.support.telegram_ids import realistic, tg_id
 from tests.support.triage_helpers import button_data, make_moderator
 
@@ -91,13 +105,18 @@ async def test_one_message_per_volunteer_in_their_language(
     assert f"Reports #{alpha}, #{beta} were accepted." in english_text
     assert f"Report #{gamma} was rejected: not drug-related &lt;b&gt;" in english_text
     [russian_text] = sent[tg_id(5002)]
-    assert f"#{alpha}" in russian_text and "принят" in russian_text
-    assert f"#{beta}" not in russian_text and f"#{gamma}" not in russian_text
+    assert f"#{alpha}" in russian_text
+    assert "принят" in russian_text
+    assert f"#{beta}" not in russian_text
+    assert f"#{gamma}" not in russian_text
     [kazakh_text] = sent[tg_id(5003)]
-    assert f"#{gamma}" in kazakh_text and "not drug-related" in kazakh_text
+    assert f"#{gamma}" in kazakh_text
+    assert "not drug-related" in kazakh_text
     assert "қабылданбады" in kazakh_text
     for text in (english_text, russian_text, kazakh_text):  # never who else reported
-        assert "Secret" not in text and "Другой" not in text and "500" not in text
+        assert "Secret" not in text
+        assert "Другой" not in text
+        assert "500" not in text
     assert (report.sent, report.skipped) == (3, 1)
     assert await pending(db) == []
 
@@ -142,7 +161,7 @@ async def test_failed_message_stays_pending_and_banned_volunteers_are_skipped(
     banned = await volunteer(db, 5202)
     banned_id = banned.id
     target = await report_id(db, "shop_failing")
-    await ban(db, volunteer=banned, reason="spam")
+    await ban(db, volunteer=banned, reason="spam", admin_ids=())
     await change_status(db, report_ids=[target], to=ReportStatus.ACCEPTED, actor_id=None)
     fake_session.clear()
     fake_session.fail_next("SendMessage", description="Bad Request: can't parse entities")
@@ -173,7 +192,64 @@ async def test_a_preset_reason_reaches_each_volunteer_in_their_language(
     await drainer.drain_once()
     sent = messages(fake_session)
     [russian], [kazakh], [english] = (sent[tg_id(n)] for n in (5101, 5102, 5103))
-    assert f"#{delta}" in russian and "не связано с наркотиками" in russian
-    assert f"#{delta}" in kazakh and "есірткіге қатысы жоқ" in kazakh
+    assert f"#{delta}" in russian
+    assert "не связано с наркотиками" in russian
+    assert f"#{delta}" in kazakh
+    assert "есірткіге қатысы жоқ" in kazakh
     assert f"Report #{delta} was rejected: not drug-related" in english
     assert "not drug-related" not in russian + kazakh
+
+    [russian_text] = messages(fake_session)[tg_id(5101)]
+    assert "не связано с наркотиками" in russian_text
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    return FrozenClock(monkeypatch, almaty(11, 18))
+
+
+def test_a_notice_stays_within_telegrams_limit(i18n: I18n) -> None:
+    lines = tuple(
+        NoticeLine(NoticeEvent.REJECTED, (n,), reason=f"{n}: " + "a long typed reason " * 20)
+        for n in range(1, 41)
+    )
+    notice = VolunteerNotice(1, 1, "en", None, tuple(range(1, 41)), lines)
+    text = render_notice(i18n, notice)
+    assert len(text) <= 4096
+    assert "/my" in text
+    assert "#1" in text
+
+
+async def test_stopping_the_drainer_mid_send_closes_the_notice_and_leaves_no_task(
+    db: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> None:
+    [person] = await active_before_digest(clock, db, 1)
+    [report_id] = await send_links(db, person, "t.me/review_shop_000")
+    await change_status(db, report_ids=[report_id], to=ReportStatus.REJECTED, actor_id=None)
+    session = SlowAnswers()
+    sender = PacedSender(clock=FakeClock())
+    drainer = NoticeDrainer(
+        bot=create_bot(settings, session), session_maker=session_maker, sender=sender, i18n=i18n
+    )
+    runner = JobRunner()
+    runner.add(drainer.job())
+    runner.start()
+    await asyncio.wait_for(session.arrived.wait(), 10)
+
+    stopping = asyncio.create_task(runner.stop())
+    # Telegram answers once the stop has cancelled the drainer: the loop runs callbacks in the
+    # order they were scheduled, and the stop's first step (the cancel) was scheduled first.
+    asyncio.get_running_loop().call_soon(session.answers.set)
+    await stopping
+
+    rows = (await db.exec(select(Notice).where(col(Notice.done_at).is_(None)))).all()
+    assert rows == []  # Telegram had it: a restart must not send it again
+    # What the stop left behind (the paced sender's scheduler winding down) must end by itself.
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    if left:
+        _, pending = await asyncio.wait(left, timeout=10)
+        assert not pending, pending

@@ -4,6 +4,8 @@ import asyncio
 from collections import Counter
 from itertools import pairwise
 
+import pytest
+
 from services.pacing import (
     Delivery,
     DeliveryOutcome,
@@ -129,7 +131,8 @@ async def test_concurrent_deliveries_share_one_rate() -> None:
     assert len(together) == 60
     assert max_in_window(together, 1.0) <= 10
     # Interleaved, not one after the other.
-    assert first.times()[-1] > second.times()[0] and second.times()[-1] > first.times()[0]
+    assert first.times()[-1] > second.times()[0]
+    assert second.times()[-1] > first.times()[0]
 
 
 async def test_unavailable_is_not_retried_and_failures_give_up() -> None:
@@ -183,7 +186,7 @@ async def test_deliver_returns_only_after_every_outcome_is_recorded() -> None:
     sender = PacedSender(clock=clock)
     recorded: list[object] = []
 
-    async def slow_record(delivery: Delivery, outcome: DeliveryOutcome) -> None:
+    async def slow_record(delivery: Delivery, _outcome: DeliveryOutcome) -> None:
         for _ in range(delivery.chat_id * 3):  # later chats finish their bookkeeping sooner
             await asyncio.sleep(0)
         recorded.append(delivery.key)
@@ -206,3 +209,38 @@ async def test_a_cancelled_delivery_stops_and_leaves_others_running() -> None:
     progress = await others
     assert progress.sent == 3
     assert len(doomed.sends) < 10
+
+
+async def test_a_cancelled_delivery_waits_for_sends_already_on_their_way() -> None:
+    recorded: list[int] = []
+    started: list[int] = []
+    all_started = asyncio.Event()
+    answers = asyncio.Event()  # Telegram has the sends; their answers come once this is set
+
+    def delivery(chat_id: int) -> Delivery:
+        async def send() -> None:
+            started.append(chat_id)
+            if len(started) == 3:
+                all_started.set()
+            await answers.wait()
+
+        return Delivery(chat_id=chat_id, send=send)
+
+    async def note(delivery: Delivery, _outcome: object) -> None:
+        recorded.append(delivery.chat_id)
+
+    sender = PacedSender(rate_per_second=1000, clock=FakeClock())
+    task = asyncio.create_task(
+        sender.deliver([delivery(c) for c in (1, 2, 3, 4)], on_outcome=note)
+    )
+    await all_started.wait()
+    task.cancel()
+    # The answers arrive only after the cancellation: a sender that dropped its sends on
+    # cancel would have cancelled them first (the loop runs the cancelled task first).
+    answers.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert sorted(recorded) == sorted(started)
+    assert len(started) in (3, 4)
+    assert not [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
+                and t.get_name() != "paced-sender"]  # fmt: skip

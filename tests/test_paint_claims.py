@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.callbacks import ClaimAction
 from models.base import saved_id
 from models.enums import ClaimStatus, NoticeEvent, ReportStatus, Role
-from models.graffiti import GraffitiPhoto, PaintClaim
+from models.graffiti import GraffitiDraft, GraffitiPhoto, PaintClaim
 from models.moderation import Notice
 from models.report import Report
 from models.volunteer import Volunteer
@@ -19,13 +19,14 @@ from tests.support.graffiti_helpers import (
     FAR_300M,
     add_photo,
     claim_buttons,
+    confirm_next_claim,
     jpeg,
     photo_sizes,
     report_wall,
     send_photo,
     wall_image,
 )
-from tests.support.report_setup import accept, status
+from tests.support.report_setup import accept, count, status
 from tests.support.telegram_ids import tg_id
 
 FINDER, STRANGER, HELPER = tg_id(1201), tg_id(1202), tg_id(1203)
@@ -67,7 +68,8 @@ async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: Asyn
 
     # A volunteer who never saw the wall sends an «after» photo: nothing changes yet.
     reply = await claim(stranger, wall, 402)
-    assert f"#{wall}" in reply and "модератор" in reply
+    assert f"#{wall}" in reply
+    assert "модератор" in reply
     assert await status(db, wall) == ReportStatus.ACCEPTED
     assert (NoticeEvent.PAINTED_OVER) not in [e for _v, e in await events(db, wall)]
     assert await points(db, FINDER) == before_points
@@ -81,7 +83,8 @@ async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: Asyn
     [album] = [r for r in shown if isinstance(r, SendMediaGroup)]
     assert [m.caption for m in album.media] == [f"#{wall} · до", f"#{wall} · после"]
     card = next(t for t in texts(shown) if f"#{wall}" in t)
-    assert f"User{STRANGER}" in card and "⚠️" not in card
+    assert f"User{STRANGER}" in card
+    assert "⚠️" not in card
     confirm = claim_buttons(shown)[ClaimAction.CONFIRM]
 
     done = await staff.click(confirm)
@@ -114,7 +117,8 @@ async def test_finder_claiming_own_wall_is_flagged_and_can_be_rejected(
     staff = await moderator(client)
     shown = await staff.send("/claims")
     card = next(t for t in texts(shown) if f"#{wall}" in t)
-    assert "⚠️" in card and "очки" in card.lower()
+    assert "⚠️" in card
+    assert "очки" in card.lower()
     await staff.click(claim_buttons(shown)[ClaimAction.REJECT])
     assert await status(db, wall) == ReportStatus.ACCEPTED
     assert await points(db, FINDER) == before_points
@@ -122,7 +126,8 @@ async def test_finder_claiming_own_wall_is_flagged_and_can_be_rejected(
     assert (finder_id, NoticeEvent.CLAIM_REJECTED) in await events(db, wall)
     assert NoticeEvent.PAINTED_OVER not in [e for _v, e in await events(db, wall)]
     [row] = (await db.exec(select(PaintClaim))).all()
-    assert row.status is ClaimStatus.REJECTED and row.decided_by_id is not None
+    assert row.status is ClaimStatus.REJECTED
+    assert row.decided_by_id is not None
 
 
 async def test_second_claim_joins_the_open_one_and_reply_to_bot_is_a_claim(
@@ -163,7 +168,8 @@ async def test_claims_only_on_walls_a_crew_may_have_painted(
 ) -> None:
     fresh = await report_wall(client.as_user(FINDER), 431, point=FAR_300M)
     refused = await claim(client.as_user(STRANGER), fresh, 432)
-    assert f"#{fresh}" in refused and "не принимает" in refused
+    assert f"#{fresh}" in refused
+    assert "не принимает" in refused
     assert (await db.exec(select(PaintClaim))).all() == []
     assert await status(db, fresh) == ReportStatus.NEW
 
@@ -197,3 +203,66 @@ async def test_moderators_own_painted_stays_direct(client: BotClient, db: AsyncS
     assert f"#{wall}" in text(await staff.send(f"/painted {wall}"))
     assert await status(db, wall) == ReportStatus.PAINTED_OVER
     assert (await db.exec(select(PaintClaim))).all() == []
+
+
+def claimed(wall: int) -> str:
+    return (
+        f"Thank you! Your «after» photo of #{wall} goes to the moderators: "
+        "the wall counts as painted over once they confirm it."
+    )
+
+
+async def test_after_photo_album_by_caption_is_one_answer(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 63)
+    await accept(db, wall)
+    helper = client.as_user(1103, language_code="en")
+    album = {"media_group_id": "after-album-1"}
+    first = await send_photo(helper, jpeg(wall_image(64)), caption=f"/painted {wall}", extra=album)
+    assert texts(first) == [claimed(wall)]
+    # The album's second photo carries no caption; it is the same after-photo answer.
+    assert texts(await send_photo(helper, jpeg(wall_image(65)), extra=album)) == []
+    assert await count(db, GraffitiDraft) == 0
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 2
+    assert all(photo.is_after for photo in afters)
+    assert len({photo.claim_id for photo in afters}) == 1  # one claim for the album
+    assert await status(db, wall) == ReportStatus.ACCEPTED  # until a moderator confirms
+
+
+async def test_after_photo_album_in_reply_is_one_answer(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 66)
+    await accept(db, wall)
+    helper = client.as_user(1104, language_code="en")
+    replies = []
+    for seed in (67, 68, 69):
+        file_id, unique = add_photo(helper, jpeg(wall_image(seed)))
+        extra = {
+            "photo": photo_sizes(file_id, unique),
+            "media_group_id": "after-album-2",
+            **reply_to_bot(f"#{wall} — graffiti report saved, thank you.", 1104),
+        }
+        replies += texts(await helper.send(extra=extra))
+    assert replies == [claimed(wall)]
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 3
+
+
+async def test_after_photo_of_a_wall_already_painted_over(
+    client: BotClient, db: AsyncSession
+) -> None:
+    wall = await report_wall(client, 70)
+    await accept(db, wall)
+    first = client.as_user(1105, language_code="en")
+    await send_photo(first, jpeg(wall_image(71)), caption=f"/painted {wall}")
+    moderator = client.as_user(ADMIN_ID)
+    await moderator.send("/start")
+    await confirm_next_claim(moderator)
+    second = client.as_user(1106, language_code="en")
+    reply = text(await send_photo(second, jpeg(wall_image(72)), caption=f"/painted {wall}"))
+    assert reply == f"#{wall} is already marked as painted over. Thank you!"
+    afters = (await db.exec(select(GraffitiPhoto).where(GraffitiPhoto.report_id == wall))).all()
+    assert len(afters) == 1  # only claims are kept: a closed wall takes no new ones

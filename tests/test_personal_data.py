@@ -13,7 +13,7 @@ from models.report import Report, Sighting
 from models.tallies import SquadMember
 from models.volunteer import Volunteer
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, buttons, text, texts
+from tests.support.client import BotClient, buttons, message_text, text, texts
 from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
 from tests.support.tally_world import make_volunteer, move
 
@@ -27,7 +27,8 @@ async def test_start_and_help_carry_the_privacy_note(client: BotClient) -> None:
     volunteer = client.as_user(6001, language_code="en")
     for command in ("/start", "/help"):
         shown = text(await volunteer.send(command))
-        assert "/mydata" in shown and "/forget_me" in shown, command
+        assert "/mydata" in shown, command
+        assert "/forget_me" in shown, command
 
 
 async def test_mydata_shows_what_is_kept(client: BotClient, db: AsyncSession) -> None:
@@ -37,7 +38,8 @@ async def test_mydata_shows_what_is_kept(client: BotClient, db: AsyncSession) ->
     row = await volunteer_named(db, "Dana")
     shown = text(await volunteer.send("/mydata"))
     assert f"Telegram id: {row.telegram_id}" in shown
-    assert "Name: Dana" in shown and "Username: @dana_k" in shown
+    assert "Name: Dana" in shown
+    assert "Username: @dana_k" in shown
     assert "Nickname on the boards: Night Owl" in shown
     assert "Links sent: 2; photos sent: 0" in shown
     assert "/forget_me" in shown
@@ -61,7 +63,8 @@ async def test_forget_me_erases_after_confirmation_and_keeps_credits(
     reports = [saved_id(r) for r in (await db.exec(select(Report))).all()]
     await move(db, reports, ReportStatus.ACCEPTED, moderator)
     before = text(await stayer.send("/top"))
-    assert "2. Gone Soon — 3 pts" in before and "Forgetters — 3 pts, members: 1" in before
+    assert "2. Gone Soon — 3 pts" in before
+    assert "Forgetters — 3 pts, members: 1" in before
     row_id = (await volunteer_named(db, "Leaver")).id
 
     asked = await leaver.send("/forget_me")
@@ -71,12 +74,16 @@ async def test_forget_me_erases_after_confirmation_and_keeps_credits(
 
     done = await leaver.click(yes)
     [edit] = [r for r in done if isinstance(r, EditMessageText)]
-    assert "your data is erased" in edit.text and edit.reply_markup is None
+    assert "your data is erased" in message_text(edit)
+    assert edit.reply_markup is None
     db.expire_all()
     gone = await db.get(Volunteer, row_id)
-    assert gone is not None and gone.forgotten_at is not None
+    assert gone is not None
+    assert gone.forgotten_at is not None
     assert (gone.first_name, gone.username, gone.nickname, gone.language) == ("", None, None, None)
-    assert gone.telegram_id < 0 and not gone.public_consent and not gone.notices_enabled
+    assert gone.telegram_id < 0
+    assert not gone.public_consent
+    assert not gone.notices_enabled
     chats = (await db.exec(select(Sighting.chat_id).where(Sighting.volunteer_id == row_id))).all()
     assert chats == [gone.telegram_id]  # the sighting stays, without the chat it came from
     assert (await db.exec(select(func.count()).select_from(SquadMember))).one() == 0
@@ -84,10 +91,12 @@ async def test_forget_me_erases_after_confirmation_and_keeps_credits(
     first = (await db.exec(select(Report).where(col(Report.id) == min(reports)))).one()
     assert (await db.exec(select(func.count()).where(Sighting.report_id == first.id))).one() == 2
     top = text(await stayer.send("/top"))
-    assert "2. " not in top and "— 3 pts" not in top  # the leaver's row is gone, not renamed
+    assert "2. " not in top
+    assert "— 3 pts" not in top
     assert "Forgetters — 0 pts, members: 0" in top
     full = text(await admin.send(f"/report {first.id}"))
-    assert "a volunteer who erased their data" in full and "Leaver" not in full
+    assert "a volunteer who erased their data" in full
+    assert "Leaver" not in full
     assert str(gone.telegram_id) not in full
 
     # A second press (or a redelivered one) erases nothing more: the person is someone new now.

@@ -5,6 +5,8 @@ import re
 import signal
 from pathlib import Path
 
+import pytest
+
 from tests.support.bot_process import START_TIMEOUT, TOKEN, child_env, start_bot
 from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.telegram_ids import tg_id
@@ -12,8 +14,9 @@ from tests.support.telegram_ids import tg_id
 ADMIN = tg_id(777)
 
 
+@pytest.mark.usefixtures("engine")
 async def test_python_m_bot_polls_answers_and_stops_on_sigterm(
-    tmp_path: Path, database_url: str, engine: object
+    tmp_path: Path, database_url: str
 ) -> None:
     async with FakeBotAPI() as api:
         config = tmp_path / "cfg.toml"
@@ -64,7 +67,8 @@ async def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> Non
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     lines = stderr.decode().strip().splitlines()
     assert process.returncode == 2
-    assert len(lines) == 1 and "telegram.token" in lines[0], lines
+    assert len(lines) == 1, lines
+    assert "telegram.token" in lines[0], lines
 
 
 async def test_invalid_setting_names_its_key(tmp_path: Path) -> None:
@@ -76,4 +80,5 @@ async def test_invalid_setting_names_its_key(tmp_path: Path) -> None:
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 2
     [line] = stderr.decode().strip().splitlines()
-    assert "access.admins" in line and "database.url" in line
+    assert "access.admins" in line
+    assert "database.url" in line

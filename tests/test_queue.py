@@ -17,12 +17,12 @@ from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services import queue
 from services.clock import to_almaty, utcnow
-from tests.support.client import BotClient, buttons, text, texts
+from tests.support.client import BotClient, buttons, message_text, text, texts
+from tests.support.report_setup import statuses, wall_report
 from tests.support.telegram_ids import realistic, tg_id
 from tests.support.triage_helpers import (
     alerts,
     audit,
-    button_data,
     card_number,
     make_moderator,
     report_link,
@@ -52,7 +52,8 @@ async def test_card_shows_the_oldest_new_report(client: BotClient, db: AsyncSess
     assert "Reported by 3 volunteers" in card
     assert to_almaty(created).strftime("%d.%m.%Y %H:%M") in card
     assert "Reported by a banned volunteer." in card
-    assert "User4" not in card and "User1" not in card  # the card names nobody
+    assert "User4" not in card
+    assert "User1" not in card
     labels = [label for label, _ in buttons(reply[-1])]
     assert labels == ["✅ Accept", "❌ Reject", "🔁 Duplicate of…", "⏭ Skip", "❓ Not sure"]
     # The second card lists its sibling on the same site key, with its status.
@@ -68,7 +69,7 @@ async def test_accept_from_the_card_asks_the_category(client: BotClient, db: Asy
     first, second, _ = await _three_reports(client)
     moderator = await make_moderator(client, 500)
     card = await moderator.send("/queue")
-    categories = await moderator.click(button_data(card, "Accept"), message_id=77)
+    categories = await moderator.press(card, "Accept")
     labels = [label for label, _ in buttons(categories[-1])]
     assert labels == [
         "drug sales",
@@ -78,10 +79,12 @@ async def test_accept_from_the_card_asks_the_category(client: BotClient, db: Asy
         "« Back",
     ]
     assert (await report_row(db, first)).status == ReportStatus.NEW  # nothing decided yet
-    done = await moderator.click(button_data(categories, "courier"), message_id=77)
+    done = await moderator.press(categories, "courier")
     [edited] = [r for r in done if isinstance(r, EditMessageText)]
-    assert edited.message_id == 77  # the next card replaces the old one in the same message
-    assert edited.text.startswith(f"✓ #{first} accepted: courier recruitment.")
+    [shown] = [r for r in card if buttons(r)]
+    # The next card replaces the old one in the same message.
+    assert edited.message_id == moderator.session.result_of(shown).message_id
+    assert message_text(edited).startswith(f"✓ #{first} accepted: courier recruitment.")
     assert card_number(done) == second
     row = await report_row(db, first)
     assert (row.status, row.category) == (ReportStatus.ACCEPTED, Category.COURIER_RECRUITMENT)
@@ -96,8 +99,8 @@ async def test_back_returns_to_the_card_buttons(client: BotClient, db: AsyncSess
     await _three_reports(client)
     moderator = await make_moderator(client, 500)
     card = await moderator.send("/queue")
-    reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
-    back = await moderator.click(button_data(reasons, "Back"), message_id=5)
+    reasons = await moderator.press(card, "Reject")
+    back = await moderator.press(reasons, "Back")
     assert buttons(back[-1])[0][0] == "✅ Accept"
     assert (await db.exec(select(func.count()).select_from(AuditEntry))).one() == 0
 
@@ -106,7 +109,7 @@ async def test_reject_with_a_preset_reason(client: BotClient, db: AsyncSession) 
     first, second, _ = await _three_reports(client)
     moderator = await make_moderator(client, 500)
     card = await moderator.send("/queue")
-    reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
+    reasons = await moderator.press(card, "Reject")
     labels = [label for label, _ in buttons(reasons[-1])]
     assert labels[:4] == [
         "not drug-related",
@@ -114,7 +117,7 @@ async def test_reject_with_a_preset_reason(client: BotClient, db: AsyncSession) 
         "not enough evidence",
         "duplicate",
     ]
-    done = await moderator.click(button_data(reasons, "not drug-related"), message_id=5)
+    done = await moderator.press(reasons, "not drug-related")
     assert card_number(done) == second
     row = await report_row(db, first)
     # Stored as a code, not as the English label: every reader gets it in their language.
@@ -136,8 +139,8 @@ async def test_reject_with_a_typed_reason(client: BotClient, db: AsyncSession) -
     first, second, _ = await _three_reports(client)
     moderator = await make_moderator(client, 500)
     card = await moderator.send("/queue")
-    reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
-    prompt = await moderator.click(button_data(reasons, "Type a reason"), message_id=5)
+    reasons = await moderator.press(card, "Reject")
+    prompt = await moderator.press(reasons, "Type a reason")
     assert f"reason for rejecting #{first}" in text(prompt)
     done = await moderator.send("a <b>cooking</b> blog, t.me/recipes")
     assert texts(done)[-1].startswith(f"✓ #{first} rejected.")
@@ -153,8 +156,8 @@ async def test_cancel_aborts_typed_input(client: BotClient, db: AsyncSession) ->
     first, *_ = await _three_reports(client)
     moderator = await make_moderator(client, 500)
     card = await moderator.send("/queue")
-    reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
-    await moderator.click(button_data(reasons, "Type a reason"), message_id=5)
+    reasons = await moderator.press(card, "Reject")
+    await moderator.press(reasons, "Type a reason")
     cancelled = await moderator.send("/cancel")
     assert texts(cancelled)[-1].startswith("Cancelled.")
     assert card_number(cancelled) == first  # still held by this moderator, shown again
@@ -169,8 +172,8 @@ async def test_another_command_ends_typed_input(client: BotClient, db: AsyncSess
     first, second, _ = await _three_reports(client)
     moderator = await make_moderator(client, 500)
     card = await moderator.send("/queue")
-    reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
-    await moderator.click(button_data(reasons, "Type a reason"), message_id=5)
+    reasons = await moderator.press(card, "Reject")
+    await moderator.press(reasons, "Type a reason")
     assert "Accepted" in text(await moderator.send(f"/accept {second} other"))
     await moderator.send("later words")
     assert (await report_row(db, first)).status == ReportStatus.NEW
@@ -182,7 +185,7 @@ async def test_duplicate_of_asks_for_the_number(client: BotClient, db: AsyncSess
     await moderator.send(f"/reject {third} test")
     await moderator.send(f"/merge {third} into {second}")  # refused: #3 is not new
     card = await moderator.send("/queue")
-    prompt = await moderator.click(button_data(card, "Duplicate of"), message_id=5)
+    prompt = await moderator.press(card, "Duplicate of")
     assert f"#{first} duplicates which report?" in text(prompt)
     assert "one report number" in text(await moderator.send("the other one"))
     assert "into itself" in text(await moderator.send(f"#{first}"))
@@ -194,7 +197,8 @@ async def test_duplicate_of_asks_for_the_number(client: BotClient, db: AsyncSess
     row = await report_row(db, first)
     assert (row.status, row.merged_into_id) == (ReportStatus.MERGED, second)
     sightings = (await db.exec(select(Sighting).where(Sighting.report_id == second))).all()
-    assert {s.volunteer_id for s in sightings} == finders and len(sightings) == 2
+    assert {s.volunteer_id for s in sightings} == finders
+    assert len(sightings) == 2
     assert card_number(done) == second  # the survivor is still new: it comes next
 
 
@@ -206,13 +210,13 @@ async def test_skip_and_not_sure_move_on_without_coming_back(
     other = await make_moderator(client, 501)
     card = await moderator.send("/queue")
     assert card_number(card) == first
-    skipped = await moderator.click(button_data(card, "Skip"), message_id=5)
+    skipped = await moderator.press(card, "Skip")
     assert card_number(skipped) == second
     # The skipped card went back to the pool: another moderator gets it at once.
     assert card_number(await other.send("/queue")) == first
-    unsure = await moderator.click(button_data(skipped, "Not sure"), message_id=5)
+    unsure = await moderator.press(skipped, "Not sure")
     assert card_number(unsure) == third
-    last = await moderator.click(button_data(unsure, "Skip"), message_id=5)
+    last = await moderator.press(unsure, "Skip")
     assert card_number(last) is None
     assert "You skipped 3" in texts(last)[-1]
     for report_id in (first, second, third):
@@ -236,13 +240,13 @@ async def test_button_on_a_report_someone_else_decided(
     moderator = await make_moderator(client, 500)
     other = await make_moderator(client, 501)
     card = await moderator.send("/queue")
-    categories = await moderator.click(button_data(card, "Accept"), message_id=5)
+    categories = await moderator.press(card, "Accept")
     # The card is held: another moderator's command leaves it alone (test_bulk_claims.py)…
     assert "held by another moderator" in text(await other.send(f"/reject {first} spam"))
     # …until the claim runs out while the first moderator is away.
     await _expire_claims(db)
     await other.send(f"/reject {first} spam")
-    pressed = await moderator.click(button_data(categories, "drug sales"), message_id=5)
+    pressed = await moderator.press(categories, "drug sales")
     assert alerts(pressed) == [f"#{first} was not changed: its status is “rejected”."]
     assert card_number(pressed) == second
     row = await report_row(db, first)
@@ -250,7 +254,7 @@ async def test_button_on_a_report_someone_else_decided(
     assert len(await audit(db, first)) == 1
     # Every button of the stale card refuses the same way.
     for label in ("Accept", "Reject", "Duplicate of"):
-        stale = await moderator.click(button_data(card, label), message_id=5)
+        stale = await moderator.press(card, label)
         assert alerts(stale) == [f"#{first} was not changed: its status is “rejected”."]
     assert len(await audit(db, first)) == 1
 
@@ -264,7 +268,7 @@ async def test_button_on_a_card_another_moderator_now_holds(
     card = await moderator.send("/queue")
     await _expire_claims(db)
     assert card_number(await other.send("/queue")) == first
-    categories = await moderator.click(button_data(card, "Accept"), message_id=5)
+    categories = await moderator.press(card, "Accept")
     assert alerts(categories) == [f"Another moderator is looking at #{first} now."]
     assert (await report_row(db, first)).status == ReportStatus.NEW
 
@@ -285,7 +289,8 @@ async def test_moderators_at_once_get_different_cards(
         card_number([r for r in sent if getattr(r, "chat_id", None) == moderator.user_id])
         for moderator in staff
     ]
-    assert None not in shown and len(set(shown)) == moderators, shown
+    assert None not in shown, shown
+    assert len(set(shown)) == moderators, shown
     claims = await db.exec(select(Report.id, Report.claimed_by_id).where(
         col(Report.claimed_by_id).is_not(None)
     ))  # fmt: skip
@@ -333,14 +338,17 @@ async def test_claim_expiry_with_injected_time(client: BotClient, db: AsyncSessi
     one, two = await _volunteer_ids(client, db, 501, 502)
     start = utcnow()
     mine = await queue.claim_next(db, moderator_id=one, claim_minutes=5, now=start)
-    assert mine is not None and mine.id == only
+    assert mine is not None
+    assert mine.id == only
     later = start + timedelta(minutes=4, seconds=59)
     assert await queue.claim_next(db, moderator_id=two, claim_minutes=5, now=later) is None
     assert await queue.held_by_other(db, report_id=only, moderator_id=two, now=later)
     expired = start + timedelta(minutes=5, seconds=1)
     assert not await queue.held_by_other(db, report_id=only, moderator_id=two, now=expired)
     theirs = await queue.claim_next(db, moderator_id=two, claim_minutes=5, now=expired)
-    assert theirs is not None and theirs.id == only and theirs.claimed_by_id == two
+    assert theirs is not None
+    assert theirs.id == only
+    assert theirs.claimed_by_id == two
 
 
 async def test_one_moderator_holds_one_card(client: BotClient, db: AsyncSession) -> None:
@@ -350,7 +358,8 @@ async def test_one_moderator_holds_one_card(client: BotClient, db: AsyncSession)
     now = utcnow()
     await queue.claim_next(db, moderator_id=one, claim_minutes=5, now=now)
     moved = await queue.claim_next(db, moderator_id=one, claim_minutes=5, skip=[first], now=now)
-    assert moved is not None and moved.id == second
+    assert moved is not None
+    assert moved.id == second
     assert (await report_row(db, first)).claimed_by_id is None
     await queue.release(db, report_id=second, moderator_id=two)  # not the holder: no effect
     assert (await report_row(db, second)).claimed_by_id == one
@@ -377,3 +386,32 @@ async def test_moderators_read_the_card_in_their_language(client: BotClient) -> 
     kazakh = client.as_user(500, language_code="kk")
     assert "1 волонтер хабарлады" in text(await kazakh.send("/queue"))
     assert moderator.user_id == russian.user_id
+
+
+async def test_queue_card_typed_duplicate_of_another_kind_may_be_retried(
+    client: BotClient, db: AsyncSession
+) -> None:
+    """On a card, a number of the other kind is a wrong number: the moderator may send another."""
+    channel = await report_link(client, 1, "t.me/kind_card_one")
+    duplicate = await report_link(client, 2, "t.me/kind_card_two")
+    wall = await wall_report(db, 77_003)
+    moderator = await make_moderator(client, 500)
+    card = await moderator.send("/queue")
+    [data] = [
+        b.callback_data
+        for r in card
+        if isinstance(r, SendMessage) and r.reply_markup is not None
+        for row in r.reply_markup.inline_keyboard  # type: ignore[union-attr]
+        for b in row
+        if "Duplicate" in b.text
+    ]
+    await moderator.click(data or "", message_id=5)
+    reply = text(await moderator.send(f"#{wall}"))
+    assert "Send another number" in reply
+    reply = texts(await moderator.send(f"#{duplicate}"))[-1]
+    assert "merged into" in reply
+    assert await statuses(db, [channel, duplicate, wall]) == [
+        ReportStatus.MERGED,
+        ReportStatus.NEW,
+        ReportStatus.NEW,
+    ]

@@ -43,9 +43,9 @@ async def test_photo_count_is_what_photo_sends(client: BotClient, db: AsyncSessi
 
     full = text(await moderator.send(f"/report {wall}"))
     assert f"Фото: 3 · /photo {wall}" in full
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send(f"/photo {wall}")
-    [album] = client.session.sent(SendMediaGroup)  # type: ignore[attr-defined]
+    [album] = client.session.sent(SendMediaGroup)
     assert [m.caption for m in album.media] == [
         f"#{wall} · до",
         f"#{wall} · до",
@@ -53,13 +53,13 @@ async def test_photo_count_is_what_photo_sends(client: BotClient, db: AsyncSessi
     ]
     # Confirmed, the claim's photo is an «after» photo of the wall.
     await confirm_next_claim(moderator)
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send(f"/photo {wall}")
-    [album] = client.session.sent(SendMediaGroup)  # type: ignore[attr-defined]
+    [album] = client.session.sent(SendMediaGroup)
     assert [m.caption for m in album.media][-1] == f"#{wall} · после"
 
 
-async def test_queue_card_of_a_wall_is_its_photo(client: BotClient, db: AsyncSession) -> None:
+async def test_queue_card_of_a_wall_is_its_photo(client: BotClient) -> None:
     first = await wall_with_album(client)
     asked = await send_photo(client, jpeg(wall_image(611)))
     handle_question = await client.click(draft_button(asked, GraffitiAction.SKIP_PLACE))
@@ -67,11 +67,12 @@ async def test_queue_card_of_a_wall_is_its_photo(client: BotClient, db: AsyncSes
     second = numbers(text(saved))[0]
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/queue")
-    [card] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
-    assert card.caption.startswith(f"<b>#{first}</b>") and "Фото: 2" in card.caption
-    assert not client.session.sent(SendMessage)  # type: ignore[attr-defined]
+    [card] = client.session.sent(SendPhoto)
+    assert card.caption.startswith(f"<b>#{first}</b>")
+    assert "Фото: 2" in card.caption
+    assert not client.session.sent(SendMessage)
     skip = next(
         data
         for _label, data in buttons(card)
@@ -81,14 +82,16 @@ async def test_queue_card_of_a_wall_is_its_photo(client: BotClient, db: AsyncSes
     shop_card = text(await moderator.click(skip))
     assert "@photos_shop" in shop_card.lower() or "photos_shop" in shop_card
     shop = numbers(shop_card)[0]
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.click(TriageCard(action=TriageAction.SKIP, report_id=shop).pack())
-    [next_card] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [next_card] = client.session.sent(SendPhoto)
     assert f"#{second}" in next_card.caption
 
 
 def test_a_long_card_is_split_at_a_line() -> None:
     lines = [f"line {n} " + "x" * 90 for n in range(20)]
     caption, rest = split_caption("\n".join(lines))
-    assert len(caption) <= 1024 and caption.endswith("x") and rest.startswith("line ")
+    assert len(caption) <= 1024
+    assert caption.endswith("x")
+    assert rest.startswith("line ")
     assert caption.split("\n") + rest.split("\n") == lines

@@ -51,20 +51,22 @@ async def test_link_in_the_place_step_is_no_address(client: BotClient, db: Async
     [shop_number] = numbers(answer)[:1]
     assert "стен" in answer.lower()  # asked again where the wall is
     draft = (await db.exec(select(GraffitiDraft))).one()
-    assert draft.address is None and draft.handle_text == "https://t.me/place_step_shop"
+    assert draft.address is None
+    assert draft.handle_text == "https://t.me/place_step_shop"
     # The link was what is written on the wall: the place completes the report.
     saved = text(await send_location(client, ABAY_DOSTYK))
     [wall] = numbers(saved)[:1]
     details = await graffiti(db, wall)
-    assert details.address is None and details.handle_report_id == shop_number
+    assert details.address is None
+    assert details.handle_report_id == shop_number
     await accept(db, wall)
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/graffiti_batch")
     [csv_file] = [
         r.document
-        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
+        for r in client.session.sent(SendDocument)
         if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
@@ -80,25 +82,29 @@ async def test_screenshot_with_link_in_caption(client: BotClient, db: AsyncSessi
     button = draft_button(asked, GraffitiAction.SCREENSHOT)
     done = text(await client.click(button))
     assert f"#{shop}" in done
-    assert await count(db, Graffiti) == 0 and await count(db, GraffitiDraft) == 0
+    assert await count(db, Graffiti) == 0
+    assert await count(db, GraffitiDraft) == 0
     [evidence] = (await db.exec(select(EvidencePhoto))).all()
-    assert evidence.report_id == shop and evidence.file_unique_id == unique
+    assert evidence.report_id == shop
+    assert evidence.file_unique_id == unique
 
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
     full = text(await moderator.send(f"/report {shop}"))
-    assert f"/photo {shop}" in full and "1" in full
-    client.session.clear()  # type: ignore[attr-defined]
+    assert f"/photo {shop}" in full
+    assert "1" in full
+    client.session.clear()
     await moderator.send(f"/photo {shop}")
-    [sent] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [sent] = client.session.sent(SendPhoto)
     assert sent.caption == f"#{shop} · скриншот"
     with Image.open(io.BytesIO(sent.photo.data)) as image:
         assert not image.getexif()
     # The queue card is the screenshot itself (stripped), with the card as its caption.
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/queue")
-    [card] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
-    assert f"#{shop}" in card.caption and card.reply_markup is not None
+    [card] = client.session.sent(SendPhoto)
+    assert f"#{shop}" in card.caption
+    assert card.reply_markup is not None
     assert b"Exif" not in card.photo.data
 
 
@@ -110,7 +116,8 @@ async def test_screenshot_then_link_in_next_message(client: BotClient, db: Async
     [shop] = numbers(answer)[:1]
     [evidence] = (await db.exec(select(EvidencePhoto))).all()
     assert evidence.report_id == shop
-    assert await count(db, Graffiti) == 0 and await count(db, GraffitiDraft) == 0
+    assert await count(db, Graffiti) == 0
+    assert await count(db, GraffitiDraft) == 0
 
 
 async def test_several_links_on_the_wall_are_all_reported(
@@ -119,14 +126,15 @@ async def test_several_links_on_the_wall_are_all_reported(
     await send_photo(client, jpeg(wall_image(504)))
     await send_location(client, ABAY_DOSTYK)
     replies = texts(await client.send("@first_wall_shop и t.me/second_wall_shop"))
-    assert len(replies) == 2 and "second_wall_shop" in replies[0]
+    assert len(replies) == 2
+    assert "second_wall_shop" in replies[0]
     for name in ("first_wall_shop", "second_wall_shop"):
         assert (await link_report(db, name)).kind == TargetKind.TELEGRAM
     [wall] = numbers(replies[1])[:1]
     assert (await graffiti(db, wall)).handle_text == "@first_wall_shop"
 
 
-async def test_a_wall_by_district_shows_no_latin_name(client: BotClient, db: AsyncSession) -> None:
+async def test_a_wall_by_district_shows_no_latin_name(client: BotClient) -> None:
     asked = await send_photo(client, jpeg(wall_image(505)))
     handle_question = await client.click(draft_button(asked, GraffitiAction.DISTRICT, "medeu"))
     saved = texts(await client.click(draft_button(handle_question, GraffitiAction.NO_HANDLE)))

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from services.spreadsheets import MAX_WIDTH, to_csv, to_xlsx
 
 HEADER = ["Адрес", "Дата", "Число"]
-ROWS = [
+ROWS: list[list[str | datetime | date | int | None]] = [
     ["ул. Абая, 10", datetime(2025, 3, 1, 9, 5), 3],
     ['=HYPERLINK("http://evil")', date(2025, 3, 2), None],
     ["x" * 200 + "\x07", None, 0],
@@ -49,14 +49,16 @@ def test_csv_cells_after_semicolons_are_no_formulas_for_either_separator() -> No
 def test_xlsx_layout_and_values() -> None:
     sheet = load_workbook(io.BytesIO(to_xlsx(HEADER, ROWS, title="Граффити"))).active
     assert sheet.title == "Граффити"
-    assert [c.value for c in sheet[1]] == HEADER and all(c.font.bold for c in sheet[1])
+    assert [c.value for c in sheet[1]] == HEADER
+    assert all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet["A2"].value == "ул. Абая, 10"
     assert sheet["B2"].value == datetime(2025, 3, 1, 9, 5)
     assert sheet["B2"].number_format == "DD.MM.YYYY HH:MM"
     assert sheet["C2"].value == 3
     # Kept as text: opening the file must not run what a volunteer typed.
-    assert sheet["A3"].value == '=HYPERLINK("http://evil")' and sheet["A3"].data_type == "s"
+    assert sheet["A3"].value == '=HYPERLINK("http://evil")'
+    assert sheet["A3"].data_type == "s"
     assert sheet["A4"].value == "x" * 200  # control characters XLSX cannot hold are dropped
     assert sheet.column_dimensions["A"].width == MAX_WIDTH
     assert 6 <= sheet.column_dimensions["C"].width < 12

@@ -3,10 +3,15 @@
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.tallies import Squad, SquadMember
 from models.volunteer import Volunteer
+from services import squads
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, text, texts
+from tests.support.tally_world import (
+    make_volunteer,
+)
 from tests.support.telegram_ids import tg_id
 
 
@@ -14,7 +19,8 @@ async def _create(client: BotClient, name: str) -> str:
     admin = client.as_user(ADMIN_ID, language_code="en")
     await admin.send("/start")
     reply = texts(await admin.send(f"/squad_add {name}"))[0]
-    assert "created" in reply and "?start=squad_" in reply
+    assert "created" in reply
+    assert "?start=squad_" in reply
     return reply.split("<code>")[1].split("</code>")[0]
 
 
@@ -29,7 +35,8 @@ async def test_admin_creates_and_volunteers_join(client: BotClient, db: AsyncSes
     memberships = (await db.exec(select(SquadMember))).all()
     assert len(memberships) == 1  # one squad per volunteer
     squad = await db.get(Squad, memberships[0].squad_id)
-    assert squad is not None and squad.name == "Satbayev"
+    assert squad is not None
+    assert squad.name == "Satbayev"
     assert "Satbayev" in texts(await student.send("/squad"))[0]
     assert "left" in texts(await student.send("/squad leave"))[0]
 
@@ -63,8 +70,33 @@ async def test_curator_sees_statistics_without_identities(
     assert "now curates" in text(reply, ADMIN_ID)
     shown = texts(await curator.send("/squad"))
     stats = shown[-1]
-    assert "College 5" in stats and "Members: 1" in stats and "Links: 1" in stats
+    assert "College 5" in stats
+    assert "Members: 1" in stats
+    assert "Links: 1" in stats
     for secret in ("Hiddenname", "hidden_member", str(tg_id(2010))):
         assert secret not in stats
     person = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(2010)))).one()
     assert person.public_consent is False
+
+
+async def test_squad_names_are_unique_whatever_the_case_in_any_alphabet(db: AsyncSession) -> None:
+    admin = await make_volunteer(db, 1)
+    first = await squads.create_squad(db, name="КазНУ Юрфак", created_by_id=saved_id(admin))
+    assert first is not None
+    assert await squads.create_squad(db, name="КазНУ Юрфак", created_by_id=saved_id(admin)) is None
+    assert (
+        await squads.create_squad(db, name="казну  юрфак", created_by_id=saved_id(admin)) is None
+    )
+    assert len((await db.exec(select(Squad))).all()) == 1
+
+
+async def test_squad_curator_echoes_an_unknown_name_escaped(client: BotClient) -> None:
+    admin = client.as_user(ADMIN_ID, language_code="en")
+    await admin.send("/start")
+    answer = texts(await admin.send("/squad_curator ABCDEF <b>x"))
+    # No squad ABCDEF: the code is checked first.
+    assert answer == ["There is no squad with this code. Check it with your curator."]
+    created = texts(await admin.send("/squad_add Review Squad"))
+    code = created[0].split("<code>")[1].split("</code>")[0]
+    answer = texts(await admin.send(f"/squad_curator {code} <b>x"))
+    assert answer == ["I do not know &lt;b&gt;x: they must write to the bot first."]

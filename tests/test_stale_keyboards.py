@@ -32,7 +32,8 @@ async def test_a_button_nobody_may_press_is_removed(client: BotClient) -> None:
     volunteer = client.as_user(tg_id(100004), language_code="en")
     pressed = await volunteer.click("tq:a:1:", message_id=77)
     [alert] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
-    assert alert.show_alert and "not available" in (alert.text or "")
+    assert alert.show_alert
+    assert "not available" in (alert.text or "")
     assert stripped(pressed) == [(volunteer.user_id, 77)]
 
 

@@ -5,6 +5,8 @@ import asyncio
 import socket
 from pathlib import Path
 
+import pytest
+
 from tests.support.bot_process import TOKEN, child_env, start_bot
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -25,19 +27,20 @@ async def _run_to_the_end(
     return process.returncode or 0, stderr.decode().strip().splitlines()
 
 
+@pytest.mark.usefixtures("engine")
 async def test_unreachable_bot_api_is_one_line_and_exit_3(
-    tmp_path: Path, database_url: str, engine: object
+    tmp_path: Path, database_url: str
 ) -> None:
     base = f"http://127.0.0.1:{_closed_port()}"
     code, lines = await _run_to_the_end(tmp_path, base, database_url)
     assert code == 3, lines
-    assert len(lines) == 1 and lines[0].startswith(f"cannot reach the Bot API at {base}"), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"cannot reach the Bot API at {base}"), lines
     assert TOKEN.split(":")[1] not in lines[0]
 
 
-async def test_refused_token_is_one_line_and_exit_4(
-    tmp_path: Path, database_url: str, engine: object
-) -> None:
+@pytest.mark.usefixtures("engine")
+async def test_refused_token_is_one_line_and_exit_4(tmp_path: Path, database_url: str) -> None:
     async with FakeBotAPI() as api:
         api.fail_next("getMe", error_code=401, description="Unauthorized")
         code, lines = await _run_to_the_end(tmp_path, api.base_url, database_url)

@@ -8,7 +8,8 @@ import re
 
 import pytest
 from aiogram.methods import SendDocument, SendPhoto
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.callbacks import GraffitiAction
 from models.enums import District, ReportStatus
@@ -36,27 +37,26 @@ async def wall_in_district(client: BotClient, seed: int, district: District) -> 
     return numbers(text(saved))[0]
 
 
-async def test_crew_batch_assigns_walls_that_have_a_district(client: BotClient, db) -> None:
+async def test_crew_batch_assigns_walls_that_have_a_district(
+    client: BotClient, db: AsyncSession
+) -> None:
     wall = await wall_in_district(client, 301, District.MEDEU)
     assert (await graffiti(db, wall)).district is District.MEDEU
     await accept(db, wall)
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     done = text(await moderator.send("/graffiti_batch"))
-    assert "1" in done and "пошло не так" not in done
+    assert "1" in done
+    assert "пошло не так" not in done
     [csv_file] = [
-        r
-        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
-        if r.document.filename.endswith(".csv")
+        r for r in client.session.sent(SendDocument) if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.document.data.decode("utf-8-sig"))))
-    assert rows[1][1] == f"#{wall}" and rows[1][2] == "Медеуский"
+    assert rows[1][1] == f"#{wall}"
+    assert rows[1][2] == "Медеуский"
     # Names, sheet and values in the reader's language: no Latin words in Russian files.
-    files = {
-        r.document.filename.rsplit(".", 1)[1]: r
-        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
-    }
+    files = {r.document.filename.rsplit(".", 1)[1]: r for r in client.session.sent(SendDocument)}
     for name in (r.document.filename for r in files.values()):
         stem = name.rsplit(".", 1)[0]
         assert not re.search(r"[A-Za-z]", stem), name
@@ -69,13 +69,16 @@ async def test_crew_batch_assigns_walls_that_have_a_district(client: BotClient, 
     assert "Нет" in text(await moderator.send("/graffiti_batch"))
 
 
-async def test_assign_without_a_district_uses_the_walls_own(client: BotClient, db) -> None:
+async def test_assign_without_a_district_uses_the_walls_own(
+    client: BotClient, db: AsyncSession
+) -> None:
     wall = await wall_in_district(client, 302, District.TURKSIB)
     await accept(db, wall)
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
     reply = text(await moderator.send(f"/assign {wall}"))
-    assert f"#{wall}" in reply and "пошло не так" not in reply
+    assert f"#{wall}" in reply
+    assert "пошло не так" not in reply
     assert await status(db, wall) == ReportStatus.ASSIGNED
     assert (await graffiti(db, wall)).assigned_district is District.TURKSIB
 
@@ -98,7 +101,7 @@ def test_no_suggestion_outside_the_city() -> None:
 
 
 async def test_assign_without_district_asks_and_the_crew_file_carries_it(
-    client: BotClient, db
+    client: BotClient, db: AsyncSession
 ) -> None:
     wall = await report_wall(client, 311, point=(43.60, 77.20))  # outside: no suggestion
     await accept(db, wall)
@@ -107,37 +110,41 @@ async def test_assign_without_district_asks_and_the_crew_file_carries_it(
     asked = await moderator.send(f"/assign {wall}")
     [question] = [r for r in asked if buttons(r)]
     pick = next(data for label, data in buttons(question) if label == "Алмалинский")
-    assert len(buttons(question)) == 8 and await status(db, wall) == ReportStatus.ACCEPTED
+    assert len(buttons(question)) == 8
+    assert await status(db, wall) == ReportStatus.ACCEPTED
     done = text(await moderator.click(pick))
     assert f"#{wall}" in done
     assert await status(db, wall) == ReportStatus.ASSIGNED
     assert (await graffiti(db, wall)).assigned_district is District.ALMALY
     # The wall assigned by hand goes out in that district's next crew file, once.
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/graffiti_batch Алмалинский")
     [csv_file] = [
         r.document
-        for r in client.session.sent(SendDocument)  # type: ignore[attr-defined]
+        for r in client.session.sent(SendDocument)
         if r.document.filename.endswith(".csv")
     ]
     rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
-    assert [row[1] for row in rows[1:]] == [f"#{wall}"] and rows[1][2] == "Алмалинский"
+    assert [row[1] for row in rows[1:]] == [f"#{wall}"]
+    assert rows[1][2] == "Алмалинский"
     assert "Нет" in text(await moderator.send("/graffiti_batch Алмалинский"))
     # A stale button after the question was answered does nothing.
     assert await moderator.click(pick)
     assert (await graffiti(db, wall)).assigned_district is District.ALMALY
 
 
-async def test_suggested_district_is_confirmed_from_the_card(client: BotClient, db) -> None:
+async def test_suggested_district_is_confirmed_from_the_card(
+    client: BotClient, db: AsyncSession
+) -> None:
     latitude, longitude = district_centres()[District.MEDEU]
     wall = await report_wall(client, 312, point=(latitude + NEAR, longitude))
     assert (await graffiti(db, wall)).suggested_district is District.MEDEU
     assert (await graffiti(db, wall)).district is None
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
-    client.session.clear()  # type: ignore[attr-defined]
+    client.session.clear()
     await moderator.send("/queue")
-    [card] = client.session.sent(SendPhoto)  # type: ignore[attr-defined]
+    [card] = client.session.sent(SendPhoto)
     assert "Медеуский" in card.caption
     confirm = next(data for label, data in buttons(card) if "Медеуский" in label)
     other = next(data for label, data in buttons(card) if "Другой" in label)
@@ -145,10 +152,13 @@ async def test_suggested_district_is_confirmed_from_the_card(client: BotClient, 
     assert any(len(buttons(r)) == 8 for r in listed)
     await moderator.click(confirm)
     details = await graffiti(db, wall)
-    assert details.district is District.MEDEU and details.suggested_district is None
+    assert details.district is District.MEDEU
+    assert details.suggested_district is None
 
 
-async def test_verdicts_on_walls_name_the_street_steps(client: BotClient, db) -> None:
+async def test_verdicts_on_walls_name_the_street_steps(
+    client: BotClient, db: AsyncSession
+) -> None:
     painted = await report_wall(client, 321, point=(43.60, 77.21))
     waiting = await report_wall(client, 322, point=(43.61, 77.22))
     await accept(db, painted, waiting)
@@ -156,10 +166,14 @@ async def test_verdicts_on_walls_name_the_street_steps(client: BotClient, db) ->
     await moderator.send("/start")
     await moderator.send(f"/painted {painted}")
     back = text(await moderator.send(f"/reappeared {painted}"))
-    assert "/graffiti_batch" in back and "/batch " not in back
+    assert "/graffiti_batch" in back
+    assert "/batch " not in back
     assert await status(db, painted) == ReportStatus.REAPPEARED
     refused = text(await moderator.send(f"/reappeared {waiting}"))
-    assert f"#{waiting}" in refused and "/graffiti_batch" in refused and "/batch " not in refused
+    assert f"#{waiting}" in refused
+    assert "/graffiti_batch" in refused
+    assert "/batch " not in refused
     blocked = text(await moderator.send(f"/blocked {waiting}"))
-    assert "/painted" in blocked and "/graffiti_batch" in blocked
+    assert "/painted" in blocked
+    assert "/graffiti_batch" in blocked
     assert await status(db, waiting) == ReportStatus.ACCEPTED

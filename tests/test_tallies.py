@@ -40,7 +40,8 @@ async def test_fixture_tallies_all_time(db: AsyncSession, clock: FrozenClock) ->
     assert (d.links, d.confirmations, d.blocked, d.points) == (1, 1, 1, 0)
     g = by_name["g"]
     assert (g.photos, g.links, g.painted_over, g.accepted, g.points) == (4, 0, 1, 4, 19)
-    assert by_name["mod"].points == 0 and by_name["mod"].accuracy is None
+    assert by_name["mod"].points == 0
+    assert by_name["mod"].accuracy is None
 
 
 async def test_weights_are_configurable(db: AsyncSession, clock: FrozenClock) -> None:
@@ -73,7 +74,8 @@ async def test_daily_cap_stops_farming(db: AsyncSession, clock: FrozenClock) -> 
 def test_ranks_share_places() -> None:
     points = {1: 10, 2: 30, 3: 10, 4: 0, 5: 5}
     assert ranks(points) == {2: 1, 1: 2, 3: 2, 5: 4}
-    assert rank_of(points, 3) == 2 and rank_of(points, 4) is None
+    assert rank_of(points, 3) == 2
+    assert rank_of(points, 4) is None
 
 
 async def test_stats_shows_tally_and_rank(client: BotClient) -> None:

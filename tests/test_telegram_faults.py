@@ -69,8 +69,9 @@ async def test_a_lost_answer_after_the_save_is_not_something_went_wrong(
     assert waits == []
 
 
+@pytest.mark.usefixtures("waits")
 async def test_a_failure_before_anything_was_saved_still_says_so(
-    client: BotClient, fake_session: RecordingSession, waits: list[float]
+    client: BotClient, fake_session: RecordingSession
 ) -> None:
     volunteer = client.as_user(1904, language_code="en")
     fake_session.fail_next("SendMessage", description="Bad Request: test")
@@ -79,8 +80,9 @@ async def test_a_failure_before_anything_was_saved_still_says_so(
     assert all(isinstance(r, SendMessage) for r in sent)
 
 
+@pytest.mark.usefixtures("engine")
 async def test_python_m_bot_retries_replies_and_never_apologises_for_saved_work(
-    tmp_path: Path, database_url: str, engine: object
+    tmp_path: Path, database_url: str
 ) -> None:
     async with FakeBotAPI() as api, running_bot(api, tmp_path, database_url) as bot:
         api.fail_next("sendMessage", retry_after=1)
@@ -100,7 +102,8 @@ async def test_python_m_bot_retries_replies_and_never_apologises_for_saved_work(
         api.enqueue_update(private_message(third, "t.me/proc_lost", language_code="en"))
         sent = await api.wait_for("sendMessage", chat_id=third, count=2, timeout=15)
         shown = [r.params["text"] for r in sent]
-        assert "new report" in shown[0] and shown[1].startswith("Saved."), shown
+        assert "new report" in shown[0], shown
+        assert shown[1].startswith("Saved."), shown
         # A later update is handled normally: nothing more went to the third volunteer.
         api.enqueue_update(private_message(first, "/help", language_code="en"))
         await api.wait_for("sendMessage", chat_id=first, count=3, timeout=15)

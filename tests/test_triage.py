@@ -9,12 +9,20 @@ from models.enums import Category, ReportStatus
 from models.moderation import AuditEntry
 from models.report import Evidence, Report, Sighting
 from models.volunteer import Volunteer
-from services import lifecycle
+from services import lifecycle, triage
 from services.report_numbers import first_mention, numbers_and_words, parse_number, parse_numbers
-from services.triage import parse_category, parse_merge
-from tests.support.client import BotClient, text
+from services.triage import RefusalKind, parse_category, parse_merge
+from tests.support.client import TELEGRAM_LIMIT, BotClient, text, texts
+from tests.support.report_setup import bulk_reports, make_reports, statuses, wall_report
 from tests.support.telegram_ids import tg_id
-from tests.support.triage_helpers import NUMBER, audit, make_moderator, report_link, report_row
+from tests.support.triage_helpers import (
+    NUMBER,
+    admin,
+    audit,
+    make_moderator,
+    report_link,
+    report_row,
+)
 
 S = ReportStatus
 
@@ -242,9 +250,7 @@ async def test_merge_usage(client: BotClient) -> None:
         assert text(await moderator.send(command)).startswith("Usage: /merge N… into M")
 
 
-async def test_report_shows_history_evidence_and_reporters(
-    client: BotClient, db: AsyncSession
-) -> None:
+async def test_report_shows_history_evidence_and_reporters(client: BotClient) -> None:
     dana = client.as_user(31, first_name="Dana", username="dana_kz")
     number = int(NUMBER.findall(text(await dana.send("t.me/full_story/7")))[0])
     await report_link(client, 32, "@full_story")
@@ -257,13 +263,14 @@ async def test_report_shows_history_evidence_and_reporters(
     assert "new, waiting for a moderator → rejected · Serik · not drugs" in full
     assert "<code>https://t.me/full_story/7</code>" in full
     assert "<b>Reported by 2 volunteers</b>" in full
-    assert f"Dana @dana_kz · <code>{tg_id(31)}</code>" in full and "found it first" in full
+    assert f"Dana @dana_kz · <code>{tg_id(31)}</code>" in full
+    assert "found it first" in full
     assert f"User32 · <code>{tg_id(32)}</code>" in full
     assert text(await moderator.send("/report 999")) == "There is no report #999."
     assert text(await moderator.send("/report")).startswith("Usage: /report N")
 
 
-async def test_report_shows_the_merge(client: BotClient, db: AsyncSession) -> None:
+async def test_report_shows_the_merge(client: BotClient) -> None:
     one, two = await _reports(client, 2)
     moderator = await make_moderator(client, 500)
     await moderator.send(f"/merge {one} into {two}")
@@ -280,13 +287,86 @@ async def test_find_by_link_domain_and_handle(client: BotClient, db: AsyncSessio
     moderator = await make_moderator(client, 500)
     by_domain = text(await moderator.send("/find shop-kz.kz"))
     assert f"#{page} · <code>https://shop-kz.kz/catalog</code> · new" in by_domain
-    assert f"#{other_page} ·" in by_domain and "other-shop" not in by_domain
+    assert f"#{other_page} ·" in by_domain
+    assert "other-shop" not in by_domain
     by_page = text(await moderator.send("/find http://www.SHOP-KZ.kz/catalog/?utm_source=x"))
-    assert f"#{page} ·" in by_page and f"#{other_page} ·" not in by_page
+    assert f"#{page} ·" in by_page
+    assert f"#{other_page} ·" not in by_page
     unknown_page = text(await moderator.send("/find shop-kz.kz/unknown"))
-    assert f"#{page} ·" in unknown_page and f"#{other_page} ·" in unknown_page
+    assert f"#{page} ·" in unknown_page
+    assert f"#{other_page} ·" in unknown_page
     assert f"#{channel} ·" in text(await moderator.send("/find @find_me_shop"))
     assert "No reports match" in text(await moderator.send("/find t.me/nobody_here"))
     assert "not a link" in text(await moderator.send("/find hello"))
     assert text(await moderator.send("/find")).startswith("Usage: /find")
     assert (await db.exec(select(func.count()).select_from(Report))).one() == 4
+
+
+async def test_bulk_triage_answer_fits_one_message(client: BotClient, db: AsyncSession) -> None:
+    """Repeating a bulk /accept listed one refusal line per number: 120 numbers already
+    accepted made an answer over 4,096 characters, which Telegram refuses."""
+    ids = await bulk_reports(db, 120, S.ACCEPTED)
+    missing = list(range(900_000, 900_120))
+    numbers = " ".join(str(n) for n in [*ids, *missing])
+    for command in (f"/accept {numbers} sales", f"/reject {numbers} spam"):
+        reply = text(await admin(client).send(command))
+        assert len(reply) <= TELEGRAM_LIMIT, (command[:10], len(reply))
+        assert "Not changed:" in reply
+        assert f"#{ids[0]}" in reply
+        assert "and 210 more" in reply
+    sources = " ".join(str(n) for n in ids)
+    reply = text(await admin(client).send(f"/merge {sources} into {ids[0]}"))
+    assert len(reply) <= TELEGRAM_LIMIT
+
+
+async def test_a_wall_and_an_online_target_cannot_be_merged(
+    client: BotClient, db: AsyncSession
+) -> None:
+    """Merging a channel into a wall (a typo in `/merge 5 into 7`) hid the channel from every
+    future /batch: a graffiti report is never sent to Кибернадзор. The other way round a wall
+    vanished from the street lifecycle. Only like may merge with like."""
+    channel = await report_link(client, 1, "t.me/kind_channel")
+    other_channel = await report_link(client, 2, "t.me/kind_channel_two")
+    wall = await wall_report(db, 77_001)
+    other_wall = await wall_report(db, 77_002)
+    moderator = await make_moderator(client, 500)
+    for source, into in ((channel, wall), (wall, channel)):
+        reply = text(await moderator.send(f"/merge {source} into {into}"))
+        assert "Not changed:" in reply, reply
+        assert "graffiti" in reply, reply
+    assert await statuses(db, [channel, wall]) == [S.NEW, S.NEW]
+    sightings = await db.exec(select(Sighting.report_id).where(Sighting.report_id == wall))
+    assert len(sightings.all()) == 1
+    # Like with like still merges, online kinds among themselves and walls among themselves.
+    actor = (
+        await db.exec(select(Volunteer.id).where(Volunteer.telegram_id == tg_id(500)))
+    ).one() or 0
+    result = await triage.merge(db, source_ids=[other_channel], into_id=channel, actor_id=actor)
+    assert result.changed == [other_channel]
+    result = await triage.merge(db, source_ids=[other_wall, channel], into_id=wall, actor_id=actor)
+    assert result.changed == [other_wall]
+    assert [(r.report_id, r.kind) for r in result.refused] == [(channel, RefusalKind.OTHER_KIND)]
+
+
+async def test_too_long_numbers_name_no_report(client: BotClient, db: AsyncSession) -> None:
+    """A number too long for an id column (a pasted phone number or Telegram id) reached the
+    database, which refused it: the moderator got "something went wrong" instead of an answer."""
+    [report] = await make_reports(client, db, ["t.me/long_number_shop"], status=S.NEW)
+    # Past PostgreSQL's INTEGER, and past SQLite's 64-bit integers.
+    for number in ("99999999999", "99999999999999999999"):
+        answers = {
+            f"/report {number}": f"There is no report #{number}.",
+            f"/accept {report} {number} sales": f"#{number}: there is no such report.",
+            f"/blocked {number}": "no such report",
+            f"/batch {number}": f"There is no batch {number}.",
+            f"/merge {report} into {number}": "there is no such report to merge into",
+        }
+        for command, expected in answers.items():
+            reply = texts(await admin(client).send(command))
+            assert any(expected in t for t in reply), (command, reply)
+        forged = await admin(client).click(f"tq:a:{number}")
+        assert not any("went wrong" in t for t in texts(forged))
+        # Skip remembers the number for the round, and the next card is claimed without it.
+        skipped = await admin(client).click(f"tq:s:{number}")
+        assert not any("went wrong" in t for t in texts(skipped))
+    assert await statuses(db, [report]) == [S.ACCEPTED]

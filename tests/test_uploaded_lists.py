@@ -11,7 +11,8 @@ from services.text_files import NotTextError, decode_text
 from tests.support.client import BotClient, texts
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import make_reports, statuses
-from tests.support.uploads import moderator, upload
+from tests.support.triage_helpers import admin
+from tests.support.uploads import upload
 
 LIST = "Ссылка\nhttps://t.me/verdict_enc\nмагазин-тест.kz/a\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"
@@ -56,7 +57,7 @@ async def test_blocked_list_in_other_encodings_matches_reports(
         client, db, ["t.me/verdict_enc", "магазин-тест.kz/a"], status=ReportStatus.SENT
     )
     data = LIST.encode(encoding)
-    reply = texts(await upload(moderator(client), fake_session, "list.csv", data))[-1]
+    reply = texts(await upload(admin(client), fake_session, "list.csv", data))[-1]
     assert f"Marked as blocked: #{ids[0]}, #{ids[1]}." in reply
     assert await statuses(db, ids) == [ReportStatus.BLOCKED] * 2
 
@@ -65,7 +66,7 @@ async def test_binary_file_named_txt_is_refused_clearly(
     client: BotClient, db: AsyncSession, fake_session: RecordingSession
 ) -> None:
     [sent] = await make_reports(client, db, ["t.me/verdict_png"], status=ReportStatus.SENT)
-    reply = await upload(moderator(client), fake_session, "list.txt", PNG + bytes(range(256)))
+    reply = await upload(admin(client), fake_session, "list.txt", PNG + bytes(range(256)))
     assert texts(reply) == [
         "This file is not text. Send the list as a CSV or TXT file, one link a line."
     ]

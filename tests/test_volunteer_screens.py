@@ -5,7 +5,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
-from tests.support.client import BotClient, buttons, text
+from tests.support.client import BotClient, buttons, message_text, text
 from tests.support.telegram_ids import tg_id
 
 
@@ -21,7 +21,7 @@ async def test_language_follows_telegram_then_choice(client: BotClient, db: Asyn
     assert [label for label, _ in buttons(menu)] == ["Русский", "Қазақша", "English"]
     english_button = dict(buttons(menu))["English"]
     edited = await unknown.click(english_button)
-    assert any(isinstance(r, EditMessageText) and "English" in r.text for r in edited)
+    assert any(isinstance(r, EditMessageText) and "English" in message_text(r) for r in edited)
     assert "no link" in text(await unknown.send("hallo"))
     stored = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(2003)))).one()
     assert stored.language == "en"
@@ -46,8 +46,9 @@ async def test_my_lists_newest_first_and_pages(client: BotClient) -> None:
     assert "»" in label
     second = await client.click(data)
     [edited] = [r for r in second if isinstance(r, EditMessageText)]
-    assert "page_shop_00" in edited.text and "page_shop_05" not in edited.text
-    assert "2" in edited.text
+    assert "page_shop_00" in message_text(edited)
+    assert "page_shop_05" not in message_text(edited)
+    assert "2" in message_text(edited)
 
 
 async def test_my_page_button_never_shows_someone_elses_reports(client: BotClient) -> None:

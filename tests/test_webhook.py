@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from tests.support.bot_process import TOKEN, child_env, start_bot
 from tests.support.fake_bot_api import FakeBotAPI, private_message
@@ -21,9 +22,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_webhook_serves_signed_updates_only(
-    tmp_path: Path, database_url: str, engine: object
-) -> None:
+@pytest.mark.usefixtures("engine")
+async def test_webhook_serves_signed_updates_only(tmp_path: Path, database_url: str) -> None:
     port = _free_port()
     async with FakeBotAPI() as api:
         config = tmp_path / "cfg.toml"

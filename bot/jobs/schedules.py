@@ -21,7 +21,7 @@ class Schedule(Protocol):
 class Every:
     seconds: float
 
-    def wait_after(self, now: datetime) -> float:
+    def wait_after(self, now: datetime) -> float:  # noqa: ARG002 (Schedule's signature)
         return self.seconds
 
 

@@ -6,10 +6,12 @@ from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
 
 from services import volunteers
+from services.actor import actor_of
 
 
 class VolunteerMiddleware(BaseMiddleware):
-    """Registers whoever writes to the bot privately, so a link alone is enough to take part.
+    """Registers whoever writes to the bot privately, so a link alone is enough to take part,
+    and hands handlers the sender as an `actor` (services.actor.Actor) read for this update.
 
     Group members are not registered: the bot takes no reports in groups. In the configured
     moderators' group an existing row is loaded (never created), so that staff commands sent
@@ -30,13 +32,14 @@ class VolunteerMiddleware(BaseMiddleware):
             and chat is not None
             and chat.type == ChatType.PRIVATE
         ):
-            data["volunteer"] = await volunteers.register(
+            volunteer = await volunteers.register(
                 data["session"],
                 telegram_id=user.id,
                 first_name=user.first_name,
                 username=user.username,
                 telegram_language=user.language_code,
             )
+            data["actor"] = actor_of(volunteer)
         elif (
             user is not None
             and chat is not None
@@ -45,7 +48,7 @@ class VolunteerMiddleware(BaseMiddleware):
         ):
             found = await volunteers.get_by_telegram_id(data["session"], user.id)
             if found is not None:
-                data["volunteer"] = found
+                data["actor"] = actor_of(found)
         work = data.get("work")
         if work is not None:
             work.committed = False  # registering the sender is not what the update asked for

@@ -199,7 +199,8 @@ async def _same_wall(
     session: AsyncSession, draft: GraffitiDraft, result: FinishedReport, options: GraffitiOptions
 ) -> None:
     """The nearest report of the same handle within the radius; a painted-over one reappears."""
-    assert draft.latitude is not None and draft.longitude is not None
+    assert draft.latitude is not None
+    assert draft.longitude is not None
     rows = await session.exec(
         select(Graffiti, Report)
         .join(Report, col(Report.id) == col(Graffiti.report_id))

@@ -20,6 +20,8 @@ from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import realistic
 
 NUMBER = re.compile(r"#(\d+)")
+# Characters in one message; Telegram refuses a longer one.
+TELEGRAM_LIMIT = 4096
 
 
 class BotClient:
@@ -53,7 +55,11 @@ class BotClient:
         self.username = username
 
     def as_user(self, user_id: int, **kwargs: Any) -> "BotClient":
-        values = {"first_name": f"User{user_id}", "language_code": "ru", "username": None}
+        values: dict[str, Any] = {
+            "first_name": f"User{user_id}",
+            "language_code": "ru",
+            "username": None,
+        }
         values.update(kwargs)
         return BotClient(self.dispatcher, self.bot, self.session, user_id=user_id, **values)
 
@@ -141,14 +147,45 @@ class BotClient:
         }
         return await self.feed(update)
 
+    async def press(
+        self, requests: list[TelegramMethod[Any]], label: str
+    ) -> list[TelegramMethod[Any]]:
+        """Press the button whose label contains `label` on the last message among `requests`
+        that shows one: a message the bot really sent (or edited), with its own id and chat."""
+        for request in reversed(requests):
+            for caption, data in buttons(request):
+                if label in caption:
+                    chat_id = int(getattr(request, "chat_id", None) or self.user_id)
+                    return await self.click(
+                        data,
+                        message_id=self._message_id_of(request),
+                        chat_type="private" if chat_id > 0 else "supergroup",
+                        chat_id=chat_id,
+                    )
+        raise AssertionError(f"no button {label!r} in {[buttons(r) for r in requests]}")
+
+    def _message_id_of(self, request: TelegramMethod[Any]) -> int:
+        """An edit names its message; a sent message got its id in Telegram's answer."""
+        message_id = getattr(request, "message_id", None)
+        if message_id is None:
+            message_id = self.session.result_of(request).message_id
+        assert isinstance(message_id, int), request
+        return message_id
+
 
 def texts(requests: list[TelegramMethod[Any]], chat_id: int | None = None) -> list[str]:
     """What the user reads: the texts of sent and edited messages, in order (in one chat)."""
     return [
-        r.text
+        message_text(r)
         for r in requests
         if isinstance(r, SendMessage | EditMessageText) and chat_id in (None, r.chat_id)
     ]
+
+
+def message_text(request: TelegramMethod[Any]) -> str:
+    """The text of one sent or edited message (an edit of the keyboard alone has none)."""
+    assert isinstance(request, SendMessage | EditMessageText), request
+    return request.text or ""
 
 
 def text(requests: list[TelegramMethod[Any]], chat_id: int | None = None) -> str:
@@ -174,6 +211,7 @@ __all__ = [
     "BotClient",
     "EditMessageReplyMarkup",
     "buttons",
+    "message_text",
     "text",
     "texts",
 ]

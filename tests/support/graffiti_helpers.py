@@ -60,7 +60,7 @@ def photo_sizes(file_id: str, unique_id: str) -> list[dict[str, Any]]:
 def add_photo(client: BotClient, data: bytes, unique_id: str | None = None) -> tuple[str, str]:
     number = next(_ids)
     file_id = f"photo{number}"
-    client.session.add_file(file_id, data)  # type: ignore[attr-defined]
+    client.session.add_file(file_id, data)
     return file_id, unique_id or f"uniq{number}"
 
 

@@ -17,19 +17,26 @@ from aiogram.methods import (
     EditMessageCaption,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
 from aiogram.types import File, InputFile, Message, MessageId, User
 from aiohttp import ClientResponseError, RequestInfo
 from multidict import CIMultiDict, CIMultiDictProxy
+from typing_extensions import override
 from yarl import URL
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
-BOT_USER = {"id": 42, "is_bot": True, "first_name": "Test bot", "username": "test_bot"}
+BOT_USER: dict[str, Any] = {
+    "id": 42,
+    "is_bot": True,
+    "first_name": "Test bot",
+    "username": "test_bot",
+}
 
 
 class RecordingSession(BaseSession):
@@ -90,6 +97,7 @@ class RecordingSession(BaseSession):
     def clear(self) -> None:
         self.requests.clear()
 
+    @override
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
@@ -143,6 +151,7 @@ class RecordingSession(BaseSession):
         if returning is User:
             return BOT_USER
         if returning is File:
+            assert isinstance(method, GetFile), method
             file: dict[str, Any] = {
                 "file_id": method.file_id,
                 "file_unique_id": "u" + method.file_id[:8],
@@ -180,6 +189,7 @@ class RecordingSession(BaseSession):
     async def close(self) -> None:
         return None
 
+    @override
     async def stream_content(
         self,
         url: str,

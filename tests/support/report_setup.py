@@ -8,10 +8,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import Category, ReportStatus
-from models.report import Report
+from models.enums import Category, ReportStatus, TargetKind
+from models.report import Report, Sighting
+from models.volunteer import Volunteer
 from services import lifecycle
 from tests.support.client import BotClient
+from tests.support.telegram_ids import tg_id
 
 S = ReportStatus
 PATHS: dict[ReportStatus, list[ReportStatus]] = {
@@ -89,3 +91,55 @@ async def accept(db: AsyncSession, *report_ids: int) -> None:
 async def count(db: AsyncSession, model: type) -> int:
     """How many rows the table of `model` holds."""
     return (await db.exec(select(func.count()).select_from(model))).one()
+
+
+async def bulk_reports(db: AsyncSession, count: int, status: ReportStatus) -> list[int]:
+    """`count` website reports in `status`, each seen by two volunteers, written directly."""
+    volunteers = [Volunteer(telegram_id=tg_id(70_000 + n)) for n in range(3)]
+    db.add_all(volunteers)
+    await db.flush()
+    reports = [
+        Report(
+            canonical_key=f"bulk{n}.kz",
+            kind=TargetKind.WEBSITE,
+            display=f"bulk{n}.kz",
+            status=status,
+        )
+        for n in range(count)
+    ]
+    db.add_all(reports)
+    await db.flush()
+    db.add_all(
+        Sighting(
+            report_id=saved_id(r),
+            volunteer_id=saved_id(v),
+            chat_id=tg_id(1),
+            message_id=1,
+            text_as_sent="x",
+        )
+        for r in reports
+        for v in volunteers[:2]
+    )
+    await db.commit()
+    return [saved_id(r) for r in reports]
+
+
+async def wall_report(db: AsyncSession, volunteer_telegram_id: int) -> int:
+    """A graffiti report with its finder's sighting, written directly (no photo)."""
+    volunteer = Volunteer(telegram_id=tg_id(volunteer_telegram_id))
+    db.add(volunteer)
+    await db.flush()
+    wall = Report(kind=TargetKind.GRAFFITI, display="wall", found_by_id=volunteer.id)
+    db.add(wall)
+    await db.flush()
+    db.add(
+        Sighting(
+            report_id=saved_id(wall),
+            volunteer_id=saved_id(volunteer),
+            chat_id=tg_id(1),
+            message_id=1,
+            text_as_sent="photo",
+        )
+    )
+    await db.commit()
+    return saved_id(wall)

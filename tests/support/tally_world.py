@@ -39,7 +39,7 @@ class FrozenClock:
 
         class Frozen(datetime):
             @classmethod
-            def now(cls, tz: Any = None) -> "Frozen":  # type: ignore[override]
+            def now(cls, tz: Any = None) -> "Frozen":
                 return clock.now.astimezone(tz)  # type: ignore[return-value]
 
         monkeypatch.setattr(models.base, "datetime", Frozen)
@@ -256,3 +256,34 @@ def with_digest_chats(settings: Settings, chats: list[tuple[int, str]]) -> Setti
     """The test settings with these (chat id, language) pairs receiving the digest."""
     digest = DigestSettings(chats=[DigestChat(chat_id=c, language=lang) for c, lang in chats])
     return settings.model_copy(update={"digest": digest})
+
+
+class SlowAnswers(RecordingSession):
+    """Telegram gets every request at once; its answers come back only once `answers` is set
+    (by the test, or by itself when `answer_after` requests are in): a test decides when."""
+
+    def __init__(self, answer_after: int | None = None) -> None:
+        super().__init__()
+        self.answer_after = answer_after
+        self.arrived = asyncio.Event()
+        self.answers = asyncio.Event()
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        result = await super().make_request(bot, method, timeout)
+        self.arrived.set()
+        if self.answer_after is not None and len(self.requests) >= self.answer_after:
+            self.answers.set()
+        await self.answers.wait()
+        return result
+
+
+async def active_before_digest(
+    clock: FrozenClock, db: AsyncSession, count: int
+) -> list[Volunteer]:
+    """`count` volunteers active in week 47, the clock then at the digest's Monday hour."""
+    clock.set(almaty(11, 18))
+    people = await active_volunteers(db, count, first_id=7100)
+    clock.set(almaty(11, 23, 11))
+    return people

@@ -9,6 +9,8 @@ the entities resolved: an escaping test can then assert what the user really see
 import re
 from html.parser import HTMLParser
 
+from typing_extensions import override
+
 TELEGRAM_TAGS = frozenset(
     {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
      "tg-emoji", "code", "pre", "blockquote"}
@@ -21,6 +23,7 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
+    @override
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         assert tag in TELEGRAM_TAGS, f"Telegram refuses the unsupported tag <{tag}>"
 

@@ -4,13 +4,13 @@ import re
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.moderation import AuditEntry
 from models.report import Report
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, buttons, text, texts
+from tests.support.client import BotClient, buttons, message_text, text, texts
 
 NUMBER = re.compile(r"#(\d+)")
 CARD = re.compile(r"<b>#(\d+)</b>")
@@ -36,7 +36,7 @@ def card_number(requests: list[TelegramMethod[Any]]) -> int | None:
     shown = [r for r in requests if buttons(r)]
     if not shown:
         return None
-    return int(CARD.findall(shown[-1].text)[0])
+    return int(CARD.findall(message_text(shown[-1]))[0])
 
 
 def button_data(requests: list[TelegramMethod[Any]], label: str) -> str:
@@ -63,6 +63,11 @@ async def report_row(db: AsyncSession, report_id: int) -> Report:
 
 async def audit(db: AsyncSession, report_id: int) -> list[AuditEntry]:
     rows = await db.exec(
-        select(AuditEntry).where(AuditEntry.report_id == report_id).order_by(AuditEntry.id)
+        select(AuditEntry).where(AuditEntry.report_id == report_id).order_by(col(AuditEntry.id))
     )
     return list(rows.all())
+
+
+def admin(client: BotClient) -> BotClient:
+    """The administrator (who may do all a moderator does), in English."""
+    return client.as_user(ADMIN_ID, language_code="en")

@@ -1,14 +1,9 @@
-"""Lists a moderator uploads as documents (/blocked with a CSV or TXT file), as the admin."""
+"""Lists a moderator uploads as documents: /blocked with a CSV or TXT file."""
 
 from typing import Any
 
-from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient
 from tests.support.recording_session import RecordingSession
-
-
-def moderator(client: BotClient) -> BotClient:
-    return client.as_user(ADMIN_ID, language_code="en")
 
 
 def document(file_id: str, name: str, data: bytes, mime: str = "text/plain") -> dict[str, Any]:
