@@ -36,11 +36,11 @@ from handlers.report_card import (
     suggested_district,
 )
 from handlers.texts import category_label, note_label
-from models.enums import Category, ReportStatus
-from services import queue, triage
+from models.enums import Category
+from services import queue, queue_cards, triage
 from services.actor import Actor
 from services.report_view import load_card
-from services.triage import Refusal, RefusalKind
+from services.triage import RefusalKind
 
 
 async def cmd_queue(
@@ -97,20 +97,18 @@ class CardPress:
 
     async def still_open(self) -> bool:
         """The report is still `new` and nobody else holds it; otherwise refuse and move on."""
-        card = await load_card(self.session, self.report_id)
-        if card is None or card.status != ReportStatus.NEW:
-            kind = RefusalKind.MISSING if card is None else RefusalKind.WRONG_STATUS
-            status = card.status if card is not None else None
-            await self.refuse(refusal_text(Refusal(self.report_id, kind, status)))
-            return False
-        if await queue.held_by_other(
+        refusal = await queue_cards.check_open(
             self.session, report_id=self.report_id, moderator_id=self.moderator_id
-        ):
+        )
+        if refusal is None:
+            return True
+        if refusal.kind is RefusalKind.HELD:
             await self.refuse(
                 _("Another moderator is looking at #{id} now.").format(id=self.report_id)
             )
-            return False
-        return True
+        else:
+            await self.refuse(refusal_text(refusal))
+        return False
 
     async def finish(self, result: triage.BulkResult, done: str) -> None:
         if result.refused:

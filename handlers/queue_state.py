@@ -13,10 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.card_message import Card
 from handlers.report_card import card_keyboard, render_card, suggested_district
 from handlers.stale import strip_buttons
-from models.base import saved_id
-from services import queue
-from services.graffiti import claims
-from services.report_view import load_card
+from services import queue_cards
 
 SKIP_KEY = "skip"
 # The message of the card on screen: a new /queue takes that card's buttons away.
@@ -37,19 +34,19 @@ async def next_card(
 ) -> Card:
     """Claim and render the next card, or say that nothing is waiting."""
     skip = await skipped(state)
-    report = await queue.claim_next(
+    found = await queue_cards.next_card(
         session, moderator_id=moderator_id, claim_minutes=claim_minutes, skip=skip
     )
-    card = await load_card(session, saved_id(report)) if report is not None else None
+    card = found.card
     if card is None:
-        if skip:
+        if found.skipped:
             text = _(
                 "No other new reports are waiting. You skipped {count}: send /queue to see them "
                 "again."
-            ).format(count=len(skip))
+            ).format(count=found.skipped)
         else:
             text = _("The queue is empty: no new reports are waiting.")
-        return Card(text + await _claims_hint(session))
+        return Card(text + _claims_hint(found.open_claims))
     photo = card.photos[0].file_id if card.photos else None
     keyboard = card_keyboard(card.report_id, suggested_district(card))
     return Card(render_card(card), keyboard, photo)
@@ -67,9 +64,8 @@ async def forget_card(state: FSMContext, bot: Bot) -> None:
         await state.update_data({CARD_KEY: None})
 
 
-async def _claims_hint(session: AsyncSession) -> str:
+def _claims_hint(waiting: int) -> str:
     """Volunteers' «after» photos wait in their own queue; say so where moderators look."""
-    waiting = await claims.count_open_claims(session)
     if not waiting:
         return ""
     return "\n" + _(
