@@ -24,7 +24,7 @@ from handlers.photo_album import labelled, send_albums
 from models.enums import District
 from services.actor import Actor
 from services.clock import to_almaty, utcnow
-from services.graffiti import crew, street
+from services.graffiti import crew, crew_files, street
 from services.lifecycle import Refused
 from services.report_numbers import numbers_and_words
 from services.report_photos import report_photos
@@ -88,7 +88,7 @@ async def cmd_graffiti_batch(
             _("Use /graffiti_batch for every district or /graffiti_batch Almaly.")
         )
         return
-    rows = await crew.waiting_walls(session, district=district)
+    rows = await crew_files.reserve_walls(session, district=district, actor_id=actor.id)
     if not rows:
         await message.answer(_("No accepted graffiti waits for a crew."))
         return
@@ -100,7 +100,7 @@ async def cmd_graffiti_batch(
         count=len(rows)
     )
     sent: list[Message] = []
-    try:
+    try:  # the walls are held for this moderator: every way out below releases them
         for data, extension in ((csv_data, "csv"), (xlsx_data, "xlsx"), (geo_data, "geojson")):
             document = BufferedInputFile(data, f"{stem}.{extension}")
             sent.append(await bot.send_document(message.chat.id, document, caption=caption))
@@ -109,9 +109,15 @@ async def cmd_graffiti_batch(
         for delivered in sent:
             with suppress(TelegramAPIError):
                 await bot.delete_message(message.chat.id, delivered.message_id)
+        await crew_files.release_walls(session, rows=rows, actor_id=actor.id)
         await message.answer(_("Could not send the files, so nothing was marked as assigned."))
         return
+    except BaseException:
+        await crew_files.release_walls(session, rows=rows, actor_id=actor.id)
+        raise
     result = await crew.mark_delivered(session, rows=rows, district=district, actor_id=actor.id)
+    # Walls refused meanwhile (another moderator changed them) keep no claim of ours.
+    await crew_files.release_walls(session, rows=rows, actor_id=actor.id)
     carried = len(rows) - len(result.refused)
     text = _(
         "{count} wall marked as assigned to a crew.",
