@@ -24,9 +24,9 @@ from bot.storage import create_fsm_storage
 from bot.telegram_retry import TelegramRetryMiddleware
 from bot.unchanged_edits import UnchangedEditMiddleware
 from handlers import build_routers
-from services.graffiti.phash import PhashIndex
-from services.graffiti.pixels import configure_pillow
+from services.graffiti.photo_index import PhashIndex
 from services.pacing import PacedSender
+from services.photos.pixel_limit import configure_pillow
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -67,7 +67,7 @@ def create_dispatcher(
         # Set it after writing Notice rows to have the drainer deliver them at once.
         notice_wakeup=asyncio.Event(),
         graffiti_options=graffiti_options(settings),
-        # Loaded from the database on first use; one per process (see services/graffiti/phash).
+        # Loaded from the database on first use; one per process (services/graffiti/photo_index).
         phash_index=PhashIndex(),
     )
     # The one runner of background work: /digest_now and /broadcast spawn their jobs on it

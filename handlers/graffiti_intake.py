@@ -38,7 +38,7 @@ from services.actor import Actor
 from services.graffiti import claims, conversation, street
 from services.graffiti.conversation import PhotoOutcome, StepResult
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex
+from services.graffiti.photo_index import PhashIndex
 from services.roles import is_moderator
 from views.callbacks import GraffitiAction, GraffitiStep
 from views.graffiti import (

@@ -15,8 +15,8 @@ from models.graffiti import GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
 from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services.clock import utcnow
-from services.graffiti.storage import keep_copy
 from services.graffiti.view import graffiti_details, graffiti_for_target
+from services.photos.disk_copies import keep_copy
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, numbers, text, texts
 from tests.support.graffiti_helpers import (

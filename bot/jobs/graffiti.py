@@ -18,7 +18,7 @@ from bot.jobs.schedules import Every
 from models.volunteer import Volunteer
 from services.graffiti.finish import FinishedReport, finish_abandoned
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex
+from services.graffiti.photo_index import PhashIndex
 from services.locales import pick_locale
 from services.pacing import Delivery, DeliveryOutcome, PacedSender
 from views.graffiti_dialogue import DialogueKeyboards
