@@ -4,9 +4,6 @@ Moderators: /digest_preview [week] shows the digest without posting it; /digest_
 last week's digest to everyone still waiting for it.
 """
 
-from collections.abc import Coroutine
-from typing import Any, Protocol
-
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, Message
@@ -14,24 +11,11 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps, DigestPoster
 from services.clock import utcnow
 from services.digest.build import build_digest
-from services.digest.deliveries import DigestRunReport
-from services.tallies import PointWeights
 from services.weeks import Week
 from views.digest import render_for_chat
-
-
-class BulkPoster(Protocol):
-    """bot.jobs.digest.BulkMessages, given to handlers as the workflow data `bulk`."""
-
-    async def run_digest(self, *, bot: Bot, week: Week) -> DigestRunReport: ...
-
-
-class JobRunner(Protocol):
-    """bot.jobs.JobRunner, given to handlers as the workflow data `jobs`."""
-
-    def spawn(self, job: Coroutine[Any, Any, None], *, name: str) -> None: ...
 
 
 def last_week() -> Week:
@@ -43,27 +27,27 @@ async def cmd_digest_preview(
     command: CommandObject,
     session: AsyncSession,
     i18n: I18n,
-    point_weights: PointWeights,
+    deps: Deps,
 ) -> None:
     try:
         week = Week.parse(command.args) if command.args else last_week()
     except ValueError:
         await message.answer(_("Give a week like 2026-W47, or nothing for last week."))
         return
-    digest = await build_digest(session, week=week, weights=point_weights)
+    digest = await build_digest(session, week=week, weights=deps.point_weights)
     text, png = await render_for_chat(digest, i18n, i18n.current_locale)
     await message.answer(_("Preview, not posted:") + "\n\n" + text)
     await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))
 
 
-async def cmd_digest_now(message: Message, bot: Bot, bulk: BulkPoster, jobs: JobRunner) -> None:
+async def cmd_digest_now(message: Message, bot: Bot, deps: Deps) -> None:
     week = last_week()
     await message.answer(_("Posting the digest of {week}…").format(week=week.key))
-    jobs.spawn(_post_digest(message, bot, bulk, week), name=f"digest {week.key}")
+    deps.jobs.spawn(_post_digest(message, bot, deps.digests, week), name=f"digest {week.key}")
 
 
-async def _post_digest(message: Message, bot: Bot, bulk: BulkPoster, week: Week) -> None:
-    report = await bulk.run_digest(bot=bot, week=week)
+async def _post_digest(message: Message, bot: Bot, digests: DigestPoster, week: Week) -> None:
+    report = await digests.run_digest(bot=bot, week=week)
     if report.predates_bot:
         text = _("The bot was not running yet in {week}: there is no digest to post for it.")
         await message.answer(text.format(week=week.key))

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps
 from handlers.role_notices import tell_new_curator
 from services import roles, squads
 from services.actor import Actor
@@ -33,9 +34,9 @@ async def cmd_squad_add(
     bot: Bot,
     session: AsyncSession,
     actor: Actor,
-    admin_ids: frozenset[int],
+    deps: Deps,
 ) -> None:
-    if await _refuse_non_admin(message, actor, admin_ids):
+    if await _refuse_non_admin(message, actor, deps.admin_ids):
         return
     name = (command.args or "").strip()
     if not name:
@@ -62,11 +63,11 @@ async def cmd_squad_curator(
     *,
     session: AsyncSession,
     actor: Actor,
-    admin_ids: frozenset[int],
+    deps: Deps,
     bot: Bot,
     i18n: I18n,
 ) -> None:
-    if await _refuse_non_admin(message, actor, admin_ids):
+    if await _refuse_non_admin(message, actor, deps.admin_ids):
         return
     parts = (command.args or "").split()
     if len(parts) != 2:

@@ -5,22 +5,20 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps
 from services import volunteers
 from services.actor import Actor
 from services.clock import utcnow
 from services.leaderboard import overview
-from services.tallies import PointWeights
 from services.weeks import Week
 from views.top import render_top
 
 
-async def cmd_top(
-    message: Message, session: AsyncSession, actor: Actor, point_weights: PointWeights
-) -> None:
+async def cmd_top(message: Message, session: AsyncSession, actor: Actor, deps: Deps) -> None:
     week = Week.of(utcnow())
     view = await overview(
         session,
-        weights=point_weights,
+        weights=deps.point_weights,
         since=week.start,
         until=week.end,
         viewer_id=actor.id,

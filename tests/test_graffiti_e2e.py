@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import SendMessage
@@ -9,6 +10,7 @@ from aiogram.utils.i18n import I18n
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.factory import background_of, deps_of
 from bot.jobs.graffiti import finish_abandoned_once
 from models.enums import District, TargetKind
 from models.graffiti import GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
@@ -179,10 +181,12 @@ async def test_abandoned_conversation_is_saved_after_the_timeout(
     asked = texts(await send_photo(client, jpeg(wall_image(10)), caption="@abandoned_shop"))
     # The caption's handle is a report at once; the wall waits for its conversation.
     [shop] = numbers(asked[0])
-    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
-    session_maker = dispatcher["session_maker"]
-    kwargs = {"bot": bot, "session_maker": session_maker, "i18n": i18n, "options": options,
-              "sender": dispatcher["sender"]}  # fmt: skip
+    options, index = deps_of(dispatcher).graffiti_options, deps_of(dispatcher).phash_index
+    session_maker = background_of(dispatcher).session_maker
+    kwargs: dict[str, Any] = {
+        "bot": bot, "session_maker": session_maker, "i18n": i18n, "options": options,
+        "sender": background_of(dispatcher).sender,
+    }  # fmt: skip
     early = await finish_abandoned_once(index=index, now=utcnow() + timedelta(minutes=5), **kwargs)
     assert early == []
     assert await count(db, Report) == 1
