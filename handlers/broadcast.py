@@ -22,13 +22,13 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.broadcast_texts import preview_header
 from models.base import saved_id
 from models.enums import BroadcastState
 from services import broadcast as broadcasts_service
 from services.actor import Actor
 from services.locales import SUPPORTED_LOCALES
 from services.roles import is_admin
+from views.broadcast import preview_header
 
 _LANGUAGE_FIRST = re.compile(
     rf"({'|'.join(SUPPORTED_LOCALES)})\s+(\S.*)", re.IGNORECASE | re.DOTALL

@@ -14,7 +14,6 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import GraffitiAction, GraffitiStep
 from handlers.graffiti_filters import (
     AFTER_ALBUM,
     AfterPhoto,
@@ -23,23 +22,12 @@ from handlers.graffiti_filters import (
     InConversation,
     PlainText,
 )
-from handlers.graffiti_keyboards import DialogueKeyboards
 from handlers.graffiti_links import (
     on_link_in_place_step,
     on_screenshot_button,
     on_screenshot_link,
     report_caption_links,
     report_message_links,
-)
-from handlers.graffiti_texts import (
-    ask_handle,
-    ask_place,
-    claim_text,
-    district_keyboard,
-    handle_keyboard,
-    painted_text,
-    place_keyboard,
-    saved,
 )
 from handlers.message_links import message_links
 from handlers.photo_intake import read_photo
@@ -52,6 +40,18 @@ from services.graffiti.conversation import PhotoOutcome, StepResult
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.photo_index import PhashIndex
 from services.roles import is_moderator
+from views.callbacks import GraffitiAction, GraffitiStep
+from views.graffiti import (
+    ask_handle,
+    ask_place,
+    claim_text,
+    district_keyboard,
+    handle_keyboard,
+    painted_text,
+    place_keyboard,
+    saved,
+)
+from views.graffiti_dialogue import DialogueKeyboards
 
 logger = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.filters import PrivateChat
 from handlers.message_links import is_forward_from_private_channel, message_links
-from handlers.start_texts import no_link_hint
-from handlers.texts import refusal_label, shorten, status_label
 from services.actor import Actor
 from services.intake import IntakeResult, LinkResult, Outcome, submit_links
+from views.labels import refusal_label, shorten, status_label
+from views.start import no_link_hint
 
 
 def render_link(link: LinkResult) -> str:

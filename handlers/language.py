@@ -11,13 +11,13 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import LanguageChoice, WelcomeLanguage
-from handlers.menu import set_menu_for
-from handlers.start_texts import welcome_text
 from services import volunteers
 from services.actor import Actor
 from services.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from services.roles import is_admin, is_moderator
+from views.callbacks import LanguageChoice, WelcomeLanguage
+from views.menu import set_menu_for
+from views.start import welcome_text
 
 
 def language_keyboard(*, welcome: bool = False) -> InlineKeyboardMarkup:

@@ -10,11 +10,11 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.filters import AdminOnly, ModeratorOnly
-from handlers.menu import remove_staff_menu, set_staff_menu
 from handlers.role_notices import locale_of, tell_new_moderator
 from models.enums import Role
 from models.volunteer import Volunteer
 from services import roles
+from views.menu import remove_staff_menu, set_staff_menu
 
 
 def _who(volunteer: Volunteer) -> str:

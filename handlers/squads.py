@@ -12,14 +12,14 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 from typing_extensions import override
 
-from handlers.digest_texts import board_lines
-from handlers.start_texts import safety_rules
 from models.base import saved_id
 from services import squads
 from services.actor import Actor
 from services.squad_stats import SquadStats, curated_squad_stats
 from services.squads import JoinOutcome
 from services.tallies import PointWeights
+from views.digest import board_lines
+from views.start import safety_rules
 
 DEEP_LINK_PREFIX = "squad_"
 LEAVE_WORDS = frozenset({"leave", "выйти", "шығу"})

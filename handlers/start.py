@@ -5,16 +5,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.language import language_keyboard
 from handlers.squads import SquadDeepLink, cmd_start_squad
-from handlers.start_texts import (
+from services import squads
+from services.actor import Actor
+from services.roles import is_admin, is_moderator
+from views.start import (
     choose_language_hint,
     curator_help,
     staff_help,
     volunteer_help,
     welcome_text,
 )
-from services import squads
-from services.actor import Actor
-from services.roles import is_admin, is_moderator
 
 
 async def cmd_start(message: Message, actor: Actor) -> None:

@@ -3,10 +3,10 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.stats_tally import standing_text
 from services.actor import Actor
 from services.standing import standing
 from services.tallies import PointWeights
+from views.standing import standing_text
 
 
 async def cmd_stats(

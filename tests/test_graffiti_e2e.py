@@ -10,7 +10,6 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.jobs.graffiti import finish_abandoned_once
-from handlers.callbacks import GraffitiAction
 from models.enums import District, TargetKind
 from models.graffiti import GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
 from models.report import Report, Sighting
@@ -32,6 +31,7 @@ from tests.support.graffiti_helpers import (
 )
 from tests.support.report_setup import count
 from tests.support.telegram_ids import tg_id
+from views.callbacks import GraffitiAction
 
 
 async def test_photo_location_handle_make_one_report(client: BotClient, db: AsyncSession) -> None:

@@ -12,14 +12,15 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.card_message import send_card
-from handlers.queue_state import TriageInput, next_card, remember_card
-from handlers.report_card import numbers, refusal_text
-from handlers.stale import strip_buttons
+from handlers.triage.card_message import send_card
+from handlers.triage.queue_state import TriageInput, next_card, remember_card
 from services import queue, triage
 from services.actor import Actor
 from services.report_numbers import parse_numbers
 from services.triage import RefusalKind
+from views.labels import numbers
+from views.report_card import refusal_text
+from views.stale import strip_buttons
 
 _TARGET_REFUSALS = (
     RefusalKind.SAME_REPORT,

@@ -16,10 +16,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers import queue_input
-from handlers.callbacks import TriageAction, TriageCard
-from handlers.card_message import replace_card, send_card
-from handlers.queue_state import (
+from handlers.triage import queue_input
+from handlers.triage.card_message import replace_card, send_card
+from handlers.triage.queue_state import (
     SKIP_KEY,
     TriageInput,
     forget_card,
@@ -27,7 +26,14 @@ from handlers.queue_state import (
     remember_card,
     skipped,
 )
-from handlers.report_card import (
+from models.enums import Category
+from services import queue, queue_cards, triage
+from services.actor import Actor
+from services.report_view import load_card
+from services.triage import RefusalKind
+from views.callbacks import TriageAction, TriageCard
+from views.labels import category_label, note_label
+from views.report_card import (
     REJECT_REASONS,
     card_keyboard,
     category_keyboard,
@@ -35,12 +41,6 @@ from handlers.report_card import (
     refusal_text,
     suggested_district,
 )
-from handlers.texts import category_label, note_label
-from models.enums import Category
-from services import queue, queue_cards, triage
-from services.actor import Actor
-from services.report_view import load_card
-from services.triage import RefusalKind
 
 
 async def cmd_queue(
