@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services import privacy, volunteers
 from services.actor import Actor
+from services.preferences import Preference, set_preference
 from views.privacy import PrivacyChoice, nickname_problem, render_privacy
 
 
@@ -39,8 +40,11 @@ async def on_privacy_choice(
     if callback_data.action == "hide":
         await privacy.hide(session, volunteer_id=actor.id)
     elif callback_data.action in ("digest_on", "digest_off"):
-        await privacy.set_personal_digest(
-            session, volunteer_id=actor.id, enabled=callback_data.action == "digest_on"
+        await set_preference(
+            session,
+            volunteer_id=actor.id,
+            preference=Preference.DIGEST,
+            enabled=callback_data.action == "digest_on",
         )
     await query.answer(_("Saved."))
     text, keyboard = render_privacy(await volunteers.load(session, actor.id))

@@ -28,8 +28,8 @@ from bot.config import Settings
 from bot.factory import create_bot
 from bot.jobs.digest import BulkMessages, weekly_digest
 from bot.jobs.runner import JobRunner
+from models.digest import DigestDelivery
 from models.enums import District
-from models.tallies import DigestDelivery
 from services.digest.build import build_digest
 from services.digest.counts import WeekCounts
 from services.digest.deliveries import DigestRunReport
