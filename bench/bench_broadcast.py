@@ -55,8 +55,8 @@ async def rows(messages: int = 3000, rate: float = 25.0, inject_every: int = 500
                 nonlocal last
                 if time.monotonic() - last >= 15:
                     last = time.monotonic()
-                    print(f"  {progress.sent}/{progress.total} sent, "
-                          f"~{progress.eta_seconds:.0f} s left", file=sys.stderr, flush=True)  # fmt: skip
+                    left = f"~{progress.eta_seconds:.0f} s left"
+                    print(f"  {progress.sent}/{progress.total} sent, {left}", file=sys.stderr)
 
             started = time.monotonic()
             progress = await sender.deliver(deliveries, on_progress=on_progress)
