@@ -31,11 +31,9 @@ from services.pacing import PacedSender
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, buttons, texts
 from tests.support.fake_bot_api import TEST_TOKEN, FakeBotAPI
+from tests.support.fake_clock import FakeClock
 from tests.support.recording_session import RecordingSession
-from tests.support.tally_world import (
-    FakeClock,
-    make_volunteer,
-)
+from tests.support.tally_world import make_volunteer
 from tests.support.telegram_ids import tg_id
 
 RATE = 25.0

@@ -23,10 +23,9 @@ from services.notices import NoticeLine, VolunteerNotice
 from services.pacing import PacedSender
 from services.roles import ban
 from tests.support.client import BotClient, buttons
-from tests.support.fake_clock import FakeClock
+from tests.support.fake_clock import FakeClock, FrozenClock
 from tests.support.recording_session import RecordingSession
 from tests.support.tally_world import (
-    FrozenClock,
     SlowAnswers,
     active_before_digest,
     almaty,
