@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from aiogram.utils.i18n import gettext as _
 
-from models.enums import Category, NoteCode, ReportStatus
+from models.enums import Category, NoteCode, ReportStatus, TargetKind
 from services.identity import RefusalReason
 
 
@@ -36,6 +36,20 @@ _REFUSALS: dict[RefusalReason, str] = {
     ),
 }
 
+
+_KIND_LABELS: dict[TargetKind, str] = {
+    TargetKind.WEBSITE: N_("web site"),
+    TargetKind.TELEGRAM: N_("Telegram"),
+    TargetKind.SOCIAL: N_("social network account or post"),
+    TargetKind.GRAFFITI: N_("graffiti"),
+}
+# For one line of many (the moderators' summary).
+_SHORT_KIND_LABELS: dict[TargetKind, str] = {
+    TargetKind.WEBSITE: N_("site"),
+    TargetKind.TELEGRAM: N_("Telegram"),
+    TargetKind.SOCIAL: N_("social network"),
+    TargetKind.GRAFFITI: N_("graffiti"),
+}
 
 _CATEGORY_LABELS: dict[Category, str] = {
     Category.DRUG_SALES: N_("drug sales"),
@@ -69,6 +83,10 @@ def reason_label(code: NoteCode | None, text: str | None, ref_id: int | None = N
     as typed; "" when there is neither."""
     label = note_label(code, ref_id) if code is not None else None
     return " · ".join(part for part in (label, text) if part)
+
+
+def kind_label(kind: TargetKind, *, short: bool = False) -> str:
+    return _((_SHORT_KIND_LABELS if short else _KIND_LABELS)[kind])
 
 
 def category_label(category: Category) -> str:

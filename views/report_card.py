@@ -18,21 +18,14 @@ from services.triage import Refusal, RefusalKind
 from views.callbacks import TriageAction, TriageCard, WallDistrictPick
 from views.graffiti import district_label, place_label
 from views.labels import (
-    N_,
     category_label,
     fit_lines,
+    kind_label,
     note_label,
     reason_label,
     shorten,
     status_label,
 )
-
-_KIND_LABELS: dict[TargetKind, str] = {
-    TargetKind.WEBSITE: N_("web site"),
-    TargetKind.TELEGRAM: N_("Telegram"),
-    TargetKind.SOCIAL: N_("social network account or post"),
-    TargetKind.GRAFFITI: N_("graffiti"),
-}
 
 # The preset rejection reasons, by the short value their buttons carry (callback data is
 # limited to 64 bytes; buttons already on screens keep working). The code is stored.
@@ -42,10 +35,6 @@ REJECT_REASONS: dict[str, NoteCode] = {
     "ne": NoteCode.NOT_ENOUGH_EVIDENCE,
     "du": NoteCode.DUPLICATE,
 }
-
-
-def kind_label(kind: TargetKind) -> str:
-    return _(_KIND_LABELS[kind])
 
 
 def _when(moment: datetime) -> str:

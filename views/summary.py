@@ -5,18 +5,10 @@ from html import escape
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from models.enums import TargetKind
 from services.clock import to_almaty
 from services.mod_summary import SummaryContent
 from views.graffiti import district_label
-from views.labels import N_, shorten
-
-_KIND_LABELS: dict[TargetKind, str] = {
-    TargetKind.WEBSITE: N_("site"),
-    TargetKind.TELEGRAM: N_("Telegram"),
-    TargetKind.SOCIAL: N_("social network"),
-    TargetKind.GRAFFITI: N_("graffiti"),
-}
+from views.labels import kind_label, shorten
 
 
 def render_summary(i18n: I18n, content: SummaryContent, *, locale: str) -> str:
@@ -30,7 +22,7 @@ def render_summary(i18n: I18n, content: SummaryContent, *, locale: str) -> str:
             ).format(count=content.count, time=since)
         ]
         for report in content.newest:
-            parts = [f"#{report.id}", _(_KIND_LABELS[report.kind])]
+            parts = [f"#{report.id}", kind_label(report.kind, short=True)]
             if report.district is not None:
                 parts.append(district_label(report.district))
             elif report.rough_place:
