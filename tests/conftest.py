@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.utils.i18n import I18n
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel
@@ -23,7 +24,11 @@ from bot.log_redaction import has_token, install_log_redaction
 from models.engine import create_engine, create_schema, create_session_maker
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.client import BotClient
-from tests.support.fresh_schema import empty_every_table, write_sqlite_schema
+from tests.support.fresh_schema import (
+    commit_without_waiting_for_disk,
+    empty_every_table,
+    write_sqlite_schema,
+)
 from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import short_ids_stored
 
@@ -108,6 +113,8 @@ async def engine(
     database_url: str, schema_copied: bool, postgres_schemas_made: set[str]
 ) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine.sync_engine, "connect", commit_without_waiting_for_disk)
     if engine.dialect.name == "postgresql" and database_url in postgres_schemas_made:
         async with engine.begin() as connection:
             await connection.run_sync(empty_every_table)

@@ -1,6 +1,6 @@
 """`python -m bot` where the Bot API cannot be reached, or refuses the token: one line, an exit
 code that says which (3 and 4), no traceback, and the database untouched (so these run on a
-SQLite file of their own, whatever TEST_DATABASE_URL says)."""
+SQLite file of their own, whichever database the suite runs on)."""
 
 import asyncio
 import socket

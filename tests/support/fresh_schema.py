@@ -6,6 +6,7 @@ every row is deleted and every sequence restarted, so ids start at 1 again as in
 """
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy import create_engine as create_sync_engine
@@ -33,3 +34,12 @@ def empty_every_table(connection: Connection) -> None:
     ).all()
     for schema, name in sequences:
         connection.execute(text(f'ALTER SEQUENCE "{schema}"."{name}" RESTART'))
+
+
+def commit_without_waiting_for_disk(dbapi_connection: Any, _record: Any) -> None:
+    """PostgreSQL: a commit returns before its WAL reaches the disk. Visibility, locking and
+    isolation are unchanged; only a server crash could lose the last commits of a test database.
+    (For the suite's own connections; `python -m bot` children commit as in production.)"""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET synchronous_commit TO off")
+    cursor.close()
