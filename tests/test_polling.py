@@ -1,20 +1,30 @@
 """The real entry point, `python -m bot`, long-polling a fake Bot API server over HTTP.
 
 Starting the process costs seconds (importing aiogram), so one run checks everything a polling
-process shows: its commands, answers, retries of failed replies (tests/test_telegram_faults.py
-covers them in-process), a failed download without the token in its log
-(tests/test_downloads.py), and a clean stop on SIGTERM."""
+process shows: a /batch that died with an earlier process is voided at start and its moderator
+told, the commands, answers, retries of failed replies (tests/test_telegram_faults.py covers
+them in-process), a failed download without the token in its log (tests/test_downloads.py), a
+new /batch at once, and a clean stop on SIGTERM."""
 
 import asyncio
 import re
 from pathlib import Path
 
-import pytest
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
+from models.enums import ReportStatus
+from models.moderation import Batch
+from models.volunteer import Volunteer
+from services import batches
 from tests.support.bot_process import START_TIMEOUT, TOKEN, child_env, running_bot, start_bot
+from tests.support.client import BotClient
 from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.graffiti_helpers import jpeg, wall_image
+from tests.support.report_setup import make_reports, statuses
 from tests.support.telegram_ids import tg_id
+from tests.support.triage_helpers import make_moderator
 
 ADMIN = tg_id(777)
 LOST_ANSWER_TO = tg_id(1913)
@@ -22,6 +32,30 @@ LOST_ANSWER_TO = tg_id(1913)
 RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ", re.MULTILINE)
 WRONG = "went wrong"
 AGAIN = "Please send it again"
+BATCH_LINKS = ["t.me/recovery_shop_one", "recovery-shop.kz"]
+
+
+async def _a_batch_left_unfinished(
+    client: BotClient, db: AsyncSession
+) -> tuple[BotClient, int, list[int]]:
+    """What a process that died while delivering /batch's files leaves behind."""
+    ids = await make_reports(client, db, BATCH_LINKS)
+    moderator = await make_moderator(client, 2101)
+    row = (
+        await db.exec(select(Volunteer).where(Volunteer.telegram_id == moderator.user_id))
+    ).one()
+    opened = await batches.open_batch(db, actor_id=saved_id(row), category=None)
+    assert opened is not None
+    assert sorted(opened.report_ids) == sorted(ids)
+    return moderator, saved_id(opened.batch), ids
+
+
+async def _the_dead_batch_is_voided_and_its_moderator_told(
+    api: FakeBotAPI, moderator: BotClient, batch_id: int
+) -> None:
+    [notice] = await api.wait_for("sendMessage", chat_id=moderator.user_id, timeout=15)
+    assert f"Batch {batch_id} was interrupted" in notice.params["text"]
+    assert "void" in notice.params["text"]
 
 
 async def _commands_welcome_and_one_number_per_target(api: FakeBotAPI) -> None:
@@ -83,15 +117,23 @@ async def _a_failed_download_asks_again(api: FakeBotAPI) -> None:
     assert AGAIN in reply.params["text"]
 
 
-@pytest.mark.usefixtures("engine")
-async def test_python_m_bot_polls_answers_retries_and_stops_on_sigterm(
-    tmp_path: Path, database_url: str
+async def _batch_works_at_once(api: FakeBotAPI, moderator: BotClient) -> None:
+    api.enqueue_update(private_message(moderator.user_id, "/batch", language_code="en"))
+    files = await api.wait_for("sendDocument", chat_id=moderator.user_id, count=2, timeout=20)
+    assert len(files) == 2
+
+
+async def test_python_m_bot_recovers_polls_answers_retries_and_stops_on_sigterm(
+    client: BotClient, db: AsyncSession, tmp_path: Path, database_url: str
 ) -> None:
+    moderator, batch_id, batch_reports = await _a_batch_left_unfinished(client, db)
     admins = f"[access]\nadmins = [{ADMIN}]\n"
     async with FakeBotAPI() as api, running_bot(api, tmp_path, database_url, admins) as bot:
+        await _the_dead_batch_is_voided_and_its_moderator_told(api, moderator, batch_id)
         await _commands_welcome_and_one_number_per_target(api)
         await _replies_are_retried_and_saved_work_never_apologised_for(api)
         await _a_failed_download_asks_again(api)
+        await _batch_works_at_once(api, moderator)
         assert not any(WRONG in r.params["text"] for r in api.requests("sendMessage"))
     assert bot.returncode == 0, bot.stderr
     # The one traceback is the lost answer's (the handler's error log); none at start or stop.
@@ -102,6 +144,13 @@ async def test_python_m_bot_polls_answers_retries_and_stops_on_sigterm(
     assert "502" in bot.stderr
     assert TOKEN not in bot.stderr
     assert TOKEN.split(":")[1] not in bot.stderr
+
+    db.expire_all()
+    voided = await db.get(Batch, batch_id)
+    assert voided is not None
+    assert voided.voided_at is not None
+    assert voided.csv_file_id is None
+    assert await statuses(db, batch_reports) == [ReportStatus.SENT, ReportStatus.SENT]
 
 
 async def test_configuration_errors_are_one_line_naming_each_key_and_exit_2(
