@@ -12,6 +12,7 @@ WORKDIR /src
 COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY handlers ./handlers
+COPY views ./views
 COPY services ./services
 COPY models ./models
 # Compile the catalogs inside site-packages at build time: the runtime user cannot write there.

@@ -9,7 +9,8 @@ import statistics
 import sys
 import time
 
-from services.graffiti.phash import PhashIndex, to_signed
+from services.graffiti.photo_index import PhashIndex
+from services.photos.hashing import to_signed
 
 DISTANCE = 8
 

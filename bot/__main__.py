@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.batch_recovery import recover_batches
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings, load_settings
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import background_of, create_bot, create_dispatcher, deps_of
 from bot.i18n import create_i18n
 from bot.jobs.periodic import declare_jobs
 from bot.log_redaction import install_log_redaction, redact
@@ -71,24 +71,25 @@ async def run(settings: Settings) -> None:
         async with bot:
             await recover_batches(bot, session_maker, i18n)
             await register_commands(bot, i18n, settings.access.admins, session_maker)
-            runner = dispatcher["jobs"]
+            background, deps = background_of(dispatcher), deps_of(dispatcher)
+            runner = background.jobs
             declare_jobs(
                 runner,
                 bot=bot,
                 settings=settings,
                 session_maker=session_maker,
-                sender=dispatcher["sender"],
+                sender=background.sender,
                 i18n=i18n,
-                notice_wakeup=dispatcher["notice_wakeup"],
+                notice_wakeup=background.notice_wakeup,
                 moderation_chat_id=settings.moderation.chat_id,
-                graffiti_options=dispatcher["graffiti_options"],
-                phash_index=dispatcher["phash_index"],
+                graffiti_options=deps.graffiti_options,
+                phash_index=deps.phash_index,
                 storage=dispatcher.storage,
-                bulk=dispatcher["bulk"],
+                bulk=background.bulk,
             )
             runner.start()
             # A broadcast the last process left half-sent goes on to the volunteers still waiting.
-            runner.spawn(dispatcher["broadcasts"].resume(bot=bot), name="broadcast")
+            runner.spawn(background.broadcasts.resume(bot=bot), name="broadcast")
             try:
                 if settings.webhook.url:
                     await serve_webhook(dispatcher, bot, settings.webhook)

@@ -7,9 +7,9 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.menu import set_default_menu, set_staff_menu
 from services.locales import pick_locale
 from services.roles import staff_languages
+from views.menu import set_default_menu, set_staff_menu
 
 
 async def register_commands(

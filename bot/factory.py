@@ -1,6 +1,7 @@
 """The one place that assembles the bot: production and tests build it the same way."""
 
 import asyncio
+from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -24,9 +25,10 @@ from bot.storage import create_fsm_storage
 from bot.telegram_retry import TelegramRetryMiddleware
 from bot.unchanged_edits import UnchangedEditMiddleware
 from handlers import build_routers
-from services.graffiti.phash import PhashIndex
-from services.graffiti.pixels import configure_pillow
+from handlers.deps import Deps
+from services.graffiti.photo_index import PhashIndex
 from services.pacing import PacedSender
+from services.photos.pixel_limit import configure_pillow
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -44,6 +46,74 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class Background:
+    """The process's shared parts that live in bot/: bot/__main__.py declares the periodic jobs
+    with them, and tests reach them through `background_of(dispatcher)`. Handlers get `Deps`."""
+
+    settings: Settings
+    session_maker: async_sessionmaker[AsyncSession]
+    i18n: I18n
+    # The one paced sender of the process: every bulk send shares its limits.
+    sender: PacedSender
+    # Set it after writing Notice rows to have the drainer deliver them at once.
+    notice_wakeup: asyncio.Event
+    # The one runner of background work: /digest_now and /broadcast spawn their jobs on it;
+    # bot/__main__.py declares the periodic jobs and starts it.
+    jobs: JobRunner
+    bulk: BulkMessages
+    broadcasts: BroadcastRunner
+
+
+def background_of(dispatcher: Dispatcher) -> Background:
+    background = dispatcher["background"]
+    assert isinstance(background, Background)
+    return background
+
+
+def deps_of(dispatcher: Dispatcher) -> Deps:
+    deps = dispatcher["deps"]
+    assert isinstance(deps, Deps)
+    return deps
+
+
+def create_background(
+    *,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    sender: PacedSender | None = None,
+) -> Background:
+    sender = sender or PacedSender(rate_per_second=settings.sender.rate_per_second)
+    return Background(
+        settings=settings,
+        session_maker=session_maker,
+        i18n=i18n,
+        sender=sender,
+        notice_wakeup=asyncio.Event(),
+        jobs=JobRunner(),
+        bulk=BulkMessages(
+            settings=settings, session_maker=session_maker, i18n=i18n, sender=sender
+        ),
+        broadcasts=BroadcastRunner(session_maker=session_maker, i18n=i18n, sender=sender),
+    )
+
+
+def create_deps(settings: Settings, background: Background) -> Deps:
+    return Deps(
+        admin_ids=frozenset(settings.access.admins),
+        moderation_chat_id=settings.moderation.chat_id,
+        max_links_per_message=settings.intake.max_links_per_message,
+        claim_minutes=settings.moderation.claim_minutes,
+        point_weights=weights_of(settings),
+        graffiti_options=graffiti_options(settings),
+        phash_index=PhashIndex(),
+        jobs=background.jobs,
+        digests=background.bulk,
+        broadcasts=background.broadcasts,
+    )
+
+
 def create_dispatcher(
     *,
     settings: Settings,
@@ -51,38 +121,21 @@ def create_dispatcher(
     i18n: I18n,
     sender: PacedSender | None = None,
 ) -> Dispatcher:
+    """A dispatcher whose workflow data is `deps` (for handlers and filters) and `background`."""
     storage, events_isolation = create_fsm_storage(settings)
     configure_pillow(settings.graffiti.max_megapixels * 1_000_000)
+    background = create_background(
+        settings=settings, session_maker=session_maker, i18n=i18n, sender=sender
+    )
     dispatcher = Dispatcher(
         storage=storage,
         events_isolation=events_isolation,
-        settings=settings,
-        session_maker=session_maker,
-        max_links_per_message=settings.intake.max_links_per_message,
-        admin_ids=frozenset(settings.access.admins),
-        claim_minutes=settings.moderation.claim_minutes,
-        moderation_chat_id=settings.moderation.chat_id,
-        # The one paced sender of the process: every bulk send shares its limits.
-        sender=sender or PacedSender(rate_per_second=settings.sender.rate_per_second),
-        # Set it after writing Notice rows to have the drainer deliver them at once.
-        notice_wakeup=asyncio.Event(),
-        graffiti_options=graffiti_options(settings),
-        # Loaded from the database on first use; one per process (see services/graffiti/phash).
-        phash_index=PhashIndex(),
+        deps=create_deps(settings, background),
+        background=background,
     )
-    # The one runner of background work: /digest_now and /broadcast spawn their jobs on it
-    # (handlers cannot import bot/); bot/__main__.py declares the periodic jobs and starts it.
-    dispatcher["jobs"] = JobRunner()
-    dispatcher["bulk"] = BulkMessages(
-        settings=settings, session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
-    )
-    dispatcher["broadcasts"] = BroadcastRunner(
-        session_maker=session_maker, i18n=i18n, sender=dispatcher["sender"]
-    )
-    dispatcher["point_weights"] = weights_of(settings)
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))
     # Registration must run before the locale middleware, which reads the volunteer's choice.
-    volunteer_middleware = VolunteerMiddleware()
+    volunteer_middleware = VolunteerMiddleware(moderation_chat_id=settings.moderation.chat_id)
     dispatcher.message.outer_middleware(volunteer_middleware)
     dispatcher.edited_message.outer_middleware(volunteer_middleware)
     dispatcher.callback_query.outer_middleware(volunteer_middleware)

@@ -17,7 +17,7 @@ from handlers import (
     banned,
     batches,
     broadcast,
-    digest_staff,
+    digest,
     edits,
     errors,
     graffiti_claims,
@@ -29,14 +29,15 @@ from handlers import (
     language,
     my_reports,
     personal_data,
-    queue,
+    privacy,
     refusals,
     roles,
     settings,
+    squad_admin,
     squads,
     start,
     stats,
-    tallies,
+    top,
     triage,
     verdicts,
 )
@@ -56,7 +57,8 @@ def build_routers() -> list[Router]:
         my_reports.create_router(),
         stats.create_router(),
         settings.create_router(),
-        tallies.create_router(),
+        top.create_router(),
+        privacy.create_router(),
         squads.create_router(),
         personal_data.create_router(),
     )
@@ -64,14 +66,14 @@ def build_routers() -> list[Router]:
     staff.message.filter(ModeratorOnly())
     staff.callback_query.filter(ModeratorOnly())
     staff.include_routers(
-        queue.create_router(),
         triage.create_router(),
         batches.create_router(),
         verdicts.create_router(),
         graffiti_staff.create_router(),
         graffiti_claims.create_router(),
         graffiti_districts.create_router(),
-        digest_staff.create_router(),
+        digest.create_router(),
+        squad_admin.create_router(),
         broadcast.create_router(),
     )
     private.include_routers(

@@ -18,7 +18,6 @@ from aiogram.utils.i18n import ngettext
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.progress import ProgressMessage
-from handlers.texts import category_label
 from models.base import saved_id
 from models.enums import Category
 from services import batches
@@ -27,6 +26,7 @@ from services.clock import to_almaty
 from services.lifecycle import TransitionResult
 from services.report_numbers import parse_number
 from services.triage import parse_category
+from views.labels import category_label
 
 logger = logging.getLogger(__name__)
 

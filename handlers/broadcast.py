@@ -5,13 +5,11 @@ The command is recorded as a broadcast keyed by its chat and message, so a redel
 finds the broadcast it made and sends no second preview. Send and Cancel carry only the
 broadcast's number; the role is read from the database on every press, and the state moves
 only from "preview", so a second press changes nothing. The sending itself runs as a job
-(bot/jobs/broadcast.py, workflow data `broadcasts`) and resumes after a restart.
+(bot/jobs/broadcast.py, `deps.broadcasts`) and resumes after a restart.
 """
 
 import re
-from collections.abc import Collection, Coroutine
 from contextlib import suppress
-from typing import Any, Protocol
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
@@ -22,13 +20,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.broadcast_texts import preview_header
+from handlers.deps import Deps
 from models.base import saved_id
 from models.enums import BroadcastState
 from services import broadcast as broadcasts_service
 from services.actor import Actor
 from services.locales import SUPPORTED_LOCALES
 from services.roles import is_admin
+from views.broadcast import preview_header
 
 _LANGUAGE_FIRST = re.compile(
     rf"({'|'.join(SUPPORTED_LOCALES)})\s+(\S.*)", re.IGNORECASE | re.DOTALL
@@ -38,16 +37,6 @@ _LANGUAGE_FIRST = re.compile(
 class BroadcastAnswer(CallbackData, prefix="bc"):
     broadcast_id: int
     send: bool
-
-
-class BroadcastJobs(Protocol):
-    """bot.jobs.broadcast.BroadcastRunner, given to handlers as the workflow data `broadcasts`."""
-
-    async def run(self, *, bot: Bot, broadcast_id: int) -> None: ...
-
-
-class JobRunner(Protocol):
-    def spawn(self, job: Coroutine[Any, Any, None], *, name: str) -> None: ...
 
 
 def split_command(html_text: str) -> tuple[str | None, str]:
@@ -73,9 +62,9 @@ def _keyboard(broadcast_id: int) -> InlineKeyboardMarkup:
 
 
 async def cmd_broadcast(
-    message: Message, *, session: AsyncSession, actor: Actor, admin_ids: Collection[int]
+    message: Message, *, session: AsyncSession, actor: Actor, deps: Deps
 ) -> None:
-    if not is_admin(actor, admin_ids):
+    if not is_admin(actor, deps.admin_ids):
         await message.answer(_("This command is for administrators only."))
         return
     language, text = split_command(message.html_text or "")
@@ -114,12 +103,10 @@ async def on_broadcast_answer(
     *,
     session: AsyncSession,
     actor: Actor,
-    admin_ids: Collection[int],
+    deps: Deps,
     bot: Bot,
-    broadcasts: BroadcastJobs,
-    jobs: JobRunner,
 ) -> None:
-    if not is_admin(actor, admin_ids):
+    if not is_admin(actor, deps.admin_ids):
         await query.answer(_("This command is for administrators only."), show_alert=True)
         return
     broadcast_id = callback_data.broadcast_id
@@ -136,7 +123,7 @@ async def on_broadcast_answer(
         return
     await query.answer(_("Sending to {count} volunteers…").format(count=started.total))
     await _drop_buttons(query)
-    jobs.spawn(broadcasts.run(bot=bot, broadcast_id=broadcast_id), name="broadcast")
+    deps.jobs.spawn(deps.broadcasts.run(bot=bot, broadcast_id=broadcast_id), name="broadcast")
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:

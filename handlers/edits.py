@@ -14,6 +14,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps
 from handlers.filters import PrivateChat
 from handlers.intake import render_link, submit_message_links
 from handlers.message_links import message_links
@@ -22,7 +23,7 @@ from services.intake import Outcome
 
 
 async def on_edited_message(
-    message: Message, session: AsyncSession, actor: Actor, max_links_per_message: int
+    message: Message, session: AsyncSession, actor: Actor, deps: Deps
 ) -> None:
     if message.photo or message.document or message.video:
         await message.reply(
@@ -34,13 +35,13 @@ async def on_edited_message(
     links = message_links(message)
     if not links:
         return
-    result = await submit_message_links(message, session, actor, links, max_links_per_message)
+    result = await submit_message_links(message, session, actor, links, deps.max_links_per_message)
     if result.too_many:
         text = _(
             "After your edit this message has more than {limit} links, so I saved none of the "
             "new ones. Please send them in smaller parts."
         )
-        await message.reply(text.format(limit=max_links_per_message))
+        await message.reply(text.format(limit=deps.max_links_per_message))
         return
     added = [link for link in result.links if link.outcome is not Outcome.ALREADY_YOURS]
     if not added:

@@ -8,22 +8,10 @@ from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, ErrorEvent, MaybeInaccessibleMessage, Message
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy.orm import Session
+
+from services.update_work import UpdateWork
 
 logger = logging.getLogger(__name__)
-
-
-class UpdateWork:
-    """Whether anything of this update was committed: the error handler's answer depends on it.
-
-    bot/middlewares/db.py marks it after each commit of the update's session.
-    """
-
-    def __init__(self) -> None:
-        self.committed = False
-
-    def mark(self, _session: Session) -> None:
-        self.committed = True
 
 
 async def on_error(event: ErrorEvent, bot: Bot, work: UpdateWork | None = None) -> bool:

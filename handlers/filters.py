@@ -1,6 +1,5 @@
 """Router filters. Async on purpose: aiogram runs synchronous filters in a worker thread."""
 
-from collections.abc import Collection
 from typing import Any
 
 from aiogram.enums import ChatType
@@ -8,6 +7,7 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 from typing_extensions import override
 
+from handlers.deps import Deps
 from services.actor import Actor
 from services.roles import is_admin, is_moderator
 
@@ -29,14 +29,12 @@ class GroupChat(Filter):
 class ModeratorsGroup(Filter):
     """The group configured as `moderation.chat_id`."""
 
-    async def __call__(
-        self, event: Message | CallbackQuery, moderation_chat_id: int | None = None
-    ) -> bool:
+    async def __call__(self, event: Message | CallbackQuery, deps: Deps) -> bool:
         message = event.message if isinstance(event, CallbackQuery) else event
         return (
             message is not None
-            and moderation_chat_id is not None
-            and (message.chat.id == moderation_chat_id)
+            and deps.moderation_chat_id is not None
+            and (message.chat.id == deps.moderation_chat_id)
         )
 
 
@@ -48,13 +46,13 @@ class ModeratorOnly(Filter):
     """
 
     @override
-    async def __call__(self, event: Any, actor: Actor | None = None,
-                       admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
-        return is_moderator(actor, admin_ids)
+    async def __call__(self, event: Any, *, deps: Deps,
+                       actor: Actor | None = None) -> bool:  # fmt: skip
+        return is_moderator(actor, deps.admin_ids)
 
 
 class AdminOnly(Filter):
     @override
-    async def __call__(self, event: Any, actor: Actor | None = None,
-                       admin_ids: Collection[int] = ()) -> bool:  # fmt: skip
-        return is_admin(actor, admin_ids)
+    async def __call__(self, event: Any, *, deps: Deps,
+                       actor: Actor | None = None) -> bool:  # fmt: skip
+        return is_admin(actor, deps.admin_ids)

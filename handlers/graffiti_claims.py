@@ -14,16 +14,16 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import ClaimAction, ClaimCard
-from handlers.graffiti_texts import place_label
 from handlers.photo_album import labelled, send_album
-from handlers.texts import fit_lines, status_label
 from models.base import saved_id
 from services.actor import Actor
 from services.graffiti import claims
 from services.graffiti.claim_view import ClaimCardView, claim_card
 from services.graffiti.claims import Decision, DecisionOutcome
 from services.report_photos import PhotoKind, ReportPhoto
+from views.callbacks import ClaimAction, ClaimCard
+from views.graffiti import place_label
+from views.labels import fit_lines, status_label
 
 
 def _keyboard(claim_id: int) -> InlineKeyboardMarkup:

@@ -17,15 +17,15 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import AssignPick, WallDistrictPick
-from handlers.graffiti_texts import district_label, parse_district
-from handlers.report_card import card_keyboard
-from handlers.texts import status_label
 from models.enums import District, ReportStatus
 from services.actor import Actor
 from services.graffiti import street
 from services.lifecycle import Refused, TransitionResult
 from services.report_numbers import numbers_and_words
+from views.callbacks import AssignPick, WallDistrictPick
+from views.graffiti import district_label, parse_district
+from views.labels import status_label
+from views.report_card import card_keyboard
 
 # FSM data: the walls of the last /assign that had no district, waiting for the crew's.
 ASSIGN_PENDING = "graffiti_assign_pending"

@@ -5,7 +5,6 @@ FSM storage, so an abandoned conversation survives restarts and is saved by a ba
 """
 
 import logging
-from collections.abc import Collection
 
 from aiogram import Bot, Router
 from aiogram.filters import Command
@@ -14,7 +13,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import GraffitiAction, GraffitiStep
+from handlers.deps import Deps
 from handlers.graffiti_filters import (
     AFTER_ALBUM,
     AfterPhoto,
@@ -23,23 +22,12 @@ from handlers.graffiti_filters import (
     InConversation,
     PlainText,
 )
-from handlers.graffiti_keyboards import DialogueKeyboards
 from handlers.graffiti_links import (
     on_link_in_place_step,
     on_screenshot_button,
     on_screenshot_link,
     report_caption_links,
     report_message_links,
-)
-from handlers.graffiti_texts import (
-    ask_handle,
-    ask_place,
-    claim_text,
-    district_keyboard,
-    handle_keyboard,
-    painted_text,
-    place_keyboard,
-    saved,
 )
 from handlers.message_links import message_links
 from handlers.photo_intake import read_photo
@@ -50,8 +38,19 @@ from services.actor import Actor
 from services.graffiti import claims, conversation, street
 from services.graffiti.conversation import PhotoOutcome, StepResult
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex
 from services.roles import is_moderator
+from views.callbacks import GraffitiAction, GraffitiStep
+from views.graffiti import (
+    ask_handle,
+    ask_place,
+    claim_text,
+    district_keyboard,
+    handle_keyboard,
+    painted_text,
+    place_keyboard,
+    saved,
+)
+from views.graffiti_dialogue import DialogueKeyboards
 
 logger = logging.getLogger(__name__)
 
@@ -68,17 +67,16 @@ async def on_after_photo(
     session: AsyncSession,
     actor: Actor,
     painted_id: int,
-    graffiti_options: GraffitiOptions,
     state: FSMContext,
-    admin_ids: Collection[int] = (),
+    deps: Deps,
     album_part: bool = False,
 ) -> None:
     """An «after» photo: a moderator's closes the wall, a volunteer's becomes a claim."""
-    photo = await read_photo(message, bot, graffiti_options, with_hash=False)
+    photo = await read_photo(message, bot, deps.graffiti_options, with_hash=False)
     if photo is None:
         return
     after = street.AfterPhoto(photo.file_id, photo.file_unique_id, photo.photo_path)
-    if is_moderator(actor, admin_ids):
+    if is_moderator(actor, deps.admin_ids):
         painted = await street.mark_painted(
             session, report_id=painted_id, actor_id=actor.id, after=after
         )
@@ -101,19 +99,17 @@ async def on_photo(
     bot: Bot,
     session: AsyncSession,
     actor: Actor,
-    graffiti_options: GraffitiOptions,
-    phash_index: PhashIndex,
-    max_links_per_message: int,
+    deps: Deps,
     state: FSMContext,
 ) -> None:
     keyboards = DialogueKeyboards(state, bot)
-    if _too_large(message, graffiti_options):
-        limit = graffiti_options.max_file_bytes // (1024 * 1024)
+    if _too_large(message, deps.graffiti_options):
+        limit = deps.graffiti_options.max_file_bytes // (1024 * 1024)
         await message.reply(
             _("This file is larger than {mb} MB. Send it as a photo.").format(mb=limit)
         )
         return
-    photo = await read_photo(message, bot, graffiti_options)
+    photo = await read_photo(message, bot, deps.graffiti_options)
     if photo is None:
         return
     result = await conversation.take_photo(
@@ -124,15 +120,15 @@ async def on_photo(
         media_group_id=message.media_group_id,
         caption=message.caption,
         caption_links=message_links(message) if message.caption else [],
-        options=graffiti_options,
-        index=phash_index,
+        options=deps.graffiti_options,
+        index=deps.phash_index,
     )
     for done in result.finished:
         await message.answer(
             _("Your previous photo was saved as #{id}.").format(id=done.report_id)
         )
     if result.outcome is not PhotoOutcome.REPEATED:
-        await report_caption_links(message, session, actor, max_links_per_message)
+        await report_caption_links(message, session, actor, deps.max_links_per_message)
     if result.outcome is PhotoOutcome.EXACT_DUPLICATE:
         text = (
             _("You already sent this photo: #{id}.")
@@ -181,8 +177,7 @@ async def on_location(
     *,
     session: AsyncSession,
     actor: Actor,
-    graffiti_options: GraffitiOptions,
-    phash_index: PhashIndex,
+    deps: Deps,
     state: FSMContext,
     bot: Bot,
 ) -> None:
@@ -190,8 +185,8 @@ async def on_location(
     result = await conversation.answer_place(
         session,
         volunteer_id=actor.id,
-        options=graffiti_options,
-        index=phash_index,
+        options=deps.graffiti_options,
+        index=deps.phash_index,
         latitude=message.location.latitude,
         longitude=message.location.longitude,
     )
@@ -204,29 +199,27 @@ async def on_text(
     session: AsyncSession,
     actor: Actor,
     draft: GraffitiDraft,
-    graffiti_options: GraffitiOptions,
-    phash_index: PhashIndex,
-    max_links_per_message: int,
+    deps: Deps,
     state: FSMContext,
     bot: Bot,
 ) -> None:
     common = {
         "volunteer_id": actor.id,
-        "options": graffiti_options,
-        "index": phash_index,
+        "options": deps.graffiti_options,
+        "index": deps.phash_index,
     }
     keyboards = DialogueKeyboards(state, bot)
     links = message_links(message)
     if draft.step == DraftStep.SCREENSHOT:
         await on_screenshot_link(
             message, session=session, actor=actor, draft=draft,
-            limit=max_links_per_message, keyboards=keyboards,
+            limit=deps.max_links_per_message, keyboards=keyboards,
         )  # fmt: skip
         return
     if draft.step == DraftStep.PLACE and links:
         await on_link_in_place_step(
             message, session=session, actor=actor, draft=draft, links=links,
-            limit=max_links_per_message,
+            limit=deps.max_links_per_message,
         )  # fmt: skip
         return
     if draft.step == DraftStep.PLACE:
@@ -239,7 +232,7 @@ async def on_text(
     else:
         if len(links) > 1:
             # One is what the wall says; every one of them is a report, none is dropped.
-            await report_message_links(message, session, actor, links, max_links_per_message)
+            await report_message_links(message, session, actor, links, deps.max_links_per_message)
         result = await conversation.answer_handle(
             session,
             draft_id=draft.id,
@@ -256,8 +249,7 @@ async def on_step_button(
     callback_data: GraffitiStep,
     session: AsyncSession,
     actor: Actor,
-    graffiti_options: GraffitiOptions,
-    phash_index: PhashIndex,
+    deps: Deps,
     state: FSMContext,
     bot: Bot,
 ) -> None:
@@ -265,8 +257,8 @@ async def on_step_button(
     common = {
         "volunteer_id": actor.id,
         "draft_id": callback_data.draft_id,
-        "options": graffiti_options,
-        "index": phash_index,
+        "options": deps.graffiti_options,
+        "index": deps.phash_index,
     }
     if callback_data.action is GraffitiAction.SCREENSHOT:
         await on_screenshot_button(

@@ -9,8 +9,6 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.graffiti_keyboards import DialogueKeyboards
-from handlers.graffiti_texts import ask_place, place_keyboard
 from handlers.intake import render_result, submit_message_links
 from handlers.message_links import message_links
 from models.base import saved_id
@@ -19,6 +17,8 @@ from services.actor import Actor
 from services.graffiti import conversation, screenshot
 from services.graffiti.handle import wall_handle
 from services.intake import IntakeResult, Outcome
+from views.graffiti import ask_place, place_keyboard
+from views.graffiti_dialogue import DialogueKeyboards
 
 
 def _reported(result: IntakeResult) -> list[int]:

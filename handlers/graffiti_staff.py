@@ -19,7 +19,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.graffiti_districts import refused_list
 from handlers.graffiti_filters import WithoutMedia
-from handlers.graffiti_texts import district_label, district_names, parse_district
 from handlers.photo_album import labelled, send_albums
 from models.enums import District
 from services.actor import Actor
@@ -28,6 +27,7 @@ from services.graffiti import crew, crew_files, street
 from services.lifecycle import Refused
 from services.report_numbers import numbers_and_words
 from services.report_photos import report_photos
+from views.graffiti import district_label, district_names, parse_district
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers import batches, graffiti_staff, queue, triage, verdicts
+from handlers import batches, graffiti_staff, triage, verdicts
 from handlers.filters import GroupChat, ModeratorOnly, ModeratorsGroup
-from handlers.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS, VOLUNTEER_COMMANDS, command_names
+from views.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS, VOLUNTEER_COMMANDS, command_names
 
 
 async def cmd_in_group(message: Message) -> None:
@@ -36,7 +36,6 @@ def create_moderators_group_router() -> Router:
     for observer in (router.message, router.callback_query):
         observer.filter(ModeratorsGroup(), ModeratorOnly())
     router.include_routers(
-        queue.create_router(),
         triage.create_router(),
         batches.create_router(),
         verdicts.create_router(),

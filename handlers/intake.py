@@ -5,12 +5,13 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps
 from handlers.filters import PrivateChat
 from handlers.message_links import is_forward_from_private_channel, message_links
-from handlers.start_texts import no_link_hint
-from handlers.texts import refusal_label, shorten, status_label
 from services.actor import Actor
 from services.intake import IntakeResult, LinkResult, Outcome, submit_links
+from views.labels import refusal_label, shorten, status_label
+from views.start import no_link_hint
 
 
 def render_link(link: LinkResult) -> str:
@@ -41,7 +42,7 @@ def render_result(result: IntakeResult, max_links: int) -> str:
 
 
 async def on_link_message(
-    message: Message, session: AsyncSession, actor: Actor, max_links_per_message: int
+    message: Message, session: AsyncSession, actor: Actor, deps: Deps
 ) -> None:
     links = message_links(message)
     if not links:
@@ -52,8 +53,8 @@ async def on_link_message(
         else:
             await message.answer(no_link_hint())
         return
-    result = await submit_message_links(message, session, actor, links, max_links_per_message)
-    await message.reply(render_result(result, max_links_per_message))
+    result = await submit_message_links(message, session, actor, links, deps.max_links_per_message)
+    await message.reply(render_result(result, deps.max_links_per_message))
 
 
 async def submit_message_links(

@@ -1,6 +1,6 @@
 """/lang, and the three language buttons under a new volunteer's first welcome."""
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import Bot, Router
@@ -11,13 +11,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import LanguageChoice, WelcomeLanguage
-from handlers.menu import set_menu_for
-from handlers.start_texts import welcome_text
+from handlers.deps import Deps
 from services import volunteers
 from services.actor import Actor
 from services.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from services.roles import is_admin, is_moderator
+from views.callbacks import LanguageChoice, WelcomeLanguage
+from views.menu import set_menu_for
+from views.start import welcome_text
 
 
 def language_keyboard(*, welcome: bool = False) -> InlineKeyboardMarkup:
@@ -41,7 +42,7 @@ async def _choose(
     actor: Actor,
     bot: Bot,
     i18n: I18n,
-    admin_ids: Collection[int],
+    deps: Deps,
 ) -> None:
     """Store the choice, give the command menu the same language (the staff menu too) and
     replace the buttons' message with `render()` in the new language."""
@@ -54,8 +55,8 @@ async def _choose(
         i18n,
         chat_id=actor.telegram_id,
         locale=code,
-        moderator=is_moderator(actor, admin_ids),
-        admin=is_admin(actor, admin_ids),
+        moderator=is_moderator(actor, deps.admin_ids),
+        admin=is_admin(actor, deps.admin_ids),
     )
     with i18n.use_locale(code):
         text = render()
@@ -83,7 +84,7 @@ async def on_welcome_language(
 
 
 def _needed(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: data[key] for key in ("session", "actor", "bot", "i18n", "admin_ids")}
+    return {key: data[key] for key in ("session", "actor", "bot", "i18n", "deps")}
 
 
 def create_router() -> Router:

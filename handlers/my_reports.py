@@ -7,12 +7,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import MyReportsPage
-from handlers.texts import shorten, status_label
 from services.actor import Actor
 from services.clock import to_almaty
 from services.my_reports import MyReportsPage as Page
 from services.my_reports import list_my_reports
+from views.callbacks import MyReportsPage
+from views.labels import shorten, status_label
 
 PAGE_SIZE = 10
 

@@ -6,7 +6,6 @@ update registers a new, empty volunteer, so a second press (or a redelivered one
 id and erases nothing more.
 """
 
-from collections.abc import Collection
 from html import escape
 
 from aiogram import Router
@@ -18,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps
 from services.actor import Actor
 from services.clock import to_almaty
 from services.personal_data import PersonalData, forget, may_forget, personal_data
@@ -88,8 +88,8 @@ def _staff_refusal() -> str:
     )
 
 
-async def cmd_forget_me(message: Message, actor: Actor, admin_ids: Collection[int]) -> None:
-    if not may_forget(actor, is_staff=is_moderator(actor, admin_ids)):
+async def cmd_forget_me(message: Message, actor: Actor, deps: Deps) -> None:
+    if not may_forget(actor, is_staff=is_moderator(actor, deps.admin_ids)):
         await message.answer(_staff_refusal())
         return
     text = _(
@@ -107,7 +107,7 @@ async def on_forget_answer(
     session: AsyncSession,
     actor: Actor,
     state: FSMContext,
-    admin_ids: Collection[int],
+    deps: Deps,
 ) -> None:
     if callback_data.volunteer_id != actor.id:
         await query.answer(_("This question is no longer open."), show_alert=True)
@@ -117,7 +117,7 @@ async def on_forget_answer(
         await _close(query, _("Nothing was erased."))
         return
     # The role is read again from the database: it may have changed since the question.
-    if not may_forget(actor, is_staff=is_moderator(actor, admin_ids)):
+    if not may_forget(actor, is_staff=is_moderator(actor, deps.admin_ids)):
         await query.answer(_staff_refusal(), show_alert=True)
         return
     await forget(session, volunteer_id=actor.id)

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from PIL import Image
 
 from handlers.downloads import DownloadFailedError, download_bytes
-from services.graffiti.exif import strip_metadata
+from services.photos.metadata import strip_metadata
 from services.report_photos import PhotoKind, ReportPhoto
 
 logger = logging.getLogger(__name__)

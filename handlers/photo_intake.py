@@ -1,7 +1,7 @@
 """A volunteer's photo as the graffiti services take it: downloaded once, measured, hashed.
 
 An image over the pixel limit is refused before anything decodes it (see
-services/graffiti/pixels.py) and nothing of it is stored; a failed download asks for the photo
+services/photos/pixel_limit.py) and nothing of it is stored; a failed download asks for the photo
 again. Either way the volunteer hears why, so the callers only go on with a photo they got.
 """
 
@@ -15,9 +15,9 @@ from handlers.downloads import DownloadFailedError, download_bytes, please_send_
 from handlers.graffiti_filters import largest
 from services.graffiti.conversation import PhotoIn
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import photo_phash
-from services.graffiti.pixels import is_oversized
-from services.graffiti.storage import keep_copy
+from services.photos.disk_copies import keep_copy
+from services.photos.hashing import photo_phash
+from services.photos.pixel_limit import is_oversized
 
 logger = logging.getLogger(__name__)
 

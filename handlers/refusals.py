@@ -11,8 +11,8 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS, command_names
-from handlers.stale import strip_pressed
+from views.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS, command_names
+from views.stale import strip_pressed
 
 
 async def on_staff_command(message: Message) -> None:

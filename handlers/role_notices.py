@@ -9,9 +9,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers.start_texts import staff_help
 from models.volunteer import Volunteer
 from services.locales import pick_locale
+from views.start import staff_help
 
 logger = logging.getLogger(__name__)
 

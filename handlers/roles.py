@@ -9,12 +9,13 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps
 from handlers.filters import AdminOnly, ModeratorOnly
-from handlers.menu import remove_staff_menu, set_staff_menu
 from handlers.role_notices import locale_of, tell_new_moderator
 from models.enums import Role
 from models.volunteer import Volunteer
 from services import roles
+from views.menu import remove_staff_menu, set_staff_menu
 
 
 def _who(volunteer: Volunteer) -> str:
@@ -78,14 +79,14 @@ async def cmd_revoke(
 
 
 async def cmd_ban(
-    message: Message, command: CommandObject, session: AsyncSession, admin_ids: frozenset[int]
+    message: Message, command: CommandObject, session: AsyncSession, deps: Deps
 ) -> None:
     volunteer = await _target(message, session, command.args)
     if volunteer is None:
         return
     parts = (command.args or "").split(maxsplit=1)
     reason = parts[1] if len(parts) > 1 else None
-    change = await roles.ban(session, volunteer=volunteer, reason=reason, admin_ids=admin_ids)
+    change = await roles.ban(session, volunteer=volunteer, reason=reason, admin_ids=deps.admin_ids)
     if change.refused is roles.Refusal.STAFF:
         await message.answer(_("Moderators cannot be banned; revoke the role first."))
         return

@@ -12,14 +12,14 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 from typing_extensions import override
 
-from handlers.digest_texts import board_lines
-from handlers.start_texts import safety_rules
+from handlers.deps import Deps
 from models.base import saved_id
 from services import squads
 from services.actor import Actor
 from services.squad_stats import SquadStats, curated_squad_stats
 from services.squads import JoinOutcome
-from services.tallies import PointWeights
+from views.digest import board_lines
+from views.start import safety_rules
 
 DEEP_LINK_PREFIX = "squad_"
 LEAVE_WORDS = frozenset({"leave", "выйти", "шығу"})
@@ -82,7 +82,7 @@ async def cmd_squad(
     command: CommandObject,
     session: AsyncSession,
     actor: Actor,
-    point_weights: PointWeights,
+    deps: Deps,
 ) -> None:
     argument = (command.args or "").strip()
     if argument.lower() in LEAVE_WORDS:
@@ -106,7 +106,9 @@ async def cmd_squad(
             "Friends join with /squad {code}. /top shows the squads; /squad leave to leave."
         ).format(name=escape(mine.name), count=count, code=mine.code)
     await message.answer(text)
-    for stats in await curated_squad_stats(session, curator_id=actor.id, weights=point_weights):
+    for stats in await curated_squad_stats(
+        session, curator_id=actor.id, weights=deps.point_weights
+    ):
         await message.answer(_squad_stats_text(stats))
 
 

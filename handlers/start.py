@@ -3,18 +3,19 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps
 from handlers.language import language_keyboard
 from handlers.squads import SquadDeepLink, cmd_start_squad
-from handlers.start_texts import (
+from services import squads
+from services.actor import Actor
+from services.roles import is_admin, is_moderator
+from views.start import (
     choose_language_hint,
     curator_help,
     staff_help,
     volunteer_help,
     welcome_text,
 )
-from services import squads
-from services.actor import Actor
-from services.roles import is_admin, is_moderator
 
 
 async def cmd_start(message: Message, actor: Actor) -> None:
@@ -29,14 +30,12 @@ async def cmd_start(message: Message, actor: Actor) -> None:
     )
 
 
-async def cmd_help(
-    message: Message, actor: Actor, admin_ids: frozenset[int], session: AsyncSession
-) -> None:
+async def cmd_help(message: Message, actor: Actor, deps: Deps, session: AsyncSession) -> None:
     text = volunteer_help()
     if await squads.curated_squads(session, actor.id):
         text += "\n\n" + curator_help()
-    if is_moderator(actor, admin_ids):
-        text += "\n\n" + staff_help(admin=is_admin(actor, admin_ids))
+    if is_moderator(actor, deps.admin_ids):
+        text += "\n\n" + staff_help(admin=is_admin(actor, deps.admin_ids))
     await message.answer(text)
 
 

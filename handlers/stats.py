@@ -3,16 +3,14 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.stats_tally import standing_text
+from handlers.deps import Deps
 from services.actor import Actor
 from services.standing import standing
-from services.tallies import PointWeights
+from views.standing import standing_text
 
 
-async def cmd_stats(
-    message: Message, session: AsyncSession, actor: Actor, point_weights: PointWeights
-) -> None:
-    found = await standing(session, volunteer_id=actor.id, weights=point_weights)
+async def cmd_stats(message: Message, session: AsyncSession, actor: Actor, deps: Deps) -> None:
+    found = await standing(session, volunteer_id=actor.id, weights=deps.point_weights)
     await message.answer(standing_text(found))
 
 

@@ -19,16 +19,16 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers import verdict_texts
-from handlers.callbacks import UrlListAnswer
 from handlers.downloads import DownloadFailedError, download_bytes, please_send_again
-from handlers.stale import strip_pressed
-from handlers.texts import fit_lines, shorten
 from models.enums import ReportStatus
 from services import verdicts
 from services.actor import Actor
 from services.report_numbers import parse_numbers
 from services.text_files import NotTextError
+from views import verdicts as verdict_texts
+from views.callbacks import UrlListAnswer
+from views.labels import fit_lines, numbers, shorten
+from views.stale import strip_pressed
 
 logger = logging.getLogger(__name__)
 
@@ -185,11 +185,11 @@ def _preview(match: verdicts.ListMatch) -> str:
     domains = list(match.by_domain.items())
     for line, ids in domains[:MAX_DOMAIN_LINES]:
         shown = html.escape(shorten(line, 70))
-        lines.append(f"<code>{shown}</code> — {verdict_texts.numbers(ids, 30)}")
+        lines.append(f"<code>{shown}</code> — {numbers(ids, 30)}")
     if len(domains) > MAX_DOMAIN_LINES:
         lines.append(verdict_texts.more(len(domains) - MAX_DOMAIN_LINES))
     if match.exact:
-        exact = verdict_texts.numbers(match.exact, 60)
+        exact = numbers(match.exact, 60)
         lines.append(_("Matched exactly: {numbers}.").format(numbers=exact))
     lines += verdict_texts.unmatched(match.unmatched)
     return fit_lines(lines)

@@ -2,6 +2,7 @@
 
 from models.bot_facts import BotFact
 from models.broadcast import Broadcast, BroadcastDelivery
+from models.digest import DigestDelivery
 from models.graffiti import (
     Graffiti,
     GraffitiDraft,
@@ -11,7 +12,7 @@ from models.graffiti import (
 )
 from models.moderation import AuditEntry, Batch, Notice
 from models.report import Evidence, EvidencePhoto, Report, Sighting
-from models.tallies import DigestDelivery, Squad, SquadCurator, SquadMember
+from models.squads import Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
 
 __all__ = [

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "bot" / "locales"
 POT = LOCALES / "messages.pot"
 TRANSLATED = ("ru", "kk")
-SOURCE_DIRS = ("bot", "handlers", "services")
+SOURCE_DIRS = ("bot", "handlers", "views", "services")
 KEYWORDS = [
     *("-k", "_:1,1t", "-k", "_:1,2", "-k", "__", "-k", "N_"),
     *("-k", "gettext", "-k", "ngettext:1,2", "-k", "lazy_gettext"),

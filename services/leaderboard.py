@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.tallies import Squad, SquadMember
+from models.squads import Squad, SquadMember
 from models.volunteer import Volunteer
 from services.personal_data import forgotten_ids
 from services.tallies import PointWeights, Tally, rank_of, tallies

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import Role, TargetKind
 from models.moderation import Notice
 from models.report import Report, Sighting
-from models.tallies import Squad, SquadCurator, SquadMember
+from models.squads import Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
 from services import volunteers
 from services.actor import Actor

@@ -1,4 +1,10 @@
-"""A volunteer's own switches, shown in /settings."""
+"""A volunteer's own on/off switches: outcome notices and the personal weekly message.
+
+This module owns every plain per-volunteer setting switch, whichever screen shows it: /settings
+switches both, /privacy switches the weekly message too, and both call set_preference, so one
+setting is written one way. services/privacy.py keeps only the identity rules (whether a
+nickname may be shown, and the consent that goes with it): those are checks, not toggles.
+"""
 
 from enum import StrEnum
 

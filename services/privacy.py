@@ -1,4 +1,8 @@
-"""What volunteers allow to be shown about them, and whether they get the personal digest."""
+"""What volunteers allow the boards to show about them: a checked nickname, or «Volunteer».
+
+Plain on/off switches, the personal weekly message that /privacy also shows among them, live in
+services/preferences.py.
+"""
 
 import re
 from collections.abc import Collection
@@ -107,16 +111,6 @@ async def hide(session: AsyncSession, *, volunteer_id: int) -> Volunteer:
     volunteer = await volunteers.load(session, volunteer_id)
     volunteer.public_consent = False
     volunteer.nickname = None
-    session.add(volunteer)
-    await session.commit()
-    return volunteer
-
-
-async def set_personal_digest(
-    session: AsyncSession, *, volunteer_id: int, enabled: bool
-) -> Volunteer:
-    volunteer = await volunteers.load(session, volunteer_id)
-    volunteer.personal_digest_enabled = enabled
     session.add(volunteer)
     await session.commit()
     return volunteer

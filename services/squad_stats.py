@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.tallies import Squad
+from models.squads import Squad
 from services.clock import utcnow
 from services.leaderboard import Board, board_from, squad_members
 from services.squads import curated_squads

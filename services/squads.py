@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.tallies import Squad, SquadCurator, SquadMember
+from models.squads import Squad, SquadCurator, SquadMember
 from models.upsert import insert_ignore
 from models.volunteer import Volunteer
 from services.clock import utcnow

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import ReportStatus, TargetKind
 from models.moderation import AuditEntry
 from models.report import Report, Sighting
-from models.tallies import SquadMember
+from models.squads import SquadMember
 
 S = ReportStatus
 # Every status a report can reach only through a moderator's acceptance.

@@ -28,9 +28,8 @@ from bot.config import Settings
 from bot.factory import create_bot
 from bot.jobs.digest import BulkMessages, weekly_digest
 from bot.jobs.runner import JobRunner
-from handlers.digest_texts import render_for_chat
+from models.digest import DigestDelivery
 from models.enums import District
-from models.tallies import DigestDelivery
 from services.digest.build import build_digest
 from services.digest.counts import WeekCounts
 from services.digest.deliveries import DigestRunReport
@@ -52,6 +51,7 @@ from tests.support.tally_world import (
     fixture_weeks,
     with_digest_chats,
 )
+from views.digest import render_for_chat
 
 W47 = Week(2026, 47)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

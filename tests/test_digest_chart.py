@@ -5,11 +5,11 @@ import numpy as np
 from aiogram.utils.i18n import I18n
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.digest_texts import chart_series, chart_title, chart_weeks, chart_x_label
 from services.digest.build import build_digest
 from services.digest.chart import build_figure
 from services.tallies import PointWeights
 from services.weeks import Week
+from views.digest import chart_series, chart_title, chart_weeks, chart_x_label
 
 W02 = Week(2026, 2)
 

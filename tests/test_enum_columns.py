@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import models.tables  # noqa: F401  (registers every table)
 from models.base import StrEnumType
 from models.broadcast import Broadcast, BroadcastDelivery
+from models.digest import DigestDelivery
 from models.enums import (
     BroadcastOutcome,
     BroadcastState,
@@ -29,7 +30,6 @@ from models.enums import (
 from models.graffiti import DraftStep, Graffiti, GraffitiDraft, PaintClaim
 from models.moderation import AuditEntry, Batch, Notice
 from models.report import Report
-from models.tallies import DigestDelivery
 from models.volunteer import Volunteer
 
 

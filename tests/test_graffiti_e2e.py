@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import SendMessage
@@ -9,15 +10,15 @@ from aiogram.utils.i18n import I18n
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.factory import background_of, deps_of
 from bot.jobs.graffiti import finish_abandoned_once
-from handlers.callbacks import GraffitiAction
 from models.enums import District, TargetKind
 from models.graffiti import GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
 from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services.clock import utcnow
-from services.graffiti.storage import keep_copy
 from services.graffiti.view import graffiti_details, graffiti_for_target
+from services.photos.disk_copies import keep_copy
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, numbers, text, texts
 from tests.support.graffiti_helpers import (
@@ -32,6 +33,7 @@ from tests.support.graffiti_helpers import (
 )
 from tests.support.report_setup import count
 from tests.support.telegram_ids import tg_id
+from views.callbacks import GraffitiAction
 
 
 async def test_photo_location_handle_make_one_report(client: BotClient, db: AsyncSession) -> None:
@@ -179,10 +181,12 @@ async def test_abandoned_conversation_is_saved_after_the_timeout(
     asked = texts(await send_photo(client, jpeg(wall_image(10)), caption="@abandoned_shop"))
     # The caption's handle is a report at once; the wall waits for its conversation.
     [shop] = numbers(asked[0])
-    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
-    session_maker = dispatcher["session_maker"]
-    kwargs = {"bot": bot, "session_maker": session_maker, "i18n": i18n, "options": options,
-              "sender": dispatcher["sender"]}  # fmt: skip
+    options, index = deps_of(dispatcher).graffiti_options, deps_of(dispatcher).phash_index
+    session_maker = background_of(dispatcher).session_maker
+    kwargs: dict[str, Any] = {
+        "bot": bot, "session_maker": session_maker, "i18n": i18n, "options": options,
+        "sender": background_of(dispatcher).sender,
+    }  # fmt: skip
     early = await finish_abandoned_once(index=index, now=utcnow() + timedelta(minutes=5), **kwargs)
     assert early == []
     assert await count(db, Report) == 1

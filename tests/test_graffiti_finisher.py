@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.factory import background_of, deps_of
 from models.graffiti import GraffitiDraft, GraffitiDraftPhoto
 from models.report import Report
 from services.clock import utcnow
@@ -48,7 +49,7 @@ async def test_finisher_leaves_a_draft_answered_after_it_looked(
     volunteer = client.as_user(1101, language_code="en")
     await send_photo(volunteer, jpeg(wall_image(61)))
     await _quiet_for_eleven_minutes(db)
-    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
+    options, index = deps_of(dispatcher).graffiti_options, deps_of(dispatcher).phash_index
     async with session_maker() as finisher:
         # The background task has read the quiet draft when the volunteer finally answers.
         [stale] = (await finisher.exec(select(GraffitiDraft))).all()
@@ -95,7 +96,7 @@ async def test_answer_while_the_finisher_saves_the_draft(
     volunteer = client.as_user(1102, language_code="en")
     await send_photo(volunteer, jpeg(wall_image(62)))
     await _quiet_for_eleven_minutes(db)
-    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
+    options, index = deps_of(dispatcher).graffiti_options, deps_of(dispatcher).phash_index
     async with session_maker() as finisher:
         [stale] = (await finisher.exec(select(GraffitiDraft))).all()
         done = await finish_draft(finisher, draft=stale, options=options, index=index)
@@ -140,11 +141,11 @@ async def test_one_unsaveable_draft_does_not_hold_up_the_others(
 
     monkeypatch.setattr(finish, "link_wall_handle", failing_for_one)
     await _quiet_for_eleven_minutes(db)
-    options, index = dispatcher["graffiti_options"], dispatcher["phash_index"]
-    session_maker = dispatcher["session_maker"]
+    options, index = deps_of(dispatcher).graffiti_options, deps_of(dispatcher).phash_index
+    session_maker = background_of(dispatcher).session_maker
     done = await finish_abandoned_once(
         bot=bot, session_maker=session_maker, i18n=i18n, options=options, index=index,
-        sender=dispatcher["sender"],
+        sender=background_of(dispatcher).sender,
     )  # fmt: skip
     assert [report.chat_id for report in done] == [tg_id(1109)]
     assert await count(db, GraffitiDraft) == 1  # the other one is kept, not lost

@@ -8,6 +8,7 @@ from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 
+from bot.factory import background_of, deps_of
 from bot.jobs.graffiti import finish_abandoned_once
 from services.clock import utcnow
 from services.pacing import Delivery, Progress
@@ -31,11 +32,11 @@ async def finish_after_eleven_minutes(
     client.session.clear()
     [_saved] = await finish_abandoned_once(
         bot=bot,
-        session_maker=dispatcher["session_maker"],
+        session_maker=background_of(dispatcher).session_maker,
         i18n=i18n,
-        options=dispatcher["graffiti_options"],
-        index=dispatcher["phash_index"],
-        sender=dispatcher["sender"],
+        options=deps_of(dispatcher).graffiti_options,
+        index=deps_of(dispatcher).phash_index,
+        sender=background_of(dispatcher).sender,
         storage=dispatcher.storage,
         now=utcnow() + timedelta(minutes=11),
     )
@@ -98,10 +99,10 @@ async def test_a_new_conversation_keeps_its_buttons_while_the_old_one_is_told(
     sender = HeldSender()
     [_saved] = await finish_abandoned_once(
         bot=bot,
-        session_maker=dispatcher["session_maker"],
+        session_maker=background_of(dispatcher).session_maker,
         i18n=i18n,
-        options=dispatcher["graffiti_options"],
-        index=dispatcher["phash_index"],
+        options=deps_of(dispatcher).graffiti_options,
+        index=deps_of(dispatcher).phash_index,
         sender=sender,  # type: ignore[arg-type]
         storage=dispatcher.storage,
         now=utcnow() + timedelta(minutes=11),

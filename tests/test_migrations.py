@@ -26,7 +26,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import models.tables  # noqa: F401  (every table on the metadata)
 from bot.i18n import create_i18n
-from handlers.texts import reason_label
 from models.engine import create_engine
 from models.enums import District, NoteCode
 from models.migrate import BASELINE, MigrationError, alembic_config, ensure_at_head, head_revision
@@ -35,6 +34,7 @@ from models.migration_types import MIGRATION_OPTIONS
 from models.moderation import AuditEntry, Notice
 from models.report import Report
 from tests.support.telegram_ids import tg_id
+from views.labels import reason_label
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_MIGRATION = 'python scripts/new_migration.py "what changed"'

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.factory import background_of, deps_of
 from bot.jobs.periodic import declare_jobs
 from bot.jobs.runner import JobRunner
 from services.mod_summary import SummaryAction
@@ -111,16 +112,16 @@ async def test_the_summary_is_declared_only_with_a_group(
         declare_jobs(
             runner,
             bot=bot,
-            settings=dispatcher["settings"],
-            session_maker=dispatcher["session_maker"],
-            sender=dispatcher["sender"],
+            settings=background_of(dispatcher).settings,
+            session_maker=background_of(dispatcher).session_maker,
+            sender=background_of(dispatcher).sender,
             i18n=i18n,
             notice_wakeup=asyncio.Event(),
             moderation_chat_id=chat_id,
-            graffiti_options=dispatcher["graffiti_options"],
-            phash_index=dispatcher["phash_index"],
+            graffiti_options=deps_of(dispatcher).graffiti_options,
+            phash_index=deps_of(dispatcher).phash_index,
             storage=dispatcher.storage,
-            bulk=dispatcher["bulk"],
+            bulk=background_of(dispatcher).bulk,
         )
         declared.append("moderators-summary" in runner.names)
     assert declared == [False, True]

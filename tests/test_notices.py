@@ -14,7 +14,6 @@ from bot.config import Settings
 from bot.factory import create_bot
 from bot.jobs.notices import NoticeDrainer
 from bot.jobs.runner import JobRunner
-from handlers.notice_texts import render_notice
 from models.enums import Category, NoticeEvent, ReportStatus
 from models.moderation import Notice
 from models.report import Report
@@ -35,6 +34,7 @@ from tests.support.tally_world import (
 )
 from tests.support.telegram_ids import realistic, tg_id
 from tests.support.triage_helpers import button_data, make_moderator
+from views.notices import render_notice
 
 
 async def report_id(db: AsyncSession, handle: str) -> int:

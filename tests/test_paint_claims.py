@@ -5,7 +5,6 @@ from aiogram.methods import SendMediaGroup
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import ClaimAction
 from models.base import saved_id
 from models.enums import ClaimStatus, NoticeEvent, ReportStatus, Role
 from models.graffiti import GraffitiDraft, GraffitiPhoto, PaintClaim
@@ -28,6 +27,7 @@ from tests.support.graffiti_helpers import (
 )
 from tests.support.report_setup import accept, count, status
 from tests.support.telegram_ids import tg_id
+from views.callbacks import ClaimAction
 
 FINDER, STRANGER, HELPER = tg_id(1201), tg_id(1202), tg_id(1203)
 

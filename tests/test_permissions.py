@@ -6,7 +6,6 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import TriageAction, TriageCard
 from models.enums import ReportStatus
 from models.moderation import AuditEntry
 from models.report import Report
@@ -21,6 +20,7 @@ from tests.support.triage_helpers import (
     report_link,
     report_row,
 )
+from views.callbacks import TriageAction, TriageCard
 
 REFUSAL = "This command is for moderators only."
 

@@ -10,7 +10,7 @@ from models.base import saved_id
 from models.enums import ReportStatus
 from models.graffiti import GraffitiDraft, GraffitiDraftPhoto
 from models.report import Report, Sighting
-from models.tallies import SquadMember
+from models.squads import SquadMember
 from models.volunteer import Volunteer
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, buttons, message_text, text, texts

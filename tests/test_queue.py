@@ -9,7 +9,6 @@ from sqlalchemy import func
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import LanguageChoice
 from models.base import saved_id
 from models.enums import Category, NoteCode, ReportStatus
 from models.moderation import AuditEntry, Notice
@@ -28,6 +27,7 @@ from tests.support.triage_helpers import (
     report_link,
     report_row,
 )
+from views.callbacks import LanguageChoice
 
 
 async def _three_reports(client: BotClient) -> list[int]:

@@ -4,8 +4,7 @@ the card and in /report is exactly what /photo N sends, each photo labelled."""
 from aiogram.methods import SendMediaGroup, SendMessage, SendPhoto
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import ClaimAction, GraffitiAction, TriageAction, TriageCard
-from handlers.card_message import split_caption
+from handlers.triage.card_message import split_caption
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, buttons, numbers, text
 from tests.support.graffiti_helpers import (
@@ -18,6 +17,7 @@ from tests.support.graffiti_helpers import (
     wall_image,
 )
 from tests.support.report_setup import accept
+from views.callbacks import ClaimAction, GraffitiAction, TriageAction, TriageCard
 
 ALBUM = {"media_group_id": "wall-album-7"}
 

@@ -9,7 +9,6 @@ from PIL import Image
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import GraffitiAction
 from models.enums import TargetKind
 from models.graffiti import Graffiti, GraffitiDraft
 from models.report import EvidencePhoto, Report
@@ -27,6 +26,7 @@ from tests.support.graffiti_helpers import (
     wall_image,
 )
 from tests.support.report_setup import accept, count
+from views.callbacks import GraffitiAction
 
 
 async def link_report(db: AsyncSession, key_part: str) -> Report:

@@ -91,3 +91,13 @@ async def test_a_second_tap_on_a_privacy_button_is_answered_without_an_error(
     answers = [r for r in requests if isinstance(r, AnswerCallbackQuery)]
     assert [a.text for a in answers] == ["Saved."]
     assert not [r for r in requests if isinstance(r, SendMessage)]
+
+
+async def test_privacy_and_settings_switch_the_same_weekly_message(client: BotClient) -> None:
+    volunteer = client.as_user(4301, language_code="en")
+    await volunteer.press(await volunteer.send("/privacy"), "Turn the weekly message off")
+    [settings] = await volunteer.send("/settings")
+    assert "Personal weekly message: off." in message_text(settings)
+
+    await volunteer.press([settings], "Turn the weekly message on")
+    assert "Personal weekly message: on." in text(await volunteer.send("/privacy"))

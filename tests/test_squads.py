@@ -4,7 +4,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.tallies import Squad, SquadMember
+from models.squads import Squad, SquadMember
 from models.volunteer import Volunteer
 from services import squads
 from tests.support.accounts import ADMIN_ID

@@ -11,7 +11,6 @@ from aiogram.methods import SendDocument, SendPhoto
 from openpyxl import load_workbook
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import GraffitiAction
 from models.enums import District, ReportStatus
 from services.graffiti.districts import CENTRES_FILE, district_centres, suggest_district
 from tests.support.accounts import ADMIN_ID
@@ -25,6 +24,7 @@ from tests.support.graffiti_helpers import (
     wall_image,
 )
 from tests.support.report_setup import accept, status
+from views.callbacks import GraffitiAction
 
 
 async def wall_in_district(client: BotClient, seed: int, district: District) -> int:

@@ -9,7 +9,6 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import GraffitiAction
 from models.enums import District
 from services.mod_summary import SummaryAction
 from tests.support.accounts import ADMIN_ID
@@ -18,6 +17,7 @@ from tests.support.fake_clock import FakeClock
 from tests.support.graffiti_helpers import draft_button, jpeg, report_wall, send_photo, wall_image
 from tests.support.mod_summary import GROUP, summary
 from tests.support.recording_session import RecordingSession
+from views.callbacks import GraffitiAction
 
 T0 = datetime(2025, 5, 10, 7, 0, tzinfo=UTC)
 # Where the volunteer stood: outside every district's 15 km, so no district is suggested.

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import message_delivery, telegram_call
-from handlers.broadcast_texts import final_text, progress_text
 from models.base import saved_id
 from models.broadcast import Broadcast
 from models.enums import BroadcastOutcome
@@ -29,6 +28,7 @@ from services import broadcast as broadcasts
 from services.broadcast import BroadcastCounts
 from services.locales import pick_locale
 from services.pacing import Delivery, DeliveryOutcome, PacedSender, Progress
+from views.broadcast import final_text, progress_text
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from bot.config import Settings
 from bot.delivery import message_delivery, telegram_call
 from bot.jobs.runner import Periodic
 from bot.jobs.schedules import Weekly
-from handlers.digest_texts import personal_text, render_for_chat
 from models.enums import RecipientKind
 from services.digest.build import PersonalNumbers, build_digest, personal_numbers
 from services.digest.deliveries import (
@@ -43,6 +42,7 @@ from services.schedule import due_week, parse_clock
 from services.tallies import PointWeights, Tally, ranks
 from services.volunteers import mark_unreachable
 from services.weeks import Week
+from views.digest import personal_text, render_for_chat
 
 logger = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from bot.config import Settings
 from bot.delivery import message_delivery
 from bot.jobs.runner import Periodic
 from bot.jobs.schedules import Every
-from handlers.graffiti_keyboards import DialogueKeyboards
 from models.volunteer import Volunteer
 from services.graffiti.finish import FinishedReport, finish_abandoned
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex
+from services.graffiti.photo_index import PhashIndex
 from services.locales import pick_locale
 from services.pacing import Delivery, DeliveryOutcome, PacedSender
+from views.graffiti_dialogue import DialogueKeyboards
 
 logger = logging.getLogger(__name__)
 

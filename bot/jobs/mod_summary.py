@@ -17,11 +17,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.delivery import telegram_call
 from bot.jobs.runner import Periodic
 from bot.jobs.schedules import Every
-from handlers.summary_texts import render_summary
 from services import mod_summary
 from services.clock import utcnow
 from services.locales import DEFAULT_LOCALE
 from services.pacing import Delivery, PacedSender
+from views.summary import render_summary
 
 logger = logging.getLogger(__name__)
 

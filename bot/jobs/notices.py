@@ -18,9 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.delivery import message_delivery
 from bot.jobs.runner import Periodic
 from bot.jobs.schedules import Every
-from handlers.notice_texts import render_notice
 from services import notices
 from services.pacing import Delivery, DeliveryOutcome, PacedSender
+from views.notices import render_notice
 
 logger = logging.getLogger(__name__)
 

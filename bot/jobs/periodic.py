@@ -19,7 +19,7 @@ from bot.jobs.mod_summary import ModeratorSummary
 from bot.jobs.notices import NoticeDrainer
 from bot.jobs.runner import JobRunner
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex
+from services.graffiti.photo_index import PhashIndex
 from services.pacing import PacedSender
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import event as event_hooks
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.errors import UpdateWork
+from services.update_work import UpdateWork
 
 
 class DbSessionMiddleware(BaseMiddleware):

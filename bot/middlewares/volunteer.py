@@ -18,6 +18,9 @@ class VolunteerMiddleware(BaseMiddleware):
     there are judged by the sender's role in the database.
     """
 
+    def __init__(self, *, moderation_chat_id: int | None) -> None:
+        self.moderation_chat_id = moderation_chat_id
+
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
@@ -43,8 +46,8 @@ class VolunteerMiddleware(BaseMiddleware):
         elif (
             user is not None
             and chat is not None
-            and chat.id is not None
-            and chat.id == data.get("moderation_chat_id")
+            and self.moderation_chat_id is not None
+            and chat.id == self.moderation_chat_id
         ):
             found = await volunteers.get_by_telegram_id(data["session"], user.id)
             if found is not None:

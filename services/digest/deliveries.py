@@ -12,9 +12,9 @@ from sqlalchemy import exists
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.digest import DigestDelivery
 from models.enums import RecipientKind
 from models.report import Sighting
-from models.tallies import DigestDelivery
 from models.upsert import insert_ignore
 from models.volunteer import Volunteer
 from services.clock import utcnow

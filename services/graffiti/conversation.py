@@ -20,7 +20,7 @@ from services.clock import utcnow
 from services.graffiti.finish import FinishedReport, finish_draft
 from services.graffiti.handle import wall_handle
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex
+from services.graffiti.photo_index import PhashIndex
 from services.lifecycle import surviving
 
 

@@ -23,7 +23,7 @@ from services.graffiti.districts import suggest_district
 from services.graffiti.geo import haversine_m
 from services.graffiti.handle import link_wall_handle, wall_handle
 from services.graffiti.options import GraffitiOptions
-from services.graffiti.phash import PhashIndex
+from services.graffiti.photo_index import PhashIndex
 from services.intake import Outcome
 from services.lifecycle import Why, change_status
 

@@ -15,6 +15,7 @@ from aiogram.methods import (
 )
 from aiogram.types import Update
 
+from bot.factory import background_of
 from tests.support.accounts import BOT_ID
 from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import realistic
@@ -84,9 +85,8 @@ class BotClient:
             self.bot, Update.model_validate(update, context={"bot": self.bot})
         )
         # A long staff job (a broadcast) outlives its handler; what it sends is still the answer.
-        jobs = self.dispatcher.workflow_data.get("jobs")
-        if jobs is not None and wait_for_jobs:
-            await jobs.join()
+        if wait_for_jobs:
+            await background_of(self.dispatcher).jobs.join()
         return self.session.requests[before:]
 
     def message_update(

@@ -10,9 +10,9 @@ from PIL import Image, ImageDraw
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.callbacks import ClaimAction, ClaimCard, GraffitiAction, GraffitiStep
 from models.graffiti import Graffiti
 from tests.support.client import BotClient, buttons, numbers, text
+from views.callbacks import ClaimAction, ClaimCard, GraffitiAction, GraffitiStep
 
 # Abay Ave / Dostyk Ave, Almaty.
 ABAY_DOSTYK = (43.2389, 76.9455)

@@ -13,7 +13,7 @@ from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from handlers.stale import strip_buttons
+from views.stale import strip_buttons
 
 # FSM data: [[chat id, message id], …] of the open conversation's messages with buttons.
 KEY = "graffiti_keyboards"

@@ -8,8 +8,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from handlers.texts import N_
 from services.locales import SUPPORTED_LOCALES
+from views.labels import N_
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ import io
 
 from PIL import Image
 
-from services.graffiti.exif import strip_metadata
+from services.photos.metadata import strip_metadata
 from tests.support.graffiti_helpers import GPS_IFD, jpeg_with_gps
 
 

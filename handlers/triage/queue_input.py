@@ -12,14 +12,16 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.card_message import send_card
-from handlers.queue_state import TriageInput, next_card, remember_card
-from handlers.report_card import numbers, refusal_text
-from handlers.stale import strip_buttons
+from handlers.deps import Deps
+from handlers.triage.card_message import send_card
+from handlers.triage.queue_state import TriageInput, next_card, remember_card
 from services import queue, triage
 from services.actor import Actor
 from services.report_numbers import parse_numbers
 from services.triage import RefusalKind
+from views.labels import numbers
+from views.report_card import refusal_text
+from views.stale import strip_buttons
 
 _TARGET_REFUSALS = (
     RefusalKind.SAME_REPORT,
@@ -78,7 +80,7 @@ async def on_reason(
     state: FSMContext,
     bot: Bot,
     actor: Actor,
-    claim_minutes: int,
+    deps: Deps,
 ) -> None:
     report_id = int((await state.get_data()).get("report_id", 0))
     if await _taken_by_other(message, session, report_id, actor):
@@ -93,7 +95,7 @@ async def on_reason(
         done = "✓ " + _("#{id} rejected.").format(id=report_id)
     await _continue(
         message, session=session, state=state, bot=bot, moderator=actor,
-        claim_minutes=claim_minutes, done=done,
+        claim_minutes=deps.claim_minutes, done=done,
     )  # fmt: skip
 
 
@@ -104,7 +106,7 @@ async def on_duplicate_of(
     state: FSMContext,
     bot: Bot,
     actor: Actor,
-    claim_minutes: int,
+    deps: Deps,
 ) -> None:
     report_id = int((await state.get_data()).get("report_id", 0))
     into, rest = parse_numbers(message.text)
@@ -131,7 +133,7 @@ async def on_duplicate_of(
         )
     await _continue(
         message, session=session, state=state, bot=bot, moderator=actor,
-        claim_minutes=claim_minutes, done=done,
+        claim_minutes=deps.claim_minutes, done=done,
     )  # fmt: skip
 
 
@@ -142,12 +144,12 @@ async def cmd_cancel(
     state: FSMContext,
     bot: Bot,
     actor: Actor,
-    claim_minutes: int,
+    deps: Deps,
 ) -> None:
     done = _("Cancelled.")
     await _continue(
         message, session=session, state=state, bot=bot, moderator=actor,
-        claim_minutes=claim_minutes, done=done,
+        claim_minutes=deps.claim_minutes, done=done,
     )  # fmt: skip
 
 

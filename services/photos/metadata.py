@@ -5,7 +5,7 @@ import io
 
 from PIL import Image, ImageOps
 
-from services.graffiti.pixels import open_checked
+from services.photos.pixel_limit import open_checked
 
 
 def _strip_sync(data: bytes) -> bytes:

@@ -16,10 +16,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers import queue_input
-from handlers.callbacks import TriageAction, TriageCard
-from handlers.card_message import replace_card, send_card
-from handlers.queue_state import (
+from handlers.deps import Deps
+from handlers.triage import queue_input
+from handlers.triage.card_message import replace_card, send_card
+from handlers.triage.queue_state import (
     SKIP_KEY,
     TriageInput,
     forget_card,
@@ -27,7 +27,14 @@ from handlers.queue_state import (
     remember_card,
     skipped,
 )
-from handlers.report_card import (
+from models.enums import Category
+from services import queue, queue_cards, triage
+from services.actor import Actor
+from services.report_view import load_card
+from services.triage import RefusalKind
+from views.callbacks import TriageAction, TriageCard
+from views.labels import category_label, note_label
+from views.report_card import (
     REJECT_REASONS,
     card_keyboard,
     category_keyboard,
@@ -35,12 +42,6 @@ from handlers.report_card import (
     refusal_text,
     suggested_district,
 )
-from handlers.texts import category_label, note_label
-from models.enums import Category
-from services import queue, queue_cards, triage
-from services.actor import Actor
-from services.report_view import load_card
-from services.triage import RefusalKind
 
 
 async def cmd_queue(
@@ -49,7 +50,7 @@ async def cmd_queue(
     session: AsyncSession,
     actor: Actor,
     state: FSMContext,
-    claim_minutes: int,
+    deps: Deps,
     bot: Bot,
 ) -> None:
     # A new round: skipped cards may come again. Other features' FSM data stays untouched.
@@ -57,7 +58,7 @@ async def cmd_queue(
         await state.set_state(None)
     await state.update_data({SKIP_KEY: []})
     await forget_card(state, bot)
-    card = await next_card(session, state, moderator_id=actor.id, claim_minutes=claim_minutes)
+    card = await next_card(session, state, moderator_id=actor.id, claim_minutes=deps.claim_minutes)
     await remember_card(state, await send_card(bot, message.chat.id, card))
 
 
@@ -221,12 +222,12 @@ async def on_triage_action(
     session: AsyncSession,
     actor: Actor,
     state: FSMContext,
-    claim_minutes: int,
+    deps: Deps,
     bot: Bot,
 ) -> None:
     press = CardPress(
         query=query, data=callback_data, session=session, moderator=actor, state=state,
-        claim_minutes=claim_minutes, bot=bot,
+        claim_minutes=deps.claim_minutes, bot=bot,
     )  # fmt: skip
     if callback_data.action in (TriageAction.SKIP, TriageAction.UNSURE):
         await _pass(press)

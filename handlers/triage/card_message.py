@@ -11,7 +11,7 @@ from aiogram import Bot
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.photo_album import MAX_CAPTION, stripped
-from handlers.stale import strip_pressed
+from views.stale import strip_pressed
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import status_label
 from services.standing import Standing
+from views.labels import status_label
 
 
 def standing_text(standing: Standing) -> str:

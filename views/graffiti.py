@@ -7,13 +7,13 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.callbacks import GraffitiAction, GraffitiStep
-from handlers.texts import N_, status_label
 from models.enums import District, ReportStatus
 from services.graffiti.claims import ClaimOutcome, ClaimResult
 from services.graffiti.finish import FinishedReport
 from services.graffiti.view import GraffitiView
 from services.locales import SUPPORTED_LOCALES
+from views.callbacks import GraffitiAction, GraffitiStep
+from views.labels import N_, status_label
 
 _DISTRICTS: dict[District, str] = {
     District.ALATAU: N_("Alatau"),

@@ -102,3 +102,12 @@ def fit_lines(lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> str:
 
 def shorten(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def numbers(report_ids: Sequence[int], limit: int = 100) -> str:
+    """`#1, #2, #3 and 5 more`: a bulk command may name thousands, so the list stops at `limit`."""
+    shown = ", ".join(f"#{report_id}" for report_id in report_ids[:limit])
+    more = len(report_ids) - limit
+    if more > 0:
+        shown += " " + _("and {count} more", "and {count} more", more).format(count=more)
+    return shown

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import N_, shorten, status_label
 from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from services.lifecycle import TransitionResult
+from views.labels import N_, numbers, shorten, status_label
 
 MAX_NUMBERS = 120
 MAX_LINES = 15
@@ -26,25 +26,17 @@ _MARKED = {
 }
 
 
-def numbers(ids: Sequence[int], limit: int = MAX_NUMBERS) -> str:
-    shown = ", ".join(f"#{i}" for i in ids[:limit])
-    more = len(ids) - limit
-    if more > 0:
-        shown += " " + _("and {count} more", "and {count} more", more).format(count=more)
-    return shown
-
-
 def outcome(verdict: ReportStatus, result: TransitionResult) -> list[str]:
     """Changed and refused reports; walls and online reports each with their own next step."""
     lines = []
     changed = [saved_id(r) for r in result.changed if r.kind != TargetKind.GRAFFITI]
     walls = [saved_id(r) for r in result.changed if r.kind == TargetKind.GRAFFITI]
     if changed:
-        lines.append(_(_MARKED[verdict]).format(numbers=numbers(changed)))
+        lines.append(_(_MARKED[verdict]).format(numbers=numbers(changed, MAX_NUMBERS)))
     if walls:
         lines.append(
             _("Walls marked as reappeared: {numbers}. The next /graffiti_batch sends them to "
-              "the crews.").format(numbers=numbers(walls))
+              "the crews.").format(numbers=numbers(walls, MAX_NUMBERS))
         )  # fmt: skip
     groups: dict[ReportStatus | None, list[int]] = {}
     for refused in result.refused:

@@ -8,9 +8,16 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.callbacks import TriageAction, TriageCard, WallDistrictPick
-from handlers.graffiti_texts import district_label, place_label
-from handlers.texts import (
+from models.enums import Category, District, NoteCode, TargetKind
+from services.clock import to_almaty
+from services.graffiti.view import GraffitiView
+from services.lifecycle import Why
+from services.personal_data import is_forgotten
+from services.report_view import CardView, FindResult, FullReport, HistoryLine, ReportLine
+from services.triage import Refusal, RefusalKind
+from views.callbacks import TriageAction, TriageCard, WallDistrictPick
+from views.graffiti import district_label, place_label
+from views.labels import (
     N_,
     category_label,
     fit_lines,
@@ -19,13 +26,6 @@ from handlers.texts import (
     shorten,
     status_label,
 )
-from models.enums import Category, District, NoteCode, TargetKind
-from services.clock import to_almaty
-from services.graffiti.view import GraffitiView
-from services.lifecycle import Why
-from services.personal_data import is_forgotten
-from services.report_view import CardView, FindResult, FullReport, HistoryLine, ReportLine
-from services.triage import Refusal, RefusalKind
 
 _KIND_LABELS: dict[TargetKind, str] = {
     TargetKind.WEBSITE: N_("web site"),
@@ -333,12 +333,3 @@ def refusal_text(refusal: Refusal) -> str:
     return _("{number} was not changed: its status is “{status}”.").format(
         number=number, status=status
     )
-
-
-def numbers(report_ids: list[int], limit: int = 100) -> str:
-    """`#1, #2, #3`; a bulk command may name thousands, so the list stops at `limit`."""
-    shown = ", ".join(f"#{report_id}" for report_id in report_ids[:limit])
-    more = len(report_ids) - limit
-    if more > 0:
-        shown += " " + _("and {count} more", "and {count} more", more).format(count=more)
-    return shown

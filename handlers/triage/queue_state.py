@@ -1,6 +1,6 @@
 """A moderator's round of triage: the FSM states for typed input, skipped cards, the next card.
 
-Shared by the card buttons (handlers.queue) and the typed input (handlers.queue_input).
+Shared by the card buttons (`queue`) and the typed input (`queue_input`) of this package.
 """
 
 from aiogram import Bot
@@ -10,10 +10,10 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.card_message import Card
-from handlers.report_card import card_keyboard, render_card, suggested_district
-from handlers.stale import strip_buttons
+from handlers.triage.card_message import Card
 from services import queue_cards
+from views.report_card import card_keyboard, render_card, suggested_district
+from views.stale import strip_buttons
 
 SKIP_KEY = "skip"
 # The message of the card on screen: a new /queue takes that card's buttons away.

@@ -1,7 +1,7 @@
 """Optional copies of photos on disk ([storage] photo_dir), so evidence survives Telegram.
 
 The originals are kept byte for byte — metadata included — because they are evidence; the bot
-never re-sends them (re-sent photos are always stripped, see exif.py).
+never re-sends them (re-sent photos are always stripped, see metadata.py).
 """
 
 import asyncio

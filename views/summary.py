@@ -5,11 +5,11 @@ from html import escape
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers.graffiti_texts import district_label
-from handlers.texts import N_, shorten
 from models.enums import TargetKind
 from services.clock import to_almaty
 from services.mod_summary import SummaryContent
+from views.graffiti import district_label
+from views.labels import N_, shorten
 
 _KIND_LABELS: dict[TargetKind, str] = {
     TargetKind.WEBSITE: N_("site"),

@@ -9,13 +9,13 @@ from html import escape
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers.graffiti_texts import district_label
 from services.digest.build import Digest
 from services.digest.chart import Series, render_png_async
 from services.digest.counts import WeekCounts
 from services.leaderboard import Board, BoardRow
 from services.tallies import Tally
 from services.weeks import Week
+from views.graffiti import district_label
 
 
 def week_label(week: Week) -> str:

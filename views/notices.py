@@ -9,10 +9,10 @@ from html import escape
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers.texts import reason_label, shorten
 from models.enums import NoticeEvent
 from services.locales import pick_locale
 from services.notices import NoticeLine, VolunteerNotice
+from views.labels import numbers, reason_label, shorten
 
 # A line lists this many numbers at most, so one message stays far below Telegram's 4,096 chars.
 MAX_NUMBERS = 40
@@ -21,14 +21,6 @@ MAX_NUMBERS = 40
 MAX_LINES_CHARS = 3500
 # News that earns no "thank you: your reports make the city safer".
 _BAD_NEWS = frozenset({NoticeEvent.REJECTED, NoticeEvent.CLAIM_REJECTED})
-
-
-def numbers(report_ids: tuple[int, ...]) -> str:
-    shown = ", ".join(f"#{report_id}" for report_id in report_ids[:MAX_NUMBERS])
-    hidden = len(report_ids) - MAX_NUMBERS
-    if hidden > 0:
-        shown += " " + _("and {count} more", "and {count} more", hidden).format(count=hidden)
-    return shown
 
 
 def render_line(line: NoticeLine) -> str:
@@ -66,7 +58,7 @@ def render_line(line: NoticeLine) -> str:
             n,
         )
     shown = escape(shorten(reason, 300))
-    return "• " + text.format(numbers=numbers(line.report_ids), reason=shown)
+    return "• " + text.format(numbers=numbers(line.report_ids, MAX_NUMBERS), reason=shown)
 
 
 def render_notice(i18n: I18n, notice: VolunteerNotice) -> str:

@@ -9,12 +9,12 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.report_card import numbers, refusal_text, render_found, render_full
-from handlers.texts import category_label
 from services import triage
 from services.actor import Actor
 from services.report_numbers import parse_numbers
 from services.report_view import find_reports, load_full
+from views.labels import category_label, numbers
+from views.report_card import refusal_text, render_found, render_full
 
 # Refusals listed one a line; a repeated bulk command may refuse every one of its numbers.
 MAX_REFUSAL_LINES = 30
@@ -104,7 +104,7 @@ async def cmd_find(message: Message, command: CommandObject, session: AsyncSessi
 
 
 def create_router() -> Router:
-    router = Router(name="triage")
+    router = Router(name="triage_commands")
     router.message.register(cmd_accept, Command("accept"))
     router.message.register(cmd_reject, Command("reject"))
     router.message.register(cmd_merge, Command("merge"))

@@ -1,4 +1,4 @@
-"""Perceptual hashes and an in-memory index that finds near-identical photos.
+"""An in-memory index of every graffiti photo's hash that finds near-identical walls.
 
 The index holds every stored hash as one uint64 numpy array; a query XORs the whole array with
 the query hash and counts bits, which stays around a millisecond at a million hashes
@@ -9,42 +9,12 @@ commit, so it assumes one bot process — the deployment this project runs.
 import asyncio
 from dataclasses import dataclass
 
-import imagehash
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.graffiti import Graffiti, GraffitiPhoto
-from services.graffiti.pixels import open_checked
-
-_MASK = (1 << 64) - 1
-
-
-def to_signed(value: int) -> int:
-    """A 64-bit hash as the signed BIGINT the database stores."""
-    value &= _MASK
-    return value - (1 << 64) if value >= 1 << 63 else value
-
-
-def _phash_sync(data: bytes) -> int:
-    with open_checked(data) as image:
-        bits = imagehash.phash(image.convert("L")).hash.flatten()
-    return to_signed(int("".join("1" if bit else "0" for bit in bits), 2))
-
-
-async def photo_phash(data: bytes) -> int | None:
-    """The photo's 64-bit pHash (signed), computed in a worker thread; None if unreadable."""
-    try:
-        return await asyncio.to_thread(_phash_sync, data)
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
-
-
-def hamming(a: int, b: int) -> int:
-    return ((a ^ b) & _MASK).bit_count()
-
 
 if hasattr(np, "bitwise_count"):
 

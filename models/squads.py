@@ -1,16 +1,16 @@
-"""Squads and the record of weekly digest deliveries.
+"""Squads: teams volunteers join with a code, their members and their curators.
 
-Points are not stored: they are computed from sightings, reports and the audit trail with
-aggregate SQL (services/tallies.py), so a change of weights or a late verdict needs no backfill.
+A squad's points are not stored: they are computed from sightings, reports and the audit trail
+with aggregate SQL (services/tallies.py), so a change of weights or a late verdict needs no
+backfill.
 """
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Integer, String
 from sqlmodel import Field, SQLModel
 
-from models.base import StrEnumType, UTCDateTime, utcnow
-from models.enums import RecipientKind
+from models.base import UTCDateTime, utcnow
 
 
 class Squad(SQLModel, table=True):
@@ -49,22 +49,3 @@ class SquadCurator(SQLModel, table=True):
     volunteer_id: int = Field(
         sa_column=Column(Integer, ForeignKey("volunteer.id"), primary_key=True)
     )
-
-
-class DigestDelivery(SQLModel, table=True):
-    """One weekly digest delivered to one recipient: written right after the send succeeded.
-
-    The unique constraint is what makes a restart resume: a recipient with a row is skipped.
-    """
-
-    __tablename__ = "digest_delivery"
-    __table_args__ = (UniqueConstraint("week", "recipient_kind", "recipient_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    # The ISO week the digest reports on, e.g. "2026-W47" (Asia/Almaty calendar).
-    week: str = Field(sa_column=Column(String(8), nullable=False))
-    recipient_kind: RecipientKind = Field(
-        sa_column=Column(StrEnumType(RecipientKind), nullable=False)
-    )
-    recipient_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    delivered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

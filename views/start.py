@@ -3,8 +3,8 @@ safe, online and in the street. Kept in one place so that every screen says the 
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS
-from handlers.privacy_note import privacy_note
+from views.menu import ADMIN_COMMANDS, MODERATOR_COMMANDS
+from views.privacy import privacy_note
 
 
 def safety_rules() -> str:

@@ -1,0 +1,55 @@
+"""What handlers receive from the process besides the update: one typed object, `deps`.
+
+aiogram hands every handler and filter the Dispatcher's workflow data by keyword; loose keys
+were typed at each use and failed silently when misspelt (a filter with `admin_ids=()` as its
+default would have made nobody an administrator). Handlers take `deps: Deps` instead.
+bot/factory.py builds it; background objects that live in bot/ (the job runner, the digest and
+broadcast senders) appear here as protocols, because handlers may not import bot/.
+"""
+
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aiogram import Bot
+
+from services.digest.deliveries import DigestRunReport
+from services.graffiti.options import GraffitiOptions
+from services.graffiti.photo_index import PhashIndex
+from services.tallies import PointWeights
+from services.weeks import Week
+
+
+class JobSpawner(Protocol):
+    """bot.jobs.runner.JobRunner: one-off staff jobs (/digest_now, /broadcast) run on it."""
+
+    def spawn(self, job: Coroutine[Any, Any, None], *, name: str) -> None: ...
+
+
+class DigestPoster(Protocol):
+    """bot.jobs.digest.BulkMessages."""
+
+    async def run_digest(self, *, bot: Bot, week: Week) -> DigestRunReport: ...
+
+
+class BroadcastSender(Protocol):
+    """bot.jobs.broadcast.BroadcastRunner."""
+
+    async def run(self, *, bot: Bot, broadcast_id: int) -> None: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deps:
+    admin_ids: frozenset[int]
+    # The configured moderators' group, where staff commands that name no volunteer work too.
+    moderation_chat_id: int | None
+    max_links_per_message: int
+    # How long a moderator holds a queue card before another may take it.
+    claim_minutes: int
+    point_weights: PointWeights
+    graffiti_options: GraffitiOptions
+    # Loaded from the database on first use; one per process (services/graffiti/photo_index).
+    phash_index: PhashIndex
+    jobs: JobSpawner
+    digests: DigestPoster
+    broadcasts: BroadcastSender

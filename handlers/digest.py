@@ -1,0 +1,76 @@
+"""Staff commands of the weekly digest.
+
+Moderators: /digest_preview [week] shows the digest without posting it; /digest_now posts the
+last week's digest to everyone still waiting for it.
+"""
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from handlers.deps import Deps, DigestPoster
+from services.clock import utcnow
+from services.digest.build import build_digest
+from services.weeks import Week
+from views.digest import render_for_chat
+
+
+def last_week() -> Week:
+    return Week.of(utcnow()).previous()
+
+
+async def cmd_digest_preview(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    i18n: I18n,
+    deps: Deps,
+) -> None:
+    try:
+        week = Week.parse(command.args) if command.args else last_week()
+    except ValueError:
+        await message.answer(_("Give a week like 2026-W47, or nothing for last week."))
+        return
+    digest = await build_digest(session, week=week, weights=deps.point_weights)
+    text, png = await render_for_chat(digest, i18n, i18n.current_locale)
+    await message.answer(_("Preview, not posted:") + "\n\n" + text)
+    await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))
+
+
+async def cmd_digest_now(message: Message, bot: Bot, deps: Deps) -> None:
+    week = last_week()
+    await message.answer(_("Posting the digest of {week}…").format(week=week.key))
+    deps.jobs.spawn(_post_digest(message, bot, deps.digests, week), name=f"digest {week.key}")
+
+
+async def _post_digest(message: Message, bot: Bot, digests: DigestPoster, week: Week) -> None:
+    report = await digests.run_digest(bot=bot, week=week)
+    if report.predates_bot:
+        text = _("The bot was not running yet in {week}: there is no digest to post for it.")
+        await message.answer(text.format(week=week.key))
+        return
+    if report.progress is None:
+        await message.answer(_("Everyone already has the digest of {week}.").format(week=week.key))
+        return
+    progress = report.progress
+    await message.answer(
+        _(
+            "Digest of {week} posted: {sent} delivered, {unavailable} unreachable, "
+            "{failed} failed."
+        ).format(
+            week=week.key,
+            sent=progress.sent,
+            unavailable=progress.unavailable,
+            failed=progress.failed,
+        )
+    )
+
+
+def create_router() -> Router:
+    router = Router(name="digest")
+    router.message.register(cmd_digest_preview, Command("digest_preview"))
+    router.message.register(cmd_digest_now, Command("digest_now"))
+    return router
