@@ -21,6 +21,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bench.rows import Row, table
 from bot.delivery import message_delivery
 from services.pacing import PacedSender, Progress
 from tests.support.fake_bot_api import TEST_TOKEN, FakeBotAPI
@@ -38,29 +39,24 @@ async def inject_429s(api: FakeBotAPI, every: int, done: asyncio.Event) -> int:
     return injected
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=3000)
-    parser.add_argument("--rate", type=float, default=25.0)
-    parser.add_argument("--inject-every", type=int, default=500)
-    args = parser.parse_args()
+async def rows(messages: int = 3000, rate: float = 25.0, inject_every: int = 500) -> list[Row]:
     async with FakeBotAPI() as api:
         api.set_rate_limit(per_second=30, per_chat_per_second=1)
         session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url))
         async with Bot(TEST_TOKEN, session=session) as bot:
-            sender = PacedSender(rate_per_second=args.rate)
-            chats = range(100_000, 100_000 + args.messages)
+            sender = PacedSender(rate_per_second=rate)
+            chats = range(100_000, 100_000 + messages)
             deliveries = [message_delivery(bot, chat, f"Broadcast #{chat}") for chat in chats]
             done = asyncio.Event()
-            injector = asyncio.create_task(inject_429s(api, args.inject_every, done))
+            injector = asyncio.create_task(inject_429s(api, inject_every, done))
             last = time.monotonic()
 
             async def on_progress(progress: Progress) -> None:
                 nonlocal last
                 if time.monotonic() - last >= 15:
                     last = time.monotonic()
-                    print(f"  {progress.sent}/{progress.total} sent, "
-                          f"~{progress.eta_seconds:.0f} s left", flush=True)  # fmt: skip
+                    left = f"~{progress.eta_seconds:.0f} s left"
+                    print(f"  {progress.sent}/{progress.total} sent, {left}", file=sys.stderr)
 
             started = time.monotonic()
             progress = await sender.deliver(deliveries, on_progress=on_progress)
@@ -72,11 +68,29 @@ async def main() -> None:
     copies = Counter(r.params["chat_id"] for r in answered if r.error is None)
     lost = sum(1 for chat in chats if copies[chat] == 0)
     doubled = sum(1 for count in copies.values() if count > 1)
-    ideal = args.messages / args.rate
-    print(f"messages: {args.messages}, rate {args.rate:g}/s")
-    print(f"total time: {elapsed:.1f} s; ideal {ideal:.1f} s; ratio {elapsed / ideal:.3f}")
-    print(f"429 answers: {refused} ({injected} injected); sent {progress.sent}, "
-          f"failed {progress.failed}, lost {lost}, doubled {doubled}")  # fmt: skip
+    ideal = messages / rate
+    return [
+        Row(
+            measure=(
+                f"broadcast of {messages:,} at {rate:g}/s against a 429-injecting API "
+                f"({injected} 429s injected, {refused} answered; "
+                f"lost {lost}, doubled {doubled}, failed {progress.failed})"
+            ),
+            figure=f"{elapsed:.1f} s",
+            baseline=f"ideal n ÷ rate: {ideal:.1f} s",
+            ratio=elapsed / ideal,
+            target="≤ 1.1, 0 lost",
+        )
+    ]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=3000)
+    parser.add_argument("--rate", type=float, default=25.0)
+    parser.add_argument("--inject-every", type=int, default=500)
+    args = parser.parse_args()
+    print(table(await rows(args.messages, args.rate, args.inject_every)))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.rows import Row, table
 from models.engine import create_engine, create_schema, create_session_maker
 from models.enums import District, ReportStatus, TargetKind
 from services.digest.build import build_digest, personal_numbers
@@ -158,20 +159,30 @@ async def measure(volunteers: int, sightings: int, now: datetime) -> tuple[float
         return generated, await build(path, now)
 
 
+async def rows(
+    volunteers: int = 3000, sightings: int = 1_000_000, baseline: int = 100_000
+) -> list[Row]:
+    now = datetime.now(UTC)
+    _generated, base = await measure(volunteers, baseline, now)
+    _generated, full = await measure(volunteers, sightings, now)
+    return [
+        Row(
+            measure=f"digest build, {volunteers:,} volunteers, {sightings:,} sightings",
+            figure=f"{full:.2f} s",
+            baseline=f"{baseline:,} sightings: {base:.2f} s",
+            ratio=full / base,
+            target="≤ 1 s",
+        )
+    ]
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--volunteers", type=int, default=3000)
     parser.add_argument("--sightings", type=int, default=1_000_000)
     parser.add_argument("--baseline", type=int, default=100_000)
     args = parser.parse_args()
-    now = datetime.now(UTC)
-    base_gen, base = await measure(args.volunteers, args.baseline, now)
-    print(f"baseline: {args.baseline:,} sightings generated in {base_gen:.1f} s; "
-          f"digest built in {base:.2f} s")  # fmt: skip
-    full_gen, full = await measure(args.volunteers, args.sightings, now)
-    print(f"full:     {args.sightings:,} sightings generated in {full_gen:.1f} s; "
-          f"digest built in {full:.2f} s")  # fmt: skip
-    print(f"ratio: {full / base:.1f}x the time for {args.sightings / args.baseline:.0f}x the data")
+    print(table(await rows(args.volunteers, args.sightings, args.baseline)))
 
 
 if __name__ == "__main__":

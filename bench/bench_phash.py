@@ -8,7 +8,12 @@ import random
 import statistics
 import sys
 import time
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+from bench.rows import Row, table
 from services.graffiti.photo_index import PhashIndex
 from services.photos.hashing import to_signed
 
@@ -22,8 +27,7 @@ def naive(hashes: list[int], query: int) -> list[int]:
     ]
 
 
-def main() -> None:
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+def rows(size: int = 1_000_000) -> list[Row]:
     rng = random.Random(1)
     hashes = [to_signed(rng.getrandbits(64)) for _ in range(size)]
     index = PhashIndex()
@@ -48,10 +52,19 @@ def main() -> None:
     assert sorted(m.report_id for m in index.search(queries[1], DISTANCE)) == naive(
         hashes, queries[1]
     )
-    print(f"hashes: {size:,}")
-    print(f"numpy index: {indexed * 1000:.2f} ms per query (median of {len(timings)})")
-    print(f"python loop: {baseline * 1000:.1f} ms per query (median of {len(naive_timings)})")
-    print(f"speed-up: {baseline / indexed:.0f}x")
+    return [
+        Row(
+            measure=f"photo-hash search at {size:,} hashes, median per query",
+            figure=f"{indexed * 1000:.2f} ms",
+            baseline=f"plain Python loop: {baseline * 1000:.0f} ms",
+            ratio=indexed / baseline,
+            target="< 5 ms",
+        )
+    ]
+
+
+def main() -> None:
+    print(table(rows(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)))
 
 
 if __name__ == "__main__":

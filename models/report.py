@@ -75,7 +75,8 @@ class Sighting(SQLModel, table=True):
     chat_id: int = Field(sa_type=BigInteger)
     message_id: int = Field(sa_type=BigInteger)
     text_as_sent: str = Field(max_length=2100)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Weekly counts (digest, /top, /stats) select sightings by time.
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 
 
 class Evidence(SQLModel, table=True):

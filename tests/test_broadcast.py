@@ -29,13 +29,11 @@ from models.volunteer import Volunteer
 from services import broadcast as broadcasts
 from services.pacing import PacedSender
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, buttons, texts
+from tests.support.client import BotClient, buttons, find_button, texts
 from tests.support.fake_bot_api import TEST_TOKEN, FakeBotAPI
+from tests.support.fake_clock import FakeClock
 from tests.support.recording_session import RecordingSession
-from tests.support.tally_world import (
-    FakeClock,
-    make_volunteer,
-)
+from tests.support.tally_world import make_volunteer
 from tests.support.telegram_ids import tg_id
 
 RATE = 25.0
@@ -60,12 +58,6 @@ def copies(requests: list, text: str) -> list[int]:
     return [int(r.chat_id) for r in requests if isinstance(r, SendMessage) and r.text == text]
 
 
-def preview_buttons(requests: list) -> tuple[str, str]:
-    [preview] = [r for r in requests if getattr(r, "reply_markup", None) is not None]
-    send, cancel = [data for _, data in buttons(preview)]
-    return send, cancel
-
-
 async def test_preview_first_then_one_copy_each_on_send(
     admin: BotClient, db: AsyncSession
 ) -> None:
@@ -83,8 +75,7 @@ async def test_preview_first_then_one_copy_each_on_send(
     assert await admin.feed(command) == []
     assert (await db.exec(select(func.count()).select_from(Broadcast))).one() == 1
 
-    send, _ = preview_buttons(shown)
-    sent = await admin.click(send)
+    sent = await admin.press(shown, "Send")
     recipients = copies(sent, "Hello, volunteers!")
     assert sorted(recipients) == sorted([ADMIN_ID, *(p.telegram_id for p in people)])
     final = [r for r in sent if isinstance(r, EditMessageText)][-1]
@@ -92,7 +83,7 @@ async def test_preview_first_then_one_copy_each_on_send(
     row = (await db.exec(select(Broadcast))).one()
     assert final.message_id == row.status_message_id  # the header, edited: no new message
 
-    again = await admin.click(send)  # a double tap, or the same press redelivered
+    again = await admin.press(shown, "Send")  # a double tap, or the same press redelivered
     assert copies(again, "Hello, volunteers!") == []
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in again)
 
@@ -110,8 +101,7 @@ async def test_one_language_only(admin: BotClient, db: AsyncSession) -> None:
 
     shown = await admin.feed(admin.message_update("/broadcast kk Сәлем, волонтерлер!"))
     assert "3 volunteers will get it (Қазақша)" in texts(shown)[0]
-    send, _ = preview_buttons(shown)
-    sent = await admin.click(send)
+    sent = await admin.press(shown, "Send")
     assert sorted(copies(sent, "Сәлем, волонтерлер!")) == sorted(p.telegram_id for p in kazakh)
     assert russian.telegram_id not in copies(sent, "Сәлем, волонтерлер!")
 
@@ -121,13 +111,12 @@ async def test_cancel_sends_nothing_and_send_after_cancel_is_refused(
 ) -> None:
     await make_volunteer(db, 8200)
     shown = await admin.feed(admin.message_update("/broadcast Not this one"))
-    send, cancel = preview_buttons(shown)
-    cancelled = await admin.click(cancel)
+    cancelled = await admin.press(shown, "Cancel")
     assert any(
         isinstance(r, AnswerCallbackQuery) and r.text == "Cancelled: nothing was sent."
         for r in cancelled
     )
-    late = await admin.click(send)
+    late = await admin.press(shown, "Send")
     assert copies(late, "Not this one") == []
     row = (await db.exec(select(Broadcast))).one()
     assert row.state is BroadcastState.CANCELLED
@@ -145,8 +134,9 @@ async def test_only_administrators_prepare_or_send(admin: BotClient, db: AsyncSe
     volunteer = admin.as_user(2004, language_code="en")
     assert texts(await volunteer.send("/broadcast hi")) == ["This command is for moderators only."]
     shown = await admin.feed(admin.message_update("/broadcast From the admin"))
-    send, _ = preview_buttons(shown)
-    pressed = await moderator.click(send)  # the button reached someone else
+    # The admin's button, replayed by someone else.
+    preview, send = find_button(shown, "Send")
+    pressed = await moderator.forge_press(send, message_id=admin.message_id_of(preview))
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in pressed)
     assert copies(pressed, "From the admin") == []
     assert (await db.exec(select(Broadcast))).one().state is BroadcastState.PREVIEW

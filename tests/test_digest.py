@@ -39,10 +39,9 @@ from services.tallies import PointWeights
 from services.weeks import Week
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, texts
+from tests.support.fake_clock import FakeClock, FrozenClock
 from tests.support.recording_session import RecordingSession
 from tests.support.tally_world import (
-    FakeClock,
-    FrozenClock,
     ScriptedSession,
     SlowAnswers,
     active_before_digest,

@@ -14,9 +14,8 @@ from services.first_start import first_start, record_first_start
 from services.pacing import PacedSender
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, texts
+from tests.support.fake_clock import FakeClock, FrozenClock
 from tests.support.tally_world import (
-    FakeClock,
-    FrozenClock,
     ScriptedSession,
     almaty,
     make_volunteer,

@@ -13,7 +13,8 @@ from services.leaderboard import overview
 from services.privacy import NicknameProblem
 from services.tallies import PointWeights
 from tests.support.client import BotClient, text
-from tests.support.tally_world import FrozenClock, almaty, fixture_weeks, make_volunteer, move
+from tests.support.fake_clock import FrozenClock
+from tests.support.tally_world import almaty, fixture_weeks, make_volunteer, move
 from tests.support.telegram_ids import tg_id
 
 

@@ -60,8 +60,7 @@ async def test_staff_commands_are_answered_in_the_moderators_group(client: BotCl
         assert secret not in full
         assert secret not in message_text(card)
 
-    accept = next(data for label, data in buttons(card) if "Accept" in label)
-    pressed = await moderator.click(accept, **in_group)
+    pressed = await moderator.press([card], "Accept")
     categories = [b for r in pressed for b in buttons(r)]
     assert categories, "the card's Accept button works in the group"
     accepted = text(await moderator.send(f"/accept {number} sales", **in_group), GROUP)
@@ -85,10 +84,17 @@ async def test_elsewhere_and_for_volunteers_the_group_gets_a_pointer(client: Bot
     elsewhere = text(await moderator.send("/queue", chat_type="supergroup", chat_id=OTHER_GROUP))
     assert "private chat" in elsewhere
     volunteer = client.as_user(tg_id(80005), language_code="en")
-    refused = text(await volunteer.send("/queue", chat_type="supergroup", chat_id=GROUP))
+    pointer = await volunteer.send("/queue", chat_type="supergroup", chat_id=GROUP)
+    refused = text(pointer)
     assert "private chat" in refused
     assert "#" not in refused
-    pressed = await volunteer.click("tq:a:1:", chat_type="supergroup", chat_id=GROUP)
+    # A moderator's Accept under the bot's answer in the group, pressed by the volunteer.
+    pressed = await volunteer.forge_press(
+        "tq:a:1:",
+        message_id=volunteer.message_id_of(pointer[-1]),
+        chat_type="supergroup",
+        chat_id=GROUP,
+    )
     [alert] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
     assert alert.show_alert
     assert "not available" in (alert.text or "")

@@ -22,18 +22,17 @@ from services.lifecycle import Why, change_status
 from services.notices import NoticeLine, VolunteerNotice
 from services.pacing import PacedSender
 from services.roles import ban
-from tests.support.client import BotClient, buttons
-from tests.support.fake_clock import FakeClock
+from tests.support.client import BotClient
+from tests.support.fake_clock import FakeClock, FrozenClock
 from tests.support.recording_session import RecordingSession
 from tests.support.tally_world import (
-    FrozenClock,
     SlowAnswers,
     active_before_digest,
     almaty,
     send_links,
 )
 from tests.support.telegram_ids import realistic, tg_id
-from tests.support.triage_helpers import button_data, make_moderator
+from tests.support.triage_helpers import make_moderator
 from views.notices import render_notice
 
 
@@ -81,8 +80,8 @@ async def test_one_message_per_volunteer_in_their_language(
     await russian.send("t.me/shop_alpha")
     await kazakh.send("t.me/shop_gamma")
     await quiet.send("t.me/shop_beta")
-    [settings] = await quiet.send("/settings")
-    await quiet.click(dict(buttons(settings))["Turn notices off"])
+    settings = await quiet.send("/settings")
+    await quiet.press(settings, "Turn notices off")
     alpha, beta, gamma = [
         await report_id(db, h) for h in ("shop_alpha", "shop_beta", "shop_gamma")
     ]
@@ -186,8 +185,8 @@ async def test_a_preset_reason_reaches_each_volunteer_in_their_language(
     delta = await report_id(db, "shop_delta")
     moderator = await make_moderator(client, 500)
     card = await moderator.send("/queue")
-    reasons = await moderator.click(button_data(card, "Reject"), message_id=5)
-    await moderator.click(button_data(reasons, "not drug-related"), message_id=5)
+    reasons = await moderator.press(card, "Reject")
+    await moderator.press(reasons, "not drug-related")
     fake_session.clear()
     await drainer.drain_once()
     sent = messages(fake_session)

@@ -63,7 +63,7 @@ async def test_first_start_offers_three_languages_until_one_is_chosen(client: Bo
     assert [label for label, _ in buttons(welcome)] == ["Русский", "Қазақша", "English"]
     assert "Здравствуйте" in message_text(welcome)
 
-    chosen = await newcomer.click(dict(buttons(welcome))["Қазақша"])
+    chosen = await newcomer.press([welcome], "Қазақша")
     [edited] = [r for r in chosen if isinstance(r, EditMessageText)]
     assert "Сәлеметсіз бе" in message_text(edited)
     assert STREET_RULE["kk"] in message_text(edited)

@@ -15,9 +15,10 @@ from services.tallies import PointWeights, tallies
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, reply_to_bot, text, texts
 from tests.support.graffiti_helpers import (
+    CONFIRM_CLAIM,
     FAR_300M,
+    REJECT_CLAIM,
     add_photo,
-    claim_buttons,
     confirm_next_claim,
     jpeg,
     photo_sizes,
@@ -27,7 +28,6 @@ from tests.support.graffiti_helpers import (
 )
 from tests.support.report_setup import accept, count, status
 from tests.support.telegram_ids import tg_id
-from views.callbacks import ClaimAction
 
 FINDER, STRANGER, HELPER = tg_id(1201), tg_id(1202), tg_id(1203)
 
@@ -85,9 +85,8 @@ async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: Asyn
     card = next(t for t in texts(shown) if f"#{wall}" in t)
     assert f"User{STRANGER}" in card
     assert "⚠️" not in card
-    confirm = claim_buttons(shown)[ClaimAction.CONFIRM]
 
-    done = await staff.click(confirm)
+    done = await staff.press(shown, CONFIRM_CLAIM)
     assert any(f"#{wall}" in t for t in texts(done))
     assert await status(db, wall) == ReportStatus.PAINTED_OVER
     finder_id, stranger_id = await volunteer_id(db, FINDER), await volunteer_id(db, STRANGER)
@@ -98,9 +97,9 @@ async def test_stranger_claim_waits_for_confirmation(client: BotClient, db: Asyn
     ])  # fmt: skip
     assert await points(db, FINDER) > before_points
     # A second press (or another moderator's) decides nothing twice.
-    again = await staff.click(confirm)
+    again = await staff.press(shown, CONFIRM_CLAIM)
     assert not [e for e in await events(db, wall) if e[1] == NoticeEvent.PAINTED_OVER][1:]
-    assert again
+    assert any("уже принял решение" in t for t in texts(again))
 
 
 async def test_finder_claiming_own_wall_is_flagged_and_can_be_rejected(
@@ -119,7 +118,7 @@ async def test_finder_claiming_own_wall_is_flagged_and_can_be_rejected(
     card = next(t for t in texts(shown) if f"#{wall}" in t)
     assert "⚠️" in card
     assert "очки" in card.lower()
-    await staff.click(claim_buttons(shown)[ClaimAction.REJECT])
+    await staff.press(shown, REJECT_CLAIM)
     assert await status(db, wall) == ReportStatus.ACCEPTED
     assert await points(db, FINDER) == before_points
     finder_id = await volunteer_id(db, FINDER)
@@ -157,7 +156,7 @@ async def test_second_claim_joins_the_open_one_and_reply_to_bot_is_a_claim(
     shown = await staff.send("/claims")
     [album] = [r for r in shown if isinstance(r, SendMediaGroup)]
     assert len(album.media) == 3  # before, and both «after» photos
-    await staff.click(claim_buttons(shown)[ClaimAction.CONFIRM])
+    await staff.press(shown, CONFIRM_CLAIM)
     stranger_id, helper_id = await volunteer_id(db, STRANGER), await volunteer_id(db, HELPER)
     claimed = [v for v, e in await events(db, wall) if e == NoticeEvent.CLAIM_CONFIRMED]
     assert sorted(claimed) == sorted([stranger_id, helper_id])
@@ -185,11 +184,10 @@ async def test_a_demoted_moderator_cannot_confirm(client: BotClient, db: AsyncSe
     db.add(row)
     await db.commit()
     shown = await former.send("/claims")
-    confirm = claim_buttons(shown)[ClaimAction.CONFIRM]
     row.role = Role.VOLUNTEER
     db.add(row)
     await db.commit()
-    await former.click(confirm)
+    await former.press(shown, CONFIRM_CLAIM)
     assert await status(db, wall) == ReportStatus.ACCEPTED
     db.expire_all()
     [open_claim] = (await db.exec(select(PaintClaim))).all()

@@ -10,12 +10,11 @@ from models.enums import ReportStatus
 from models.moderation import AuditEntry
 from models.report import Report
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, text, texts
+from tests.support.client import BotClient, find_button, text, texts
 from tests.support.telegram_ids import tg_id
 from tests.support.triage_helpers import (
     NUMBER,
     alerts,
-    button_data,
     make_moderator,
     report_link,
     report_row,
@@ -83,10 +82,12 @@ async def test_volunteer_pressing_a_forged_button_changes_nothing(
 ) -> None:
     report_id = await report_link(client, 1, "t.me/secret_shop")
     moderator = await make_moderator(client, 500)
-    await moderator.send("/queue")  # held by a moderator: a forged Skip must not release it
+    card = await moderator.send("/queue")  # held by a moderator: a forged Skip must not release it
     before = await _snapshot(db)
     forged = TriageCard(action=action, report_id=report_id, value=value).pack()
-    pressed = await client.as_user(1, language_code="en").click(forged)
+    shown, _accept = find_button(card, "Accept")
+    volunteer = client.as_user(1, language_code="en")
+    pressed = await volunteer.forge_press(forged, message_id=moderator.message_id_of(shown))
     [answer] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
     assert (answer.text, answer.show_alert) == ("This button is not available to you.", True)
     assert texts(pressed) == []
@@ -104,8 +105,8 @@ async def test_revoked_moderator_cannot_use_the_card(client: BotClient, db: Asyn
     reasons = await moderator.press(card, "Reject")
     await client.as_user(ADMIN_ID, language_code="en").send(f"/revoke {tg_id(500)}")
     before = await _snapshot(db)
-    for data in (button_data(categories, "drug sales"), button_data(reasons, "duplicate")):
-        pressed = await moderator.click(data, message_id=5)
+    for shown, label in ((categories, "drug sales"), (reasons, "duplicate")):
+        pressed = await moderator.press(shown, label)
         assert alerts(pressed) == ["This button is not available to you."]
     assert text(await moderator.send(f"/accept {report_id} sales")) == REFUSAL
     assert await _snapshot(db) == before

@@ -13,7 +13,7 @@ from models.report import Report, Sighting
 from models.squads import SquadMember
 from models.volunteer import Volunteer
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, buttons, message_text, text, texts
+from tests.support.client import BotClient, button_data, message_text, text, texts
 from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
 from tests.support.tally_world import make_volunteer, move
 
@@ -68,11 +68,9 @@ async def test_forget_me_erases_after_confirmation_and_keeps_credits(
     row_id = (await volunteer_named(db, "Leaver")).id
 
     asked = await leaver.send("/forget_me")
-    [question] = [r for r in asked if getattr(r, "reply_markup", None) is not None]
-    yes, no = [data for _, data in buttons(question)]
     assert (await volunteer_named(db, "Leaver")).forgotten_at is None  # nothing before the answer
 
-    done = await leaver.click(yes)
+    done = await leaver.press(asked, "Yes, erase my data")
     [edit] = [r for r in done if isinstance(r, EditMessageText)]
     assert "your data is erased" in message_text(edit)
     assert edit.reply_markup is None
@@ -100,20 +98,18 @@ async def test_forget_me_erases_after_confirmation_and_keeps_credits(
     assert str(gone.telegram_id) not in full
 
     # A second press (or a redelivered one) erases nothing more: the person is someone new now.
-    again = await leaver.click(yes)
+    again = await leaver.press(asked, "Yes, erase my data")
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in again)
     assert (await db.exec(select(func.count()).select_from(Volunteer))).one() == 5
     assert "Name: Leaver" in text(await leaver.send("/mydata"))  # registered afresh
     assert "Links sent: 0;" in text(await leaver.send("/mydata"))
-    assert no.startswith("forget:")
+    assert button_data(asked, "No, keep it").startswith("forget:")
 
 
 async def test_cancel_and_staff_refusal(client: BotClient, db: AsyncSession) -> None:
     keeper = client.as_user(6005, first_name="Keeper", language_code="en")
     asked = await keeper.send("/forget_me")
-    [question] = [r for r in asked if getattr(r, "reply_markup", None) is not None]
-    _, no = [data for _, data in buttons(question)]
-    assert "Nothing was erased." in texts(await keeper.click(no))
+    assert "Nothing was erased." in texts(await keeper.press(asked, "No, keep it"))
     assert (await volunteer_named(db, "Keeper")).forgotten_at is None
 
     admin = client.as_user(ADMIN_ID, language_code="en")
@@ -122,11 +118,9 @@ async def test_cancel_and_staff_refusal(client: BotClient, db: AsyncSession) -> 
     assert "Staff cannot erase their data" in refused
     # A moderator who got the question before the role is refused when pressing it.
     asked = await keeper.send("/forget_me")
-    [question] = [r for r in asked if getattr(r, "reply_markup", None) is not None]
-    yes, _ = [data for _, data in buttons(question)]
     keeper_row = await volunteer_named(db, "Keeper")
     await admin.send(f"/grant {keeper_row.telegram_id}")
-    pressed = await keeper.click(yes)
+    pressed = await keeper.press(asked, "Yes, erase my data")
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in pressed)
     assert (await volunteer_named(db, "Keeper")).forgotten_at is None
 
@@ -138,9 +132,7 @@ async def test_forget_me_drops_an_unfinished_graffiti_report(
     await send_photo(painter, jpeg(wall_image(7)))
     assert (await db.exec(select(func.count()).select_from(GraffitiDraft))).one() == 1
     asked = await painter.send("/forget_me")
-    [question] = [r for r in asked if getattr(r, "reply_markup", None) is not None]
-    yes, _ = [data for _, data in buttons(question)]
-    await painter.click(yes)
+    await painter.press(asked, "Yes, erase my data")
     db.expire_all()
     assert (await db.exec(select(func.count()).select_from(GraffitiDraft))).one() == 0
     assert (await db.exec(select(func.count()).select_from(GraffitiDraftPhoto))).one() == 0

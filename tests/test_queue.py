@@ -27,7 +27,6 @@ from tests.support.triage_helpers import (
     report_link,
     report_row,
 )
-from views.callbacks import LanguageChoice
 
 
 async def _three_reports(client: BotClient) -> list[int]:
@@ -129,7 +128,7 @@ async def test_reject_with_a_preset_reason(client: BotClient, db: AsyncSession) 
     [entry] = await audit(db, first)
     assert (entry.code, entry.note) == (NoteCode.NOT_DRUG_RELATED, None)
     # Rendered in the reader's language: the same moderator, switched to Russian, reads it so.
-    await moderator.click(LanguageChoice(code="ru").pack())
+    await moderator.press(await moderator.send("/lang"), "Русский")
     shown = text(await moderator.send(f"/report {first}"))
     assert "Причина: не связано с наркотиками" in shown
     assert "not drug-related" not in shown
@@ -397,15 +396,7 @@ async def test_queue_card_typed_duplicate_of_another_kind_may_be_retried(
     wall = await wall_report(db, 77_003)
     moderator = await make_moderator(client, 500)
     card = await moderator.send("/queue")
-    [data] = [
-        b.callback_data
-        for r in card
-        if isinstance(r, SendMessage) and r.reply_markup is not None
-        for row in r.reply_markup.inline_keyboard  # type: ignore[union-attr]
-        for b in row
-        if "Duplicate" in b.text
-    ]
-    await moderator.click(data or "", message_id=5)
+    await moderator.press(card, "Duplicate")
     reply = text(await moderator.send(f"#{wall}"))
     assert "Send another number" in reply
     reply = texts(await moderator.send(f"#{duplicate}"))[-1]

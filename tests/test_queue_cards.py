@@ -7,7 +7,8 @@ from models.base import saved_id
 from models.enums import ReportStatus
 from services.queue_cards import check_open, next_card
 from services.triage import Refusal, RefusalKind
-from tests.support.tally_world import FrozenClock, almaty, make_volunteer, move, send_links
+from tests.support.fake_clock import FrozenClock
+from tests.support.tally_world import almaty, make_volunteer, move, send_links
 
 
 @pytest.fixture

@@ -6,18 +6,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.triage.card_message import split_caption
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, buttons, numbers, text
+from tests.support.client import BotClient, numbers, text
 from tests.support.graffiti_helpers import (
-    claim_buttons,
+    NOTHING_READABLE,
+    REJECT_CLAIM,
+    SKIP_PLACE,
     confirm_next_claim,
-    draft_button,
     jpeg,
     send_location,
     send_photo,
     wall_image,
 )
 from tests.support.report_setup import accept
-from views.callbacks import ClaimAction, GraffitiAction, TriageAction, TriageCard
 
 ALBUM = {"media_group_id": "wall-album-7"}
 
@@ -38,7 +38,7 @@ async def test_photo_count_is_what_photo_sends(client: BotClient, db: AsyncSessi
     # One claim rejected (its photo is not the wall's), one still open.
     await send_photo(client.as_user(1302), jpeg(wall_image(603)), caption=f"/painted {wall}")
     shown = await moderator.send("/claims")
-    await moderator.click(claim_buttons(shown)[ClaimAction.REJECT])
+    await moderator.press(shown, REJECT_CLAIM)
     await send_photo(client.as_user(1303), jpeg(wall_image(604)), caption=f"/painted {wall}")
 
     full = text(await moderator.send(f"/report {wall}"))
@@ -62,8 +62,8 @@ async def test_photo_count_is_what_photo_sends(client: BotClient, db: AsyncSessi
 async def test_queue_card_of_a_wall_is_its_photo(client: BotClient) -> None:
     first = await wall_with_album(client)
     asked = await send_photo(client, jpeg(wall_image(611)))
-    handle_question = await client.click(draft_button(asked, GraffitiAction.SKIP_PLACE))
-    saved = await client.click(draft_button(handle_question, GraffitiAction.NO_HANDLE))
+    handle_question = await client.press(asked, SKIP_PLACE)
+    saved = await client.press(handle_question, NOTHING_READABLE)
     second = numbers(text(saved))[0]
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
@@ -73,17 +73,13 @@ async def test_queue_card_of_a_wall_is_its_photo(client: BotClient) -> None:
     assert card.caption.startswith(f"<b>#{first}</b>")
     assert "Фото: 2" in card.caption
     assert not client.session.sent(SendMessage)
-    skip = next(
-        data
-        for _label, data in buttons(card)
-        if TriageCard.unpack(data).action is TriageAction.SKIP
-    )
     # The wall's handle is the next report: an online one, a text card edited in place.
-    shop_card = text(await moderator.click(skip))
+    shown = await moderator.press([card], "⏭ Пропустить")
+    shop_card = text(shown)
     assert "@photos_shop" in shop_card.lower() or "photos_shop" in shop_card
-    shop = numbers(shop_card)[0]
+    assert numbers(shop_card), shop_card  # a card of its own, with its number
     client.session.clear()
-    await moderator.click(TriageCard(action=TriageAction.SKIP, report_id=shop).pack())
+    await moderator.press(shown, "⏭ Пропустить")
     [next_card] = client.session.sent(SendPhoto)
     assert f"#{second}" in next_card.caption
 

@@ -10,14 +10,13 @@ from models.report import Report
 from models.volunteer import Volunteer
 from services import roles
 from tests.support.accounts import ADMIN_ID
-from tests.support.client import BotClient, text, texts
+from tests.support.client import BotClient, find_button, text, texts
 from tests.support.tally_world import make_volunteer
 from tests.support.telegram_ids import realistic, tg_id
 from tests.support.triage_helpers import (
     admin,
     alerts,
     audit,
-    button_data,
     make_moderator,
     report_link,
     report_row,
@@ -84,6 +83,7 @@ async def test_banned_volunteer_is_refused_and_nothing_is_stored(
 ) -> None:
     volunteer = client.as_user(5006, language_code="en")
     await volunteer.send("t.me/before_ban_shop")
+    [menu] = await volunteer.send("/lang")  # its buttons stay on screen after the ban
     await client.as_user(ADMIN_ID).send(f"/ban {tg_id(5006)} flooding")
     banned = await _volunteer(db, 5006)
     assert banned.banned_at is not None
@@ -94,7 +94,7 @@ async def test_banned_volunteer_is_refused_and_nothing_is_stored(
     keys = {r.canonical_key for r in (await db.exec(select(Report))).all()}
     assert keys == {"tg:before_ban_shop"}  # the open report stays
 
-    pressed = await volunteer.click("lang:en")
+    pressed = await volunteer.press([menu], "English")
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in pressed)
 
     await client.as_user(ADMIN_ID).send(f"/unban {tg_id(5006)}")
@@ -131,16 +131,17 @@ async def test_forged_staff_button_is_refused(client: BotClient, db: AsyncSessio
     moderator = await make_moderator(client, 5012)
     card = await moderator.send("/queue")
     categories = await moderator.press(card, "Accept")
-    accept = button_data(categories, "drug sales")  # a moderator's real button: tq:c:<id>:…
-
-    pressed = await client.as_user(5008, language_code="en").click(accept, message_id=5)
+    # A moderator's real button (tq:c:<id>:…), replayed by a volunteer.
+    shown, accept = find_button(categories, "drug sales")
+    volunteer = client.as_user(5008, language_code="en")
+    pressed = await volunteer.forge_press(accept, message_id=moderator.message_id_of(shown))
     assert alerts(pressed) == ["This button is not available to you."]
     assert texts(pressed) == []
     assert (await report_row(db, report_id)).status == ReportStatus.NEW
     assert await audit(db, report_id) == []
 
     # The same data from the moderator does accept: the refusal came from the role alone.
-    await moderator.click(accept, message_id=5)
+    await moderator.press(categories, "drug sales")
     assert (await report_row(db, report_id)).status == ReportStatus.ACCEPTED
 
 

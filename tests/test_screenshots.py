@@ -16,8 +16,9 @@ from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, numbers, text, texts
 from tests.support.graffiti_helpers import (
     ABAY_DOSTYK,
+    NOTHING_READABLE,
+    SCREENSHOT,
     add_photo,
-    draft_button,
     graffiti,
     jpeg,
     jpeg_with_gps,
@@ -26,7 +27,6 @@ from tests.support.graffiti_helpers import (
     wall_image,
 )
 from tests.support.report_setup import accept, count
-from views.callbacks import GraffitiAction
 
 
 async def link_report(db: AsyncSession, key_part: str) -> Report:
@@ -79,8 +79,7 @@ async def test_screenshot_with_link_in_caption(client: BotClient, db: AsyncSessi
     document = {"file_id": file_id, "file_unique_id": unique, "mime_type": "image/jpeg"}
     asked = await client.send(caption="https://t.me/screen_shop", extra={"document": document})
     [shop] = numbers(texts(asked)[0])[:1]
-    button = draft_button(asked, GraffitiAction.SCREENSHOT)
-    done = text(await client.click(button))
+    done = text(await client.press(asked, SCREENSHOT))
     assert f"#{shop}" in done
     assert await count(db, Graffiti) == 0
     assert await count(db, GraffitiDraft) == 0
@@ -110,7 +109,7 @@ async def test_screenshot_with_link_in_caption(client: BotClient, db: AsyncSessi
 
 async def test_screenshot_then_link_in_next_message(client: BotClient, db: AsyncSession) -> None:
     asked = await send_photo(client, jpeg(wall_image(503)))
-    question = text(await client.click(draft_button(asked, GraffitiAction.SCREENSHOT)))
+    question = text(await client.press(asked, SCREENSHOT))
     assert "@" in question
     answer = text(await client.send("Вот канал: @next_shot_shop"))
     [shop] = numbers(answer)[:1]
@@ -136,8 +135,8 @@ async def test_several_links_on_the_wall_are_all_reported(
 
 async def test_a_wall_by_district_shows_no_latin_name(client: BotClient) -> None:
     asked = await send_photo(client, jpeg(wall_image(505)))
-    handle_question = await client.click(draft_button(asked, GraffitiAction.DISTRICT, "medeu"))
-    saved = texts(await client.click(draft_button(handle_question, GraffitiAction.NO_HANDLE)))
+    handle_question = await client.press(asked, "Медеуский")
+    saved = texts(await client.press(handle_question, NOTHING_READABLE))
     mine = texts(await client.send("/my"))
     for line in saved + mine:
         assert "Medeu" not in line, line

@@ -3,10 +3,15 @@
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, TelegramMethod
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tests.support.client import BotClient, buttons
+from models.enums import ReportStatus
+from tests.support.client import BotClient, buttons, find_button
+from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import make_reports
 from tests.support.telegram_ids import tg_id
 from tests.support.triage_helpers import make_moderator, report_link
+from tests.support.uploads import upload
 
 
 def stripped(requests: list[TelegramMethod[Any]]) -> list[tuple[int | str, int | None]]:
@@ -30,16 +35,26 @@ async def test_a_new_queue_card_takes_the_old_cards_buttons_away(client: BotClie
 
 async def test_a_button_nobody_may_press_is_removed(client: BotClient) -> None:
     volunteer = client.as_user(tg_id(100004), language_code="en")
-    pressed = await volunteer.click("tq:a:1:", message_id=77)
+    [thanks] = await volunteer.send("t.me/stale_card_three")
+    # A moderator's Accept on the volunteer's own message: no one there may press it.
+    message_id = volunteer.message_id_of(thanks)
+    pressed = await volunteer.forge_press("tq:a:1:", message_id=message_id)
     [alert] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
     assert alert.show_alert
     assert "not available" in (alert.text or "")
-    assert stripped(pressed) == [(volunteer.user_id, 77)]
+    assert stripped(pressed) == [(volunteer.user_id, message_id)]
 
 
-async def test_an_expired_list_confirmation_loses_its_buttons(client: BotClient) -> None:
+async def test_an_expired_list_confirmation_loses_its_buttons(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    await make_reports(client, db, ["stale-list.kz/a"], status=ReportStatus.SENT)
     moderator = await make_moderator(client, tg_id(100005))
-    pressed = await moderator.click("vl:1:nolongerwaiting", message_id=78)
+    asked = await upload(moderator, fake_session, "stale.txt", b"stale-list.kz\n")
+    preview, _confirm = find_button(asked, "Confirm")
+    message_id = moderator.message_id_of(preview)
+    # The confirmation's token is no longer stored (it expired): the preview's buttons go.
+    pressed = await moderator.forge_press("vl:1:nolongerwaiting", message_id=message_id)
     [alert] = [r for r in pressed if isinstance(r, AnswerCallbackQuery)]
     assert "no longer waiting" in (alert.text or "")
-    assert stripped(pressed) == [(moderator.user_id, 78)]
+    assert stripped(pressed) == [(moderator.user_id, message_id)]

@@ -8,7 +8,8 @@ from services import squads
 from services.squad_stats import curated_squad_stats
 from services.standing import standing
 from services.tallies import PointWeights
-from tests.support.tally_world import FrozenClock, almaty, fixture_weeks
+from tests.support.fake_clock import FrozenClock
+from tests.support.tally_world import almaty, fixture_weeks
 
 
 @pytest.fixture

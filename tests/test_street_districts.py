@@ -16,7 +16,7 @@ from services.graffiti.districts import CENTRES_FILE, district_centres, suggest_
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, buttons, numbers, text
 from tests.support.graffiti_helpers import (
-    draft_button,
+    NOTHING_READABLE,
     graffiti,
     jpeg,
     report_wall,
@@ -24,23 +24,21 @@ from tests.support.graffiti_helpers import (
     wall_image,
 )
 from tests.support.report_setup import accept, status
-from views.callbacks import GraffitiAction
+from tests.support.triage_helpers import alerts
 
 
-async def wall_in_district(client: BotClient, seed: int, district: District) -> int:
+async def wall_in_district(client: BotClient, seed: int, district: str) -> int:
     """Photo, a district button, «Nothing readable»: the usual way a wall gets its district."""
     asked = await send_photo(client, jpeg(wall_image(seed)))
-    handle_question = await client.click(
-        draft_button(asked, GraffitiAction.DISTRICT, district.value)
-    )
-    saved = await client.click(draft_button(handle_question, GraffitiAction.NO_HANDLE))
+    handle_question = await client.press(asked, district)
+    saved = await client.press(handle_question, NOTHING_READABLE)
     return numbers(text(saved))[0]
 
 
 async def test_crew_batch_assigns_walls_that_have_a_district(
     client: BotClient, db: AsyncSession
 ) -> None:
-    wall = await wall_in_district(client, 301, District.MEDEU)
+    wall = await wall_in_district(client, 301, "Медеуский")
     assert (await graffiti(db, wall)).district is District.MEDEU
     await accept(db, wall)
     moderator = client.as_user(ADMIN_ID)
@@ -72,7 +70,7 @@ async def test_crew_batch_assigns_walls_that_have_a_district(
 async def test_assign_without_a_district_uses_the_walls_own(
     client: BotClient, db: AsyncSession
 ) -> None:
-    wall = await wall_in_district(client, 302, District.TURKSIB)
+    wall = await wall_in_district(client, 302, "Турксибский")
     await accept(db, wall)
     moderator = client.as_user(ADMIN_ID)
     await moderator.send("/start")
@@ -109,10 +107,9 @@ async def test_assign_without_district_asks_and_the_crew_file_carries_it(
     await moderator.send("/start")
     asked = await moderator.send(f"/assign {wall}")
     [question] = [r for r in asked if buttons(r)]
-    pick = next(data for label, data in buttons(question) if label == "Алмалинский")
     assert len(buttons(question)) == 8
     assert await status(db, wall) == ReportStatus.ACCEPTED
-    done = text(await moderator.click(pick))
+    done = text(await moderator.press(asked, "Алмалинский"))
     assert f"#{wall}" in done
     assert await status(db, wall) == ReportStatus.ASSIGNED
     assert (await graffiti(db, wall)).assigned_district is District.ALMALY
@@ -129,7 +126,8 @@ async def test_assign_without_district_asks_and_the_crew_file_carries_it(
     assert rows[1][2] == "Алмалинский"
     assert "Нет" in text(await moderator.send("/graffiti_batch Алмалинский"))
     # A stale button after the question was answered does nothing.
-    assert await moderator.click(pick)
+    stale = await moderator.press(asked, "Алмалинский")
+    assert alerts(stale) == ["Эта кнопка больше не действует."]
     assert (await graffiti(db, wall)).assigned_district is District.ALMALY
 
 
@@ -146,11 +144,9 @@ async def test_suggested_district_is_confirmed_from_the_card(
     await moderator.send("/queue")
     [card] = client.session.sent(SendPhoto)
     assert "Медеуский" in card.caption
-    confirm = next(data for label, data in buttons(card) if "Медеуский" in label)
-    other = next(data for label, data in buttons(card) if "Другой" in label)
-    listed = await moderator.click(other)
+    listed = await moderator.press([card], "Другой")
     assert any(len(buttons(r)) == 8 for r in listed)
-    await moderator.click(confirm)
+    await moderator.press([card], "Медеуский")
     details = await graffiti(db, wall)
     assert details.district is District.MEDEU
     assert details.suggested_district is None

@@ -7,8 +7,8 @@ from models.base import saved_id
 from models.enums import ReportStatus
 from services.tallies import PointWeights, Tally, rank_of, ranks, tallies, volunteer_tally
 from tests.support.client import BotClient, text
+from tests.support.fake_clock import FrozenClock
 from tests.support.tally_world import (
-    FrozenClock,
     almaty,
     fixture_weeks,
     make_volunteer,

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from aiogram.methods import AnswerCallbackQuery, EditMessageText
+from aiogram.methods import AnswerCallbackQuery, EditMessageText, TelegramMethod
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
@@ -14,7 +14,14 @@ from models.enums import NoticeEvent, ReportStatus
 from models.moderation import AuditEntry, Notice
 from models.report import Report
 from services import lifecycle, verdicts
-from tests.support.client import TELEGRAM_LIMIT, BotClient, buttons, message_text, texts
+from tests.support.client import (
+    TELEGRAM_LIMIT,
+    BotClient,
+    buttons,
+    find_button,
+    message_text,
+    texts,
+)
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import bulk_reports, make_reports, statuses
 from tests.support.triage_helpers import admin
@@ -113,7 +120,7 @@ async def test_csv_list_with_url_column(
 
 async def _domain_upload(
     client: BotClient, db: AsyncSession, fake_session: RecordingSession
-) -> tuple[list[int], int, str]:
+) -> tuple[list[int], int, list[TelegramMethod[Any]]]:
     links = ["dom-verdict.kz/a", "shop.dom-verdict.kz/b", "t.me/verdict_exact"]
     ids = await make_reports(client, db, links, status=S.SENT)
     others = ["other-verdict.kz/a"]
@@ -127,20 +134,20 @@ async def _domain_upload(
     confirm, cancel = [data for _, data in buttons(preview)]
     assert confirm.startswith("vl:1:")
     assert cancel == confirm.replace("vl:1:", "vl:0:")
-    return ids, other, confirm
+    return ids, other, requests
 
 
 async def test_domain_line_blocks_after_confirm(
     client: BotClient, db: AsyncSession, fake_session: RecordingSession
 ) -> None:
-    ids, other, confirm = await _domain_upload(client, db, fake_session)
-    done = await admin(client).click(confirm)
+    ids, other, preview = await _domain_upload(client, db, fake_session)
+    done = await admin(client).press(preview, "Confirm")
     [edit] = [r for r in done if isinstance(r, EditMessageText)]
     assert "Marked as blocked" in message_text(edit)
     assert "nowhere-verdict.kz/x" in message_text(edit)
     assert await statuses(db, [*ids, other]) == [S.BLOCKED] * 3 + [S.SENT]
     # The list was used up: a second press changes nothing.
-    again = await admin(client).click(confirm)
+    again = await admin(client).press(preview, "Confirm")
     [alert] = [r for r in again if isinstance(r, AnswerCallbackQuery)]
     assert "no longer waiting" in (alert.text or "")
 
@@ -148,18 +155,20 @@ async def test_domain_line_blocks_after_confirm(
 async def test_domain_line_cancel_and_forged_buttons(
     client: BotClient, db: AsyncSession, fake_session: RecordingSession
 ) -> None:
-    ids, other, confirm = await _domain_upload(client, db, fake_session)
-    # A volunteer pressing it, or a moderator with a made-up token, changes nothing.
-    refused = await client.as_user(3000, language_code="en").click(confirm)
+    ids, other, preview = await _domain_upload(client, db, fake_session)
+    # A volunteer replaying it, or a moderator with a made-up token, changes nothing.
+    shown, confirm = find_button(preview, "Confirm")
+    message_id = client.message_id_of(shown)
+    volunteer = client.as_user(3000, language_code="en")
+    refused = await volunteer.forge_press(confirm, message_id=message_id)
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in refused)
-    forged = await admin(client).click("vl:1:deadbeef")
+    forged = await admin(client).forge_press("vl:1:deadbeef", message_id=message_id)
     assert any(isinstance(r, AnswerCallbackQuery) and r.show_alert for r in forged)
     assert await statuses(db, [*ids, other]) == [S.SENT] * 4
-    cancel = confirm.replace("vl:1:", "vl:0:")
-    done = await admin(client).click(cancel)
+    done = await admin(client).press(preview, "Cancel")
     assert "nothing was changed" in texts(done)[-1]
     assert await statuses(db, [*ids, other]) == [S.SENT] * 4
-    await admin(client).click(confirm)
+    await admin(client).press(preview, "Confirm")
     assert await statuses(db, ids) == [S.SENT] * 3
 
 
@@ -268,7 +277,6 @@ async def test_domain_list_preview_fits_one_message(
     [preview] = [r for r in requests if getattr(r, "reply_markup", None) is not None]
     assert len(preview.text) <= TELEGRAM_LIMIT
     assert "preview0-verdict.kz" in preview.text
-    confirm = preview.reply_markup.inline_keyboard[0][0].callback_data
-    done = texts(await admin(client).click(confirm))
+    done = texts(await admin(client).press([preview], "Confirm"))
     assert all(len(t) <= TELEGRAM_LIMIT for t in done)
     assert await statuses(db, ids) == [S.BLOCKED] * 150

@@ -5,7 +5,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.volunteer import Volunteer
-from tests.support.client import BotClient, buttons, message_text, text
+from tests.support.client import BotClient, buttons, message_text, text, texts
 from tests.support.telegram_ids import tg_id
 
 
@@ -19,8 +19,7 @@ async def test_language_follows_telegram_then_choice(client: BotClient, db: Asyn
 
     [menu] = await unknown.send("/lang")
     assert [label for label, _ in buttons(menu)] == ["Русский", "Қазақша", "English"]
-    english_button = dict(buttons(menu))["English"]
-    edited = await unknown.click(english_button)
+    edited = await unknown.press([menu], "English")
     assert any(isinstance(r, EditMessageText) and "English" in message_text(r) for r in edited)
     assert "no link" in text(await unknown.send("hallo"))
     stored = (await db.exec(select(Volunteer).where(Volunteer.telegram_id == tg_id(2003)))).one()
@@ -29,7 +28,9 @@ async def test_language_follows_telegram_then_choice(client: BotClient, db: Asyn
 
 async def test_forged_language_code_changes_nothing(client: BotClient, db: AsyncSession) -> None:
     await client.send("/start")
-    await client.click("lang:xx")
+    [menu] = await client.send("/lang")
+    forged = await client.forge_press("lang:xx", message_id=client.message_id_of(menu))
+    assert texts(forged) == []
     volunteer = (await db.exec(select(Volunteer))).one()
     assert volunteer.language is None
 
@@ -42,9 +43,9 @@ async def test_my_lists_newest_first_and_pages(client: BotClient) -> None:
     [first_page] = [r for r in await client.send("/my") if isinstance(r, SendMessage)]
     assert first_page.text.index("page_shop_11") < first_page.text.index("page_shop_02")
     assert "page_shop_01" not in first_page.text
-    [(label, data)] = buttons(first_page)
+    [(label, _data)] = buttons(first_page)
     assert "»" in label
-    second = await client.click(data)
+    second = await client.press([first_page], "»")
     [edited] = [r for r in second if isinstance(r, EditMessageText)]
     assert "page_shop_00" in message_text(edited)
     assert "page_shop_05" not in message_text(edited)
@@ -56,8 +57,11 @@ async def test_my_page_button_never_shows_someone_elses_reports(client: BotClien
     stranger = client.as_user(3001)
     for index in range(11):
         await stranger.send(f"t.me/stranger_shop_{index:02d}")
-    shown = await client.click("my:1")  # a page number the owner never had
+    [mine] = await client.send("/my")
+    # A page number the owner never had, on the owner's own list.
+    shown = await client.forge_press("my:1", message_id=client.message_id_of(mine))
     assert all("stranger_shop" not in (getattr(r, "text", None) or "") for r in shown)
+    assert any("secret_find" in shown_text for shown_text in texts(shown))
 
 
 async def test_stats_counts_finds_and_confirmations(client: BotClient) -> None:

@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from models.volunteer import Volunteer
 from services import privacy
+from services.preferences import Preference, is_enabled
 from views.labels import N_
 
 
@@ -60,7 +61,7 @@ def render_privacy(volunteer: Volunteer) -> tuple[str, InlineKeyboardMarkup]:
         shown = _("Leaderboards show you as «Volunteer»: nobody sees who you are.")
     digest = (
         _("Personal weekly message: on.")
-        if volunteer.personal_digest_enabled
+        if is_enabled(volunteer, Preference.DIGEST)
         else _("Personal weekly message: off.")
     )
     text = "\n".join(
@@ -78,7 +79,7 @@ def render_privacy(volunteer: Volunteer) -> tuple[str, InlineKeyboardMarkup]:
     keyboard = InlineKeyboardBuilder()
     if volunteer.public_consent:
         keyboard.button(text=_("Hide me"), callback_data=PrivacyChoice(action="hide"))
-    if volunteer.personal_digest_enabled:
+    if is_enabled(volunteer, Preference.DIGEST):
         keyboard.button(
             text=_("Turn the weekly message off"),
             callback_data=PrivacyChoice(action="digest_off"),

@@ -121,13 +121,38 @@ class BotClient:
     async def send(self, text: str | None = None, **kwargs: Any) -> list[TelegramMethod[Any]]:
         return await self.feed(self.message_update(text, **kwargs))
 
-    async def click(
+    async def press(
+        self, requests: list[TelegramMethod[Any]], label: str
+    ) -> list[TelegramMethod[Any]]:
+        """Press the button whose label contains `label` on the last message among `requests`
+        that shows one: a message the bot really sent (or edited), with its own id and chat."""
+        request, data = find_button(requests, label)
+        chat_id = int(getattr(request, "chat_id", None) or self.user_id)
+        return await self._tap(
+            data,
+            message_id=self.message_id_of(request),
+            chat_type="private" if chat_id > 0 else "supergroup",
+            chat_id=chat_id,
+        )
+
+    async def forge_press(
         self,
         data: str,
         *,
-        message_id: int = 1,
+        message_id: int,
         chat_type: str = "private",
         chat_id: int | None = None,
+    ) -> list[TelegramMethod[Any]]:
+        """Post callback data that no button shown to this user carries: a forged, stale or
+        foreign press, as an attacker (or an old keyboard) would send it.
+
+        Only the security tests want this; every other test presses a real button with `press`,
+        so a typo in made-up data can never pass for a working button. There is no default
+        message id: name one the bot really sent (`message_id_of`), so only the data is false."""
+        return await self._tap(data, message_id=message_id, chat_type=chat_type, chat_id=chat_id)
+
+    async def _tap(
+        self, data: str, *, message_id: int, chat_type: str, chat_id: int | None
     ) -> list[TelegramMethod[Any]]:
         update = {
             "update_id": next(self._update_ids),
@@ -147,24 +172,7 @@ class BotClient:
         }
         return await self.feed(update)
 
-    async def press(
-        self, requests: list[TelegramMethod[Any]], label: str
-    ) -> list[TelegramMethod[Any]]:
-        """Press the button whose label contains `label` on the last message among `requests`
-        that shows one: a message the bot really sent (or edited), with its own id and chat."""
-        for request in reversed(requests):
-            for caption, data in buttons(request):
-                if label in caption:
-                    chat_id = int(getattr(request, "chat_id", None) or self.user_id)
-                    return await self.click(
-                        data,
-                        message_id=self._message_id_of(request),
-                        chat_type="private" if chat_id > 0 else "supergroup",
-                        chat_id=chat_id,
-                    )
-        raise AssertionError(f"no button {label!r} in {[buttons(r) for r in requests]}")
-
-    def _message_id_of(self, request: TelegramMethod[Any]) -> int:
+    def message_id_of(self, request: TelegramMethod[Any]) -> int:
         """An edit names its message; a sent message got its id in Telegram's answer."""
         message_id = getattr(request, "message_id", None)
         if message_id is None:
@@ -194,6 +202,22 @@ def text(requests: list[TelegramMethod[Any]], chat_id: int | None = None) -> str
     return found[0]
 
 
+def find_button(
+    requests: list[TelegramMethod[Any]], label: str
+) -> tuple[TelegramMethod[Any], str]:
+    """The last message among `requests` with a button labelled `label`, and its data."""
+    for request in reversed(requests):
+        for caption, data in buttons(request):
+            if label in caption:
+                return request, data
+    raise AssertionError(f"no button {label!r} in {[buttons(r) for r in requests]}")
+
+
+def button_data(requests: list[TelegramMethod[Any]], label: str) -> str:
+    """The callback data of a real button: what a forged press replays somewhere else."""
+    return find_button(requests, label)[1]
+
+
 def buttons(request: TelegramMethod[Any]) -> list[tuple[str, str]]:
     """(text, callback_data) of every inline button in a sent or edited message."""
     markup = getattr(request, "reply_markup", None)
@@ -210,7 +234,9 @@ __all__ = [
     "AnswerCallbackQuery",
     "BotClient",
     "EditMessageReplyMarkup",
+    "button_data",
     "buttons",
+    "find_button",
     "message_text",
     "text",
     "texts",

@@ -1,23 +1,36 @@
-"""A clock for the paced sender whose sleep advances time at once: no test really waits."""
+"""Fake clocks, one per way the code under test reads time; no test really waits.
+
+- `FakeClock`: the paced sender's (monotonic, sleep); sleeping moves time on at once.
+- `SteppedClock`: a job runner's (utcnow, sleep); sleeping waits until the test moves time on.
+- `FrozenClock`: every `utcnow()` of models and services, fixed until the test moves it.
+"""
 
 import asyncio
 from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+import models.base
+import services.clock
 
 
 class FakeClock:
+    """A PacedSender's clock whose sleep advances virtual time at once, and remembers how long
+    each sleep asked for (a negative or zero sleep moves nothing)."""
+
     def __init__(self, start: float = 1000.0) -> None:
         self.now = start
-        self.slept = 0.0
+        self.sleeps: list[float] = []
 
     def monotonic(self) -> float:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
         # Yield first, so that sends started at the current moment run before time moves on.
         await asyncio.sleep(0)
-        if seconds > 0:
-            self.now += seconds
-            self.slept += seconds
+        self.now += max(seconds, 0.0)
 
 
 class SteppedClock:
@@ -65,3 +78,29 @@ class SteppedClock:
             if until <= self.now:
                 self._sleepers.remove(entry)
                 wake.set_result(None)
+
+
+class FrozenClock:
+    """Every `utcnow()` of the models and services answers `now` until moved."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, start: datetime) -> None:
+        self.now = start
+        clock = self
+
+        class Frozen(datetime):
+            @classmethod
+            def now(cls, tz: Any = None) -> "Frozen":
+                return clock.now.astimezone(tz)  # type: ignore[return-value]
+
+        monkeypatch.setattr(models.base, "datetime", Frozen)
+        monkeypatch.setattr(services.clock, "datetime", Frozen)
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+    # A job runner's clock too (bot/jobs): a job run once gets `now`.
+    def utcnow(self) -> datetime:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)

@@ -1,4 +1,4 @@
-"""Helpers for the tallies, digest and broadcast tests: a frozen clock, volunteers, reports.
+"""Helpers for the tallies, digest and broadcast tests: volunteers, reports, digest chats.
 
 Data is built through the services (intake, lifecycle); graffiti rows are written the way
 services/graffiti/finish.py writes them, without the photo conversation.
@@ -8,13 +8,11 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from aiogram import Bot
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import models.base
 import services.clock
 from bot.config import DigestChat, DigestSettings, Settings
 from models.base import saved_id
@@ -26,54 +24,13 @@ from services import volunteers
 from services.clock import ALMATY
 from services.intake import submit_links
 from services.lifecycle import change_status
+from tests.support.fake_clock import FrozenClock
 from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import realistic
 
 
-class FrozenClock:
-    """Every `utcnow()` of the models and services answers `now` until moved."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, start: datetime) -> None:
-        self.now = start
-        clock = self
-
-        class Frozen(datetime):
-            @classmethod
-            def now(cls, tz: Any = None) -> "Frozen":
-                return clock.now.astimezone(tz)  # type: ignore[return-value]
-
-        monkeypatch.setattr(models.base, "datetime", Frozen)
-        monkeypatch.setattr(services.clock, "datetime", Frozen)
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-    # A job runner's clock too (bot/jobs): a job run once gets `now`.
-    def utcnow(self) -> datetime:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
 def almaty(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=ALMATY)
-
-
-class FakeClock:
-    """A PacedSender clock: sleeping advances virtual time at once."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 async def make_volunteer(

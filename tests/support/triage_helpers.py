@@ -39,14 +39,6 @@ def card_number(requests: list[TelegramMethod[Any]]) -> int | None:
     return int(CARD.findall(message_text(shown[-1]))[0])
 
 
-def button_data(requests: list[TelegramMethod[Any]], label: str) -> str:
-    for request in reversed(requests):
-        for caption, data in buttons(request):
-            if label in caption:
-                return data
-    raise AssertionError(f"no button {label!r} in {[buttons(r) for r in requests]}")
-
-
 def alerts(requests: list[TelegramMethod[Any]]) -> list[str]:
     return [r.text or "" for r in requests if isinstance(r, AnswerCallbackQuery) and r.show_alert]
 
