@@ -1,14 +1,18 @@
-"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set)
-and the production dispatcher fed through a recording fake Bot API session."""
+"""Fixtures: a fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set;
+tests/support/fresh_schema.py says how "fresh" is made quickly) and the production dispatcher
+fed through a recording fake Bot API session."""
 
 import logging
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.utils.i18n import I18n
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,8 +24,32 @@ from bot.log_redaction import has_token, install_log_redaction
 from models.engine import create_engine, create_schema, create_session_maker
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.client import BotClient
+from tests.support.fresh_schema import (
+    commit_without_waiting_for_disk,
+    empty_every_table,
+    write_sqlite_schema,
+)
 from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import short_ids_stored
+
+# The variables that choose the backends; a test module that reads them itself depends on them.
+BACKEND_VARIABLES = ("TEST_DATABASE_URL", "TEST_REDIS_URL")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `backend` the tests whose outcome can depend on TEST_DATABASE_URL/TEST_REDIS_URL:
+    those that use `database_url` (every database fixture below builds on it, and so do the
+    process tests that hand it to `python -m bot`) and every test of a module that reads those
+    variables itself (the migration tests, Redis). The PostgreSQL pass of .ci/run runs only
+    these; the rest would repeat the SQLite pass exactly."""
+    reads_variables: dict[Path, bool] = {}
+    for item in items:
+        path = Path(item.path)
+        if path not in reads_variables:
+            source = path.read_text(encoding="utf-8")
+            reads_variables[path] = any(name in source for name in BACKEND_VARIABLES)
+        if reads_variables[path] or "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.backend)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -52,15 +80,52 @@ def database_url(tmp_path: Path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path}/test.db"
 
 
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+    write_sqlite_schema(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schemas_made() -> set[str]:
+    """The PostgreSQL databases whose schema this run has made (tests/support/fresh_schema.py)."""
+    return set()
+
+
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+def schema_copied(database_url: str, sqlite_schema: Path) -> bool:
+    """A new SQLite database file is a copy of `sqlite_schema`: the same file create_all would
+    write, in milliseconds instead of a tenth of a second per test."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return False
+    path = Path(url.database)
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(sqlite_schema, path)
+    return True
+
+
+@pytest.fixture
+async def engine(
+    database_url: str, schema_copied: bool, postgres_schemas_made: set[str]
+) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(database_url)
     if engine.dialect.name == "postgresql":
-        import models.tables  # noqa: F401
-
+        event.listen(engine.sync_engine, "connect", commit_without_waiting_for_disk)
+    if engine.dialect.name == "postgresql" and database_url in postgres_schemas_made:
+        async with engine.begin() as connection:
+            await connection.run_sync(empty_every_table)
+    elif engine.dialect.name == "postgresql":
+        # The first test of the run: whatever an earlier run left, the schema is made anew.
         async with engine.begin() as connection:
             await connection.run_sync(SQLModel.metadata.drop_all)
-    await create_schema(engine)
+        await create_schema(engine)
+        postgres_schemas_made.add(database_url)
+    elif not schema_copied:
+        await create_schema(engine)
     yield engine
     try:
         # The suite must exercise 64-bit id columns: a short id stored means a test cheated.

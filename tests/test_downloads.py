@@ -1,7 +1,7 @@
-"""A failed download: the user is asked to send the file again, and the token stays out of logs."""
+"""A failed download: the user is asked to send the file again, and the token stays out of logs
+(the real process's log too: tests/test_polling.py)."""
 
 import logging
-from pathlib import Path
 
 import pytest
 from aiogram.methods import SendPhoto
@@ -11,12 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.log_redaction import TokenRedactingFilter, redact
 from models.graffiti import GraffitiDraft
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
-from tests.support.bot_process import TOKEN, running_bot
 from tests.support.client import BotClient, numbers, text, texts
-from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.graffiti_helpers import add_photo, jpeg, photo_sizes, send_location, wall_image
 from tests.support.recording_session import RecordingSession
-from tests.support.telegram_ids import tg_id
 from tests.support.uploads import document
 
 AGAIN = "Please send it again"
@@ -98,21 +95,3 @@ def test_every_part_of_a_record_is_redacted() -> None:
     assert TEST_TOKEN not in shown
     # A short token in a Bot API URL (like the fake server's) is redacted too.
     assert redact("http://h/bot123456:TEST-token/getMe") == "http://h/bot<redacted>/getMe"
-
-
-@pytest.mark.usefixtures("engine")
-async def test_python_m_bot_logs_no_token_when_a_download_fails(
-    tmp_path: Path, database_url: str
-) -> None:
-    async with FakeBotAPI() as api, running_bot(api, tmp_path, database_url) as bot:
-        api.add_file("wall-1", jpeg(wall_image(3)))
-        api.fail_next("download", error_code=502, description="Bad Gateway")
-        person = tg_id(1703)
-        api.enqueue_update(private_message(person, None, photo="wall-1", language_code="en"))
-        [reply] = await api.wait_for("sendMessage", chat_id=person, timeout=10)
-        assert AGAIN in reply.params["text"]
-    assert "download of wall-1 failed" in bot.stderr
-    assert "502" in bot.stderr
-    assert TOKEN not in bot.stderr
-    assert TOKEN.split(":")[1] not in bot.stderr
-    assert bot.returncode == 0, bot.stderr

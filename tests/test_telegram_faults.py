@@ -1,7 +1,6 @@
 """Telegram fails: 429, 5xx, a lost answer. Replies are retried, and nobody hears "something
-went wrong" about work that was saved."""
-
-from pathlib import Path
+went wrong" about work that was saved. The same through the real process and HTTP:
+tests/test_polling.py."""
 
 import pytest
 from aiogram.methods import SendMessage
@@ -10,11 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import bot.telegram_retry
 from models.report import Sighting
-from tests.support.bot_process import running_bot
 from tests.support.client import BotClient, texts
-from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.recording_session import RecordingSession
-from tests.support.telegram_ids import tg_id
 
 WRONG = "went wrong"
 
@@ -78,35 +74,3 @@ async def test_a_failure_before_anything_was_saved_still_says_so(
     sent = await volunteer.send("/help")
     assert any(WRONG in t for t in texts(sent))
     assert all(isinstance(r, SendMessage) for r in sent)
-
-
-@pytest.mark.usefixtures("engine")
-async def test_python_m_bot_retries_replies_and_never_apologises_for_saved_work(
-    tmp_path: Path, database_url: str
-) -> None:
-    async with FakeBotAPI() as api, running_bot(api, tmp_path, database_url) as bot:
-        api.fail_next("sendMessage", retry_after=1)
-        first = tg_id(1911)
-        api.enqueue_update(private_message(first, "t.me/proc_429", language_code="en"))
-        [_, reply] = await api.wait_for("sendMessage", chat_id=first, count=2, timeout=15)
-        assert "new report" in reply.params["text"]
-
-        api.fail_next("sendMessage", error_code=502, description="Bad Gateway")
-        second = tg_id(1912)
-        api.enqueue_update(private_message(second, "t.me/proc_502", language_code="en"))
-        [_, reply] = await api.wait_for("sendMessage", chat_id=second, count=2, timeout=15)
-        assert "new report" in reply.params["text"]
-
-        api.lose_answer_next("sendMessage")
-        third = tg_id(1913)
-        api.enqueue_update(private_message(third, "t.me/proc_lost", language_code="en"))
-        sent = await api.wait_for("sendMessage", chat_id=third, count=2, timeout=15)
-        shown = [r.params["text"] for r in sent]
-        assert "new report" in shown[0], shown
-        assert shown[1].startswith("Saved."), shown
-        # A later update is handled normally: nothing more went to the third volunteer.
-        api.enqueue_update(private_message(first, "/help", language_code="en"))
-        await api.wait_for("sendMessage", chat_id=first, count=3, timeout=15)
-        assert len(api.requests("sendMessage", chat_id=third)) == 2
-        assert not any(WRONG in r.params["text"] for r in api.requests("sendMessage"))
-    assert bot.returncode == 0, bot.stderr
