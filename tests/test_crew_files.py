@@ -5,14 +5,17 @@ import asyncio
 import csv
 import io
 
+import pytest
 from aiogram.methods import SendDocument
 from aiogram.types import BufferedInputFile
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import ReportStatus
+from models.enums import District, ReportStatus
 from models.report import Report
-from tests.support.client import BotClient
+from services.graffiti import crew_files
+from services.graffiti.crew import CrewRow
+from tests.support.client import BotClient, texts
 from tests.support.graffiti_helpers import report_wall
 from tests.support.report_setup import accept, make_reports, statuses
 from tests.support.triage_helpers import make_moderator
@@ -48,6 +51,37 @@ async def test_two_moderators_at_once_never_get_the_same_walls(
     await asyncio.gather(*(moderator.send("/graffiti_batch") for moderator in staff))
     received = [carried(client, before, moderator) for moderator in staff]
     assert sorted(received[0] + received[1]) == sorted(f"#{wall}" for wall in walls), received
+    assert set(await statuses(db, walls)) == {ReportStatus.ASSIGNED}
+    assert await held(db) == []
+
+
+async def test_walls_another_file_carried_after_they_were_read_are_not_sent_again(
+    client: BotClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race made deterministic: the second moderator reads the waiting walls, then the
+    first moderator's whole /graffiti_batch runs, then the second one claims what it read."""
+    walls = [await report_wall(client.as_user(4320 + n), 80 + n) for n in range(2)]
+    await accept(db, *walls)
+    first, second = [await make_moderator(client, 640 + n) for n in range(2)]
+    read_waiting = crew_files.waiting_walls
+    first_done: list[str] = []
+
+    async def read_then_let_first_finish(
+        session: AsyncSession, *, district: District | None
+    ) -> list[CrewRow]:
+        rows = await read_waiting(session, district=district)
+        monkeypatch.setattr(crew_files, "waiting_walls", read_waiting)
+        before = len(client.session.requests)
+        await first.send("/graffiti_batch")
+        first_done.extend(carried(client, before, first))
+        return rows
+
+    monkeypatch.setattr(crew_files, "waiting_walls", read_then_let_first_finish)
+    before = len(client.session.requests)
+    answer = await second.send("/graffiti_batch")
+    assert sorted(first_done) == sorted(f"#{wall}" for wall in walls)
+    assert carried(client, before, second) == []
+    assert texts(answer)[-1] == "No accepted graffiti waits for a crew."
     assert set(await statuses(db, walls)) == {ReportStatus.ASSIGNED}
     assert await held(db) == []
 

@@ -9,11 +9,12 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, exists, update
 from sqlmodel import col, or_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import District, ReportStatus
+from models.graffiti import Graffiti
 from models.report import Report
 from services.batches import CLAIM
 from services.clock import utcnow
@@ -33,7 +34,7 @@ async def reserve_walls(
         update(Report)
         .where(
             col(Report.id).in_([row.report_id for row in candidates]),
-            col(Report.status).in_([*WAITING, ReportStatus.ASSIGNED]),
+            _still_waiting(),
             or_(col(Report.claimed_until).is_(None), col(Report.claimed_until) < now),
         )
         .values(claimed_by_id=actor_id, claimed_until=now + CLAIM)
@@ -42,6 +43,21 @@ async def reserve_walls(
     held = set(won.scalars().all())
     await session.commit()
     return [row for row in candidates if row.report_id in held]
+
+
+def _still_waiting() -> ColumnElement[bool]:
+    """The condition of crew.waiting_walls, checked again as the claim is written: another
+    moderator's file may have carried the wall since it was read (an assigned wall whose file
+    went out is no longer due, and carrying it cleared its claim)."""
+    return or_(
+        col(Report.status).in_(WAITING),
+        and_(
+            col(Report.status) == ReportStatus.ASSIGNED,
+            exists().where(
+                col(Graffiti.report_id) == col(Report.id), col(Graffiti.crew_file_due).is_(True)
+            ),
+        ),
+    )
 
 
 async def release_walls(session: AsyncSession, *, rows: Sequence[CrewRow], actor_id: int) -> None:
