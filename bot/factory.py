@@ -29,6 +29,7 @@ from handlers.deps import Deps
 from services.graffiti.photo_index import PhashIndex
 from services.pacing import PacedSender
 from services.photos.pixel_limit import configure_pillow
+from services.volunteer_cache import VolunteerCache
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -135,7 +136,10 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))
     # Registration must run before the locale middleware, which reads the volunteer's choice.
-    volunteer_middleware = VolunteerMiddleware(moderation_chat_id=settings.moderation.chat_id)
+    volunteer_middleware = VolunteerMiddleware(
+        moderation_chat_id=settings.moderation.chat_id,
+        cache=VolunteerCache().watch(session_maker.kw["bind"]),
+    )
     dispatcher.message.outer_middleware(volunteer_middleware)
     dispatcher.edited_message.outer_middleware(volunteer_middleware)
     dispatcher.callback_query.outer_middleware(volunteer_middleware)
