@@ -33,6 +33,7 @@ from services.graffiti.photo_index import PhashIndex
 from services.heavy_reads import HeavyReads
 from services.pacing import PacedSender
 from services.photos.pixel_limit import configure_pillow
+from services.volunteer_cache import VolunteerCache
 
 # A volunteer who repeats /stats within this gets the same answer without a query. Long enough
 # to absorb the double taps and the "did it change?" of a crowd after the digest; short enough
@@ -161,7 +162,10 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))
     # Registration must run before the locale middleware, which reads the volunteer's choice.
-    volunteer_middleware = VolunteerMiddleware(moderation_chat_id=settings.moderation.chat_id)
+    volunteer_middleware = VolunteerMiddleware(
+        moderation_chat_id=settings.moderation.chat_id,
+        cache=VolunteerCache().watch(session_maker.kw["bind"]),
+    )
     dispatcher.message.outer_middleware(volunteer_middleware)
     dispatcher.edited_message.outer_middleware(volunteer_middleware)
     dispatcher.callback_query.outer_middleware(volunteer_middleware)
