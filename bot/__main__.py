@@ -24,7 +24,7 @@ from bot.jobs.periodic import declare_jobs
 from bot.log_redaction import install_log_redaction, redact
 from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
-from models.engine import create_engine, create_session_maker
+from models.engine import create_engine, create_read_engine, create_session_maker
 from models.migrate import MigrationError, ensure_at_head, upgrade_to_head
 from services import kept_tallies
 from services.clock import utcnow
@@ -77,6 +77,7 @@ async def rebuild_tallies_in(session_maker: async_sessionmaker[AsyncSession]) ->
 
 async def run(settings: Settings) -> None:
     engine = create_engine(settings.database.url)
+    read_engine = create_read_engine(settings.database.url)
     try:
         i18n = create_i18n()
         bot = create_bot(settings)
@@ -91,7 +92,12 @@ async def run(settings: Settings) -> None:
         session_maker = create_session_maker(engine)
         async with session_maker() as session:
             await record_first_start(session, now=utcnow())
-        dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
+        dispatcher = create_dispatcher(
+            settings=settings,
+            session_maker=session_maker,
+            i18n=i18n,
+            read_session_maker=create_session_maker(read_engine) if read_engine else None,
+        )
         async with bot:
             await recover_batches(bot, session_maker, i18n)
             await register_commands(bot, i18n, settings.access.admins, session_maker)
@@ -129,6 +135,8 @@ async def run(settings: Settings) -> None:
                 await dispatcher.storage.close()
                 await dispatcher.fsm.events_isolation.close()
     finally:
+        if read_engine is not None:
+            await read_engine.dispose()
         await engine.dispose()
 
 
