@@ -10,7 +10,7 @@ import asyncio
 import sys
 import time
 
-from bench import bench_broadcast, bench_digest, bench_intake, bench_phash
+from bench import bench_broadcast, bench_digest, bench_intake, bench_load, bench_phash
 from bench.rows import Row, table
 
 
@@ -21,6 +21,7 @@ async def run(quick: bool) -> list[Row]:
         ("intake", lambda: bench_intake.rows(2000 // scale)),
         ("digest", lambda: bench_digest.rows(3000, 1_000_000 // scale, 100_000 // scale)),
         ("broadcast", lambda: bench_broadcast.rows(3000 // scale)),
+        ("load", lambda: bench_load.rows(200_000 // scale, 300 // scale)),
     ]
     for name, step in steps:
         started = time.monotonic()

@@ -164,8 +164,10 @@ async def test_stats_hold_no_connection_intake_needs(
         await gate.wait()
         return await real(session, **kwargs)
 
-    monkeypatch.setattr(handlers.stats, "standing", held_open)
     askers = [client.as_user(630_000 + n, language_code="en") for n in range(ASKERS)]
+    for asker in askers:  # known volunteers: their /stats write nothing before the read
+        await asker.send("/start")
+    monkeypatch.setattr(handlers.stats, "standing", held_open)
     asking = [asyncio.create_task(asker.send("/stats")) for asker in askers]
     async with reading:
         await reading.wait_for(lambda: entered == HEAVY_READ_CONNECTIONS)
