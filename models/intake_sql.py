@@ -48,11 +48,12 @@ def _new_evidence(insert: Insert) -> Any:
     )
 
 
-_SHOWN = (report.c.id, report.c.status, report.c.display, report.c.merged_into_id)
+_SHOWN = (report.c.id, report.c.status, report.c.display, report.c.merged_into_id,
+          report.c.kind, report.c.found_by_id, report.c.closed_at)  # fmt: skip
 
 # -> (id,) when the report is new; no row when the key is known.
 INSERT_REPORT = Prepared(_new_report)
-# -> (id, status, display, merged_into_id)
+# -> (id, status, display, merged_into_id, kind, found_by_id, closed_at)
 REPORT_BY_KEY = Prepared(
     lambda _insert: select(*_SHOWN).where(report.c.canonical_key == bindparam("key"))
 )

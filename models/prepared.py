@@ -12,6 +12,7 @@ The caller still commits through the session.
 """
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,7 +34,7 @@ class Prepared:
     def __init__(self, build: Callable[[Insert], Any]) -> None:
         self.build = build
         self._statements: dict[str, Any] = {}
-        self._sqlite: tuple[str, list[tuple[str, Callable[[Any], Any] | None]]] | None = None
+        self._sqlite: SqliteForm | None = None
 
     def statement(self, dialect: str) -> Any:
         if dialect not in self._statements:
@@ -41,17 +42,45 @@ class Prepared:
             self._statements[dialect] = self.build(insert)
         return self._statements[dialect]
 
-    def sqlite_form(self, dialect: Dialect) -> tuple[str, list[tuple[str, Any]]]:
-        """The SQL text and, in order, each parameter's name and type conversion."""
+    def sqlite_form(self, dialect: Dialect) -> "SqliteForm":
         if self._sqlite is None:
-            compiled = self.statement("sqlite").compile(dialect=dialect)
+            statement = self.statement("sqlite")
+            compiled = statement.compile(dialect=dialect)
             names: Sequence[str] = compiled.positiontup or []
             binds = [
                 (name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
                 for name in names
             ]
-            self._sqlite = (compiled.string, binds)
+            described = getattr(statement, "column_descriptions", None) or getattr(
+                statement, "returning_column_descriptions", []
+            )
+            results = [
+                column["type"].dialect_impl(dialect).result_processor(dialect, None)
+                for column in described
+            ]
+            self._sqlite = SqliteForm(compiled.string, binds, results)
         return self._sqlite
+
+
+@dataclass(frozen=True, slots=True)
+class SqliteForm:
+    """SQL text; in order, each parameter's name and type conversion; each result column's
+    conversion (UTC timestamps, enums), as SQLAlchemy would apply them."""
+
+    sql: str
+    binds: list[tuple[str, Callable[[Any], Any] | None]]
+    results: list[Callable[[Any], Any] | None]
+
+    def rows(self, fetched: list[Any]) -> Rows:
+        if not any(self.results):
+            return [tuple(row) for row in fetched]
+        return [
+            tuple(
+                convert(value) if convert is not None else value
+                for convert, value in zip(self.results, row, strict=True)
+            )
+            for row in fetched
+        ]
 
 
 async def run_writes(session: AsyncSession, work: Callable[[Run], T]) -> T:
@@ -77,12 +106,12 @@ def _on_sqlite3(driver: Any, dialect: Dialect, work: Callable[[Run], T]) -> T:
     cursor = driver._conn.cursor()
 
     def run(prepared: Prepared, params: Mapping[str, Any]) -> Rows:
-        sql, binds = prepared.sqlite_form(dialect)
+        form = prepared.sqlite_form(dialect)
         values = [
-            process(params[name]) if process is not None else params[name]
-            for name, process in binds
+            convert(params[name]) if convert is not None else params[name]
+            for name, convert in form.binds
         ]
-        return cursor.execute(sql, values).fetchall()
+        return form.rows(cursor.execute(form.sql, values).fetchall())
 
     try:
         return work(run)

@@ -4,7 +4,8 @@ A message's links cost one trip to the database (models/prepared.py): per distin
 INSERT … ON CONFLICT DO NOTHING of the report (a row back means the target is new), the
 report read only when it was known (and followed through merges), the sighting's
 INSERT … ON CONFLICT DO NOTHING (a row back means this volunteer had not sent it before),
-and the evidence post.
+the volunteer's tally of the day (services/kept_tallies.py) when the sighting is new, and the
+evidence post.
 """
 
 from collections.abc import Sequence
@@ -15,13 +16,19 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import intake_sql as sql
-from models.enums import ReportStatus
-from models.prepared import Run, run_writes
+from models.base import saved_id
+from models.enums import ReportStatus, TargetKind
+from models.prepared import Prepared, Run, run_writes
+from models.report import Report
+from services import kept_tallies
 from services.clock import utcnow
 from services.identity import Refusal, RefusalReason, Target, canonicalize
+from services.points import almaty_date, contribution
 
 # A merge chain longer than this means corrupted data, not a real history.
 MAX_MERGE_HOPS = 50
+# The volunteer's day in table tally_day, counted in the same transaction as the sighting.
+_TALLY_DAY = Prepared(kept_tallies.upsert)
 
 
 class Outcome(StrEnum):
@@ -133,9 +140,13 @@ def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
         },
     )
     if created:
-        report_id, status, display = created[0][0], ReportStatus.NEW, target.display
+        report = Report(
+            id=created[0][0], kind=target.kind, display=target.display,
+            status=ReportStatus.NEW, found_by_id=sender.volunteer_id,
+        )  # fmt: skip
     else:
-        report_id, status, display = _surviving_report(run, target.key)
+        report = _surviving_report(run, target.key)
+    report_id = saved_id(report)
     sighting = run(
         sql.INSERT_SIGHTING,
         {
@@ -147,6 +158,12 @@ def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
             "created_at": sender.at,
         },
     )
+    if sighting:
+        counts = contribution(
+            report=report, volunteer_id=sender.volunteer_id, created_at=sender.at
+        )
+        day = {"volunteer_id": sender.volunteer_id, "day": almaty_date(sender.at)}
+        run(_TALLY_DAY, day | counts)
     if target.evidence_url:
         _record_evidence(run, report_id, sender, target.evidence_url)
     if created:
@@ -156,21 +173,27 @@ def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
     else:
         outcome = Outcome.ALREADY_YOURS
     return LinkResult(
-        raw=raw, outcome=outcome, report_id=report_id, status=status, display=display
-    )
+        raw=raw, outcome=outcome, report_id=report_id, status=report.status,
+        display=report.display,
+    )  # fmt: skip
 
 
-def _surviving_report(run: Run, key: str) -> tuple[int, ReportStatus, str]:
+def _surviving_report(run: Run, key: str) -> Report:
     """The report of this key, or the report that absorbed it (through every merge)."""
-    [(report_id, status, display, merged_into)] = run(sql.REPORT_BY_KEY, {"key": key})
+    [row] = run(sql.REPORT_BY_KEY, {"key": key})
     for _ in range(MAX_MERGE_HOPS):
+        merged_into = row[3]
         if merged_into is None:
             break
         survivor = run(sql.REPORT_BY_ID, {"id": merged_into})
         if not survivor:
             break
-        [(report_id, status, display, merged_into)] = survivor
-    return report_id, ReportStatus(status), display
+        [row] = survivor
+    report_id, status, display, merged_into, kind, found_by_id, closed_at = row
+    return Report(
+        id=report_id, status=ReportStatus(status), display=display, merged_into_id=merged_into,
+        kind=TargetKind(kind), found_by_id=found_by_id, closed_at=closed_at,
+    )  # fmt: skip
 
 
 def _record_evidence(run: Run, report_id: int | None, sender: _Sender, url: str) -> None:
