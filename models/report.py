@@ -27,7 +27,8 @@ class Report(SQLModel, table=True):
             StrEnumType(ReportStatus), nullable=False, index=True, default=ReportStatus.NEW.value
         ),
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The digest counts a week's new targets by time.
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     status_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     found_by_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
