@@ -42,10 +42,12 @@ async def _first_sighting_of_week_46(db: AsyncSession) -> None:
     """What a later merge does to a past week: one of its sightings is gone."""
     first = (
         await db.exec(
-            select(Sighting.id).where(col(Sighting.created_at) >= W46.start).order_by(Sighting.id)
+            select(Sighting.id)
+            .where(col(Sighting.created_at) >= W46.start)
+            .order_by(col(Sighting.id))
         )
     ).first()
-    await db.exec(delete(Sighting).where(col(Sighting.id) == first))  # type: ignore[call-overload]
+    await db.exec(delete(Sighting).where(col(Sighting.id) == first))
     await db.commit()
 
 
