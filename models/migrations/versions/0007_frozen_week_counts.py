@@ -4,7 +4,7 @@ are indexed by time, which the digest's week counts select by.
 Issue 8: the digest counted twelve weeks of sightings and transitions on every build.
 
 Revision ID: 0007_frozen_week_counts
-Revises: 0005_sighting_created_at_index
+Revises: 0006_kept_tallies
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from models.migrations.tolerant import create_index_if_missing, create_table_if_missing, has_table
 
 revision: str = "0007_frozen_week_counts"
-down_revision: str | Sequence[str] | None = "0005_sighting_created_at_index"
+down_revision: str | Sequence[str] | None = "0006_kept_tallies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
