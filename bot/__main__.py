@@ -1,6 +1,8 @@
 """`python -m bot --config PATH`: run the bot (long polling, or a webhook if configured).
 
 `python -m bot migrate --config PATH`: upgrade the database to the newest schema and exit.
+
+`python -m bot rebuild-tallies --config PATH`: recompute the kept tallies from history and exit.
 """
 
 import argparse
@@ -10,6 +12,8 @@ import sys
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.batch_recovery import recover_batches
 from bot.commands import register_commands
@@ -20,8 +24,9 @@ from bot.jobs.periodic import declare_jobs
 from bot.log_redaction import install_log_redaction, redact
 from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
-from models.engine import create_engine, create_session_maker
+from models.engine import create_engine, create_read_engine, create_session_maker
 from models.migrate import MigrationError, ensure_at_head, upgrade_to_head
+from services import kept_tallies
 from services.clock import utcnow
 from services.first_start import record_first_start
 
@@ -33,9 +38,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["run", "migrate"],
+        choices=["run", "migrate", "rebuild-tallies"],
         default="run",
-        help="run the bot (default), or upgrade the database to the newest schema and exit",
+        help="run the bot (default); upgrade the database to the newest schema and exit; or"
+        " recompute the kept tallies (table tally_day) from history and exit",
     )
     parser.add_argument(
         "--config", type=Path, default=None, help="TOML file (default: config.toml if present)"
@@ -51,8 +57,27 @@ async def prepare_database(settings: Settings) -> None:
         await ensure_at_head(settings.database.url)
 
 
+async def rebuild_tallies(settings: Settings) -> int:
+    """Recompute table tally_day in one transaction; returns how many volunteer-days it has."""
+    await prepare_database(settings)
+    engine = create_engine(settings.database.url)
+    try:
+        return await rebuild_tallies_in(create_session_maker(engine))
+    finally:
+        await engine.dispose()
+
+
+async def rebuild_tallies_in(session_maker: async_sessionmaker[AsyncSession]) -> int:
+    async with session_maker() as session:
+        days = await kept_tallies.rebuild(session)
+        await session.commit()
+    logger.info("tallies rebuilt from history: %s volunteer-days", days)
+    return days
+
+
 async def run(settings: Settings) -> None:
     engine = create_engine(settings.database.url)
+    read_engine = create_read_engine(settings.database.url)
     try:
         i18n = create_i18n()
         bot = create_bot(settings)
@@ -67,7 +92,12 @@ async def run(settings: Settings) -> None:
         session_maker = create_session_maker(engine)
         async with session_maker() as session:
             await record_first_start(session, now=utcnow())
-        dispatcher = create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
+        dispatcher = create_dispatcher(
+            settings=settings,
+            session_maker=session_maker,
+            i18n=i18n,
+            read_session_maker=create_session_maker(read_engine) if read_engine else None,
+        )
         async with bot:
             await recover_batches(bot, session_maker, i18n)
             await register_commands(bot, i18n, settings.access.admins, session_maker)
@@ -105,6 +135,8 @@ async def run(settings: Settings) -> None:
                 await dispatcher.storage.close()
                 await dispatcher.fsm.events_isolation.close()
     finally:
+        if read_engine is not None:
+            await read_engine.dispose()
         await engine.dispose()
 
 
@@ -125,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             asyncio.run(upgrade_to_head(settings.database.url))
+        elif args.command == "rebuild-tallies":
+            asyncio.run(rebuild_tallies(settings))
         else:
             asyncio.run(run(settings))
     except MigrationError as error:

@@ -2,6 +2,7 @@
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -26,9 +27,18 @@ from bot.telegram_retry import TelegramRetryMiddleware
 from bot.unchanged_edits import UnchangedEditMiddleware
 from handlers import build_routers
 from handlers.deps import Deps
+from models.engine import HEAVY_READ_CONNECTIONS
+from services.answer_cache import AnswerCache
 from services.graffiti.photo_index import PhashIndex
+from services.heavy_reads import HeavyReads
 from services.pacing import PacedSender
 from services.photos.pixel_limit import configure_pillow
+from services.volunteer_cache import VolunteerCache
+
+# A volunteer who repeats /stats within this gets the same answer without a query. Long enough
+# to absorb the double taps and the "did it change?" of a crowd after the digest; short enough
+# that a volunteer who just sent a link sees it counted on the next try.
+STATS_TTL = timedelta(seconds=5)
 
 
 def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
@@ -63,6 +73,8 @@ class Background:
     jobs: JobRunner
     bulk: BulkMessages
     broadcasts: BroadcastRunner
+    # Heavy reads' own connection budget (services/heavy_reads.py), shared with Deps.
+    heavy_reads: HeavyReads
 
 
 def background_of(dispatcher: Dispatcher) -> Background:
@@ -83,6 +95,7 @@ def create_background(
     session_maker: async_sessionmaker[AsyncSession],
     i18n: I18n,
     sender: PacedSender | None = None,
+    read_session_maker: async_sessionmaker[AsyncSession] | None = None,
 ) -> Background:
     sender = sender or PacedSender(rate_per_second=settings.sender.rate_per_second)
     return Background(
@@ -96,6 +109,9 @@ def create_background(
             settings=settings, session_maker=session_maker, i18n=i18n, sender=sender
         ),
         broadcasts=BroadcastRunner(session_maker=session_maker, i18n=i18n, sender=sender),
+        heavy_reads=HeavyReads(
+            read_session_maker or session_maker, at_once=HEAVY_READ_CONNECTIONS
+        ),
     )
 
 
@@ -111,6 +127,8 @@ def create_deps(settings: Settings, background: Background) -> Deps:
         jobs=background.jobs,
         digests=background.bulk,
         broadcasts=background.broadcasts,
+        heavy_reads=background.heavy_reads,
+        stats_cache=AnswerCache(ttl=STATS_TTL),
     )
 
 
@@ -120,12 +138,21 @@ def create_dispatcher(
     session_maker: async_sessionmaker[AsyncSession],
     i18n: I18n,
     sender: PacedSender | None = None,
+    read_session_maker: async_sessionmaker[AsyncSession] | None = None,
 ) -> Dispatcher:
-    """A dispatcher whose workflow data is `deps` (for handlers and filters) and `background`."""
+    """A dispatcher whose workflow data is `deps` (for handlers and filters) and `background`.
+
+    `read_session_maker`: sessions of the read engine (models/engine.py `create_read_engine`)
+    for heavy reads; without it they share `session_maker`, bounded all the same.
+    """
     storage, events_isolation = create_fsm_storage(settings)
     configure_pillow(settings.graffiti.max_megapixels * 1_000_000)
     background = create_background(
-        settings=settings, session_maker=session_maker, i18n=i18n, sender=sender
+        settings=settings,
+        session_maker=session_maker,
+        i18n=i18n,
+        sender=sender,
+        read_session_maker=read_session_maker,
     )
     dispatcher = Dispatcher(
         storage=storage,
@@ -135,7 +162,10 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))
     # Registration must run before the locale middleware, which reads the volunteer's choice.
-    volunteer_middleware = VolunteerMiddleware(moderation_chat_id=settings.moderation.chat_id)
+    volunteer_middleware = VolunteerMiddleware(
+        moderation_chat_id=settings.moderation.chat_id,
+        cache=VolunteerCache().watch(session_maker.kw["bind"]),
+    )
     dispatcher.message.outer_middleware(volunteer_middleware)
     dispatcher.edited_message.outer_middleware(volunteer_middleware)
     dispatcher.callback_query.outer_middleware(volunteer_middleware)

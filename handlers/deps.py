@@ -13,9 +13,12 @@ from typing import Any, Protocol
 
 from aiogram import Bot
 
+from services.answer_cache import AnswerCache
 from services.digest.deliveries import DigestRunReport
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.photo_index import PhashIndex
+from services.heavy_reads import HeavyReads
+from services.standing import Standing
 from services.tallies import PointWeights
 from services.weeks import Week
 
@@ -53,3 +56,8 @@ class Deps:
     jobs: JobSpawner
     digests: DigestPoster
     broadcasts: BroadcastSender
+    # Statistics, leaderboards, the digest preview and exports read through this, on their own
+    # small connection budget, never on the connections intake needs (services/heavy_reads.py).
+    heavy_reads: HeavyReads
+    # /stats answers per volunteer, kept STATS_TTL (bot/factory.py): a repeated /stats is free.
+    stats_cache: AnswerCache[int, Standing]

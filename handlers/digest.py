@@ -34,7 +34,8 @@ async def cmd_digest_preview(
     except ValueError:
         await message.answer(_("Give a week like 2026-W47, or nothing for last week."))
         return
-    digest = await build_digest(session, week=week, weights=deps.point_weights)
+    async with deps.heavy_reads.session(instead_of=session) as reads:  # a heavy read
+        digest = await build_digest(reads, week=week, weights=deps.point_weights)
     text, png = await render_for_chat(digest, i18n, i18n.current_locale)
     await message.answer(_("Preview, not posted:") + "\n\n" + text)
     await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))

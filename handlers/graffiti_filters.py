@@ -18,6 +18,21 @@ _PAINTED = re.compile(rf"^/painted(?:@\w+)?\s+{NUMBER}", re.IGNORECASE)
 # FSM data: [album id, report] of the last after-photo album, whose later photos carry no
 # caption. The parts of an album are handled one after another (per-user event isolation).
 AFTER_ALBUM = "graffiti_after_album"
+# FSM data: whether the volunteer may have a graffiti conversation open, so that plain text
+# (every link) does not query drafts. True is set wherever a draft opens (`conversation_opened`)
+# and means "look": the draft may have been saved by the background finisher meanwhile, and the
+# one query that finds none sets False. False is set only after a query found no draft (or
+# /cancel dropped them). Absent (a new volunteer, memory storage after a restart, /forget_me)
+# means unknown: one query, then known.
+CONVERSATION = "graffiti_conversation"
+
+
+async def conversation_opened(state: FSMContext) -> None:
+    await state.update_data({CONVERSATION: True})
+
+
+async def conversation_closed(state: FSMContext) -> None:
+    await state.update_data({CONVERSATION: False})
 
 
 def largest(sizes: list[PhotoSize]) -> PhotoSize:
@@ -71,10 +86,16 @@ class InConversation(Filter):
         event: Message | CallbackQuery,
         session: AsyncSession,
         actor: Actor | None = None,
+        state: FSMContext | None = None,
     ) -> bool | dict[str, Any]:
         if actor is None:
             return False
+        known = (await state.get_data()).get(CONVERSATION) if state is not None else None
+        if known is False:
+            return False
         draft = await open_draft(session, volunteer_id=actor.id)
+        if state is not None and known is not (draft is not None):
+            await state.update_data({CONVERSATION: draft is not None})
         return {"draft": draft} if draft is not None else False
 
 

@@ -21,6 +21,8 @@ from handlers.graffiti_filters import (
     ImageMessage,
     InConversation,
     PlainText,
+    conversation_closed,
+    conversation_opened,
 )
 from handlers.graffiti_links import (
     on_link_in_place_step,
@@ -123,6 +125,8 @@ async def on_photo(
         options=deps.graffiti_options,
         index=deps.phash_index,
     )
+    if result.draft is not None:
+        await conversation_opened(state)
     for done in result.finished:
         await message.answer(
             _("Your previous photo was saved as #{id}.").format(id=done.report_id)
@@ -285,6 +289,7 @@ async def on_cancel(
     message: Message, *, session: AsyncSession, actor: Actor, state: FSMContext, bot: Bot
 ) -> None:
     dropped = await conversation.cancel(session, volunteer_id=actor.id)
+    await conversation_closed(state)
     await DialogueKeyboards(state, bot).close()
     text = _("Cancelled: the photo was not saved.") if dropped else _("Nothing to cancel.")
     await message.answer(text, reply_markup=ReplyKeyboardRemove())

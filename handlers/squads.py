@@ -106,9 +106,9 @@ async def cmd_squad(
             "Friends join with /squad {code}. /top shows the squads; /squad leave to leave."
         ).format(name=escape(mine.name), count=count, code=mine.code)
     await message.answer(text)
-    for stats in await curated_squad_stats(
-        session, curator_id=actor.id, weights=deps.point_weights
-    ):
+    async with deps.heavy_reads.session(instead_of=session) as reads:  # a heavy read
+        curated = await curated_squad_stats(reads, curator_id=actor.id, weights=deps.point_weights)
+    for stats in curated:
         await message.answer(_squad_stats_text(stats))
 
 

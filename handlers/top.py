@@ -16,14 +16,17 @@ from views.top import render_top
 
 async def cmd_top(message: Message, session: AsyncSession, actor: Actor, deps: Deps) -> None:
     week = Week.of(utcnow())
-    view = await overview(
-        session,
-        weights=deps.point_weights,
-        since=week.start,
-        until=week.end,
-        viewer_id=actor.id,
-    )
-    await message.answer(render_top(view, week, await volunteers.load(session, actor.id)))
+    # A heavy read (services/heavy_reads.py); not cached: a new nickname shows at once.
+    async with deps.heavy_reads.session(instead_of=session) as reads:
+        view = await overview(
+            reads,
+            weights=deps.point_weights,
+            since=week.start,
+            until=week.end,
+            viewer_id=actor.id,
+        )
+        viewer = await volunteers.load(reads, actor.id)
+    await message.answer(render_top(view, week, viewer))
 
 
 def create_router() -> Router:

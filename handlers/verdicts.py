@@ -64,7 +64,7 @@ async def cmd_blocked(
     result = await verdicts.record_verdict(
         session, report_ids=report_ids, verdict=ReportStatus.BLOCKED, actor_id=actor.id
     )
-    await message.answer(fit_lines(verdict_texts.outcome(ReportStatus.BLOCKED, result)))
+    await message.answer(fit_lines(verdict_texts.recorded(ReportStatus.BLOCKED, result)))
 
 
 async def cmd_declined(
@@ -81,7 +81,7 @@ async def cmd_declined(
         actor_id=actor.id,
         reason=reason,
     )
-    await message.answer(fit_lines(verdict_texts.outcome(ReportStatus.DECLINED, result)))
+    await message.answer(fit_lines(verdict_texts.recorded(ReportStatus.DECLINED, result)))
 
 
 async def cmd_simple_verdict(
@@ -98,7 +98,7 @@ async def cmd_simple_verdict(
     result = await verdicts.record_verdict(
         session, report_ids=report_ids, verdict=verdict, actor_id=actor.id
     )
-    await message.answer(fit_lines(verdict_texts.outcome(verdict, result)))
+    await message.answer(fit_lines(verdict_texts.recorded(verdict, result)))
 
 
 _SIMPLE_VERDICTS = {
@@ -145,7 +145,7 @@ async def _blocked_from_file(
         await message.answer(_("I could not read this file. Files up to 1 MB are accepted."))
         return
     try:
-        lines = verdicts.read_url_list(data, as_csv=as_csv)
+        lines = await verdicts.read_url_list_off_loop(data, as_csv=as_csv)
     except verdicts.ListTooLongError:
         text = _("The list is too long: at most {count} lines, please split it.")
         await message.answer(text.format(count=f"{verdicts.MAX_LINES:,}"))
@@ -175,7 +175,7 @@ async def _blocked_from_file(
             verdict=ReportStatus.BLOCKED,
             actor_id=actor.id,
         )
-        lines_out += verdict_texts.outcome(ReportStatus.BLOCKED, result)
+        lines_out += verdict_texts.recorded(ReportStatus.BLOCKED, result)
     lines_out += verdict_texts.unmatched(match.unmatched)
     await message.answer(fit_lines(lines_out) or _("The file holds no links."))
 
@@ -225,7 +225,7 @@ async def on_list_answer(
             verdict=ReportStatus.BLOCKED,
             actor_id=actor.id,
         )
-        lines = verdict_texts.outcome(ReportStatus.BLOCKED, result)
+        lines = verdict_texts.recorded(ReportStatus.BLOCKED, result)
         lines += verdict_texts.unmatched(pending["unmatched"], pending["unmatched_total"])
         text = fit_lines(lines)
     else:

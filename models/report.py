@@ -30,6 +30,9 @@ class Report(SQLModel, table=True):
     # The digest counts a week's new targets by time.
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     status_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # When the report first became blocked or painted over (never cleared by a reappearance):
+    # a confirmation sent before it still earns points.
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     found_by_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
     )

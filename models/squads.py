@@ -1,8 +1,7 @@
 """Squads: teams volunteers join with a code, their members and their curators.
 
-A squad's points are not stored: they are computed from sightings, reports and the audit trail
-with aggregate SQL (services/tallies.py), so a change of weights or a late verdict needs no
-backfill.
+A squad's points are not stored: they are summed from its members' kept tallies
+(models/tally.py, services/tallies.py) when read, so a change of weights needs no backfill.
 """
 
 from datetime import datetime

@@ -13,6 +13,7 @@ from models.graffiti import (
 from models.moderation import AuditEntry, Batch, Notice
 from models.report import Evidence, EvidencePhoto, Report, Sighting
 from models.squads import Squad, SquadCurator, SquadMember
+from models.tally import TallyDay
 from models.volunteer import Volunteer
 
 __all__ = [
@@ -36,5 +37,6 @@ __all__ = [
     "Squad",
     "SquadCurator",
     "SquadMember",
+    "TallyDay",
     "Volunteer",
 ]

@@ -10,7 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import ReportStatus
 from models.report import Evidence, Report, Sighting
 from models.upsert import insert_ignore
-from services import lifecycle
+from services import kept_tallies, lifecycle
+from services.clock import utcnow
 from services.identity import Refusal, RefusalReason, Target, canonicalize
 
 # A merge chain longer than this means corrupted data, not a real history.
@@ -133,6 +134,7 @@ async def _record_sighting(
         ["canonical_key"],
     )
     report = await _surviving_report(session, target.key)
+    now = utcnow()
     sighting_id = await insert_ignore(
         session,
         Sighting,
@@ -142,9 +144,14 @@ async def _record_sighting(
             "chat_id": chat_id,
             "message_id": message_id,
             "text_as_sent": raw[:2100],
+            "created_at": now,
         },
         ["report_id", "volunteer_id"],
     )
+    if sighting_id is not None:
+        await kept_tallies.sighting_added(
+            session, report=report, volunteer_id=volunteer_id, created_at=now
+        )
     if target.evidence_url:
         await _record_evidence(session, report.id, volunteer_id, target.evidence_url)
     if new_id is not None:

@@ -1,8 +1,9 @@
 """The report lifecycle: which status may follow which, applied with an audit trail.
 
 Every change goes through `change_status` (or `merge`), which writes one AuditEntry per report
-and, for outcomes volunteers care about, one Notice per volunteer who sighted the report — all
-in the caller's transaction, so a state change and its trail are never separated.
+and, for outcomes volunteers care about, one Notice per volunteer who sighted the report, and
+brings the kept tallies up to date (services/kept_tallies.py) — all in the caller's
+transaction, so a state change, its trail and the standings are never separated.
 """
 
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,9 @@ from models.enums import Category, District, NoteCode, NoticeEvent, ReportStatus
 from models.moderation import AuditEntry, Notice
 from models.report import Evidence, Report, Sighting
 from models.upsert import insert_ignore
+from services import kept_tallies
 from services.clock import utcnow
+from services.points import CLOSED_STATUSES
 
 S = ReportStatus
 _CHUNK = 500
@@ -126,6 +129,7 @@ async def change_status(
     # One query for every report's volunteers: a query per report inside the loop would flush
     # and hold SQLite's write lock for seconds on a 5,000-line /blocked list.
     volunteers = await _sighting_volunteers(session, [saved_id(r) for r in movable], to)
+    tracked = await kept_tallies.track(session, [saved_id(r) for r in movable])
     for report_id in dict.fromkeys(report_ids):
         report = reports.get(report_id)
         if report is None or to not in allowed_next(report):
@@ -146,6 +150,7 @@ async def change_status(
         if to in (S.REJECTED, S.DECLINED):
             report.resolution_code, report.resolution_note = why.code, why.text
         result.changed.append(report)
+    await tracked.settle(session)
     if commit:
         await session.commit()
     return result
@@ -176,6 +181,8 @@ async def _apply(
     )
     report.status = to
     report.status_changed_at = now
+    if to in CLOSED_STATUSES and report.closed_at is None:
+        report.closed_at = now
     report.claimed_by_id = None
     report.claimed_until = None
     session.add(report)
@@ -262,6 +269,7 @@ async def merge(
         return MergeResult([], [Refused(into_id, into.status if into else None)], None)
     merged, refused = [], []
     now = utcnow()
+    tracked = await kept_tallies.track(session, reports)
     for source_id in dict.fromkeys(source_ids):
         source = reports.get(source_id)
         if source is None or source_id == into_id or S.MERGED not in allowed_next(source):
@@ -286,6 +294,7 @@ async def merge(
         )
         source.merged_into_id = into_id
         merged.append(source_id)
+    await tracked.settle(session)
     await session.commit()
     return MergeResult(merged, refused, into)
 

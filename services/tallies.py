@@ -1,11 +1,9 @@
-"""Per-volunteer tallies and points, computed by the database in one aggregate query.
+"""Per-volunteer tallies and points: read from the kept table, or recomputed from history.
 
-Points are not stored: each sighting is worth points by what became of its report —
-- found first, and the target was later blocked or painted over: `found_blocked` (the most);
-- found first, accepted by a moderator: `found_accepted`;
-- a confirmation of an accepted target, sent before it was blocked: `confirmation` (little);
-- new (undecided) or rejected reports, and confirmations of already-blocked targets: nothing —
-and each volunteer earns at most `daily_cap` points per Almaty day, which stops farming.
+What each sighting earns is in services/points.py. `tallies` reads table tally_day, kept
+current by services/kept_tallies.py: one grouped sum over volunteers' days, the daily cap
+applied to each day. `recomputed_tallies` is the full computation over every sighting and the
+audit trail, as it was before the table existed: the property test's reference.
 """
 
 from collections.abc import Collection
@@ -22,22 +20,23 @@ from models.enums import ReportStatus, TargetKind
 from models.moderation import AuditEntry
 from models.report import Report, Sighting
 from models.squads import SquadMember
+from models.tally import TallyDay
+from services.points import (
+    ACCEPTED_STATUSES,
+    CLOSED_STATUSES,
+    COUNTS,
+    PointWeights,
+    almaty_date,
+    almaty_day,
+    points_of,
+)
+
+__all__ = [
+    "ACCEPTED_STATUSES", "CLOSED_STATUSES", "PointWeights", "Tally", "rank_of", "ranks",
+    "recomputed_tallies", "tallies", "volunteer_tally",
+]  # fmt: skip
 
 S = ReportStatus
-# Every status a report can reach only through a moderator's acceptance.
-ACCEPTED_STATUSES = frozenset(
-    {S.ACCEPTED, S.SENT, S.BLOCKED, S.DECLINED, S.STILL_ONLINE, S.REAPPEARED, S.ASSIGNED,
-     S.PAINTED_OVER}
-)  # fmt: skip
-CLOSED_STATUSES = frozenset({S.BLOCKED, S.PAINTED_OVER})
-
-
-@dataclass(frozen=True, slots=True)
-class PointWeights:
-    found_blocked: int = 10
-    found_accepted: int = 3
-    confirmation: int = 1
-    daily_cap: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +59,6 @@ class Tally:
         return self.accepted / decided if decided else None
 
 
-def almaty_day(column: Any, dialect: str) -> Any:
-    """The Almaty calendar day of a UTC timestamp, as the database computes it."""
-    if dialect == "postgresql":
-        return func.date(func.timezone("Asia/Almaty", column))
-    # Almaty has been UTC+5 all year since 2024-03-01; SQLite has no time zone database.
-    return func.date(column, "+5 hours")
-
-
 def _dialect(session: AsyncSession) -> str:
     return session.bind.dialect.name if session.bind is not None else "sqlite"
 
@@ -85,7 +76,7 @@ def closed_at_subquery() -> Any:
     )
 
 
-async def tallies(
+async def recomputed_tallies(
     session: AsyncSession,
     *,
     weights: PointWeights,
@@ -94,7 +85,7 @@ async def tallies(
     volunteer_ids: Collection[int] | None = None,
     squad_id: int | None = None,
 ) -> dict[int, Tally]:
-    """Tallies of every volunteer with a sighting in [since, until), keyed by volunteer id."""
+    """`tallies`, recomputed from every sighting and the audit trail (slow: for tests)."""
     closed = closed_at_subquery()
     found = col(Report.found_by_id) == col(Sighting.volunteer_id)
     status = col(Report.status)
@@ -154,8 +145,52 @@ async def tallies(
         func.sum(days.c.painted_over),
         func.sum(case((days.c.points > cap, cap), else_=days.c.points)),
     ).group_by(days.c.volunteer_id)
+    return _tallies_of((await session.exec(statement)).all())  # type: ignore[call-overload]
+
+
+async def tallies(
+    session: AsyncSession,
+    *,
+    weights: PointWeights,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    volunteer_ids: Collection[int] | None = None,
+    squad_id: int | None = None,
+) -> dict[int, Tally]:
+    """Tallies of every volunteer with a sighting in [since, until), keyed by volunteer id.
+
+    The table keeps whole Almaty days, so `since` and `until` count by the day they fall on;
+    every caller passes week bounds (Almaty midnights), where that is exact.
+    """
+    day = col(TallyDay.day)
+    points = points_of(weights, TallyDay)
+    cap = literal(weights.daily_cap)
+    statement = (
+        sa_select(
+            col(TallyDay.volunteer_id),
+            *(func.sum(getattr(TallyDay, name)) for name in COUNTS[:7]),
+            func.sum(case((points > cap, cap), else_=points)),
+        )
+        .group_by(col(TallyDay.volunteer_id))
+        # A merge can leave a day with nothing on it; such a volunteer sent nothing then.
+        .having(func.sum(TallyDay.sightings) > 0)
+    )
+    if since is not None:
+        statement = statement.where(day >= almaty_date(since))
+    if until is not None:
+        statement = statement.where(day < almaty_date(until))
+    if volunteer_ids is not None:
+        statement = statement.where(col(TallyDay.volunteer_id).in_(list(volunteer_ids)))
+    if squad_id is not None:
+        statement = statement.join(
+            SquadMember, col(SquadMember.volunteer_id) == col(TallyDay.volunteer_id)
+        ).where(col(SquadMember.squad_id) == squad_id)
+    return _tallies_of((await session.exec(statement)).all())  # type: ignore[call-overload]
+
+
+def _tallies_of(rows: Any) -> dict[int, Tally]:
     result: dict[int, Tally] = {}
-    for row in (await session.exec(statement)).all():  # type: ignore[call-overload]
+    for row in rows:
         volunteer_id, sightings, photos, found_first, *rest = (int(v or 0) for v in row)
         result[volunteer_id] = Tally(
             volunteer_id,

@@ -6,6 +6,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.upsert import insert_ignore
 from models.volunteer import Volunteer
+from services.actor import Actor, actor_of
+from services.volunteer_cache import Profile, VolunteerCache
 
 
 async def register(
@@ -100,3 +102,30 @@ async def set_language(session: AsyncSession, *, volunteer_id: int, language: st
     session.add(volunteer)
     await session.commit()
     return volunteer
+
+
+async def resolve(
+    session: AsyncSession,
+    cache: VolunteerCache,
+    *,
+    telegram_id: int,
+    first_name: str,
+    username: str | None,
+    telegram_language: str | None,
+) -> Actor:
+    """The sender of a private update: from the cache when nothing about them changed (no
+    query), else registered or refreshed as `register` does."""
+    profile = Profile(first_name[:128], username, telegram_language)
+    actor = cache.get(telegram_id, profile)
+    if actor is not None:
+        return actor
+    generation = cache.generation
+    volunteer = await register(
+        session,
+        telegram_id=telegram_id,
+        first_name=first_name,
+        username=username,
+        telegram_language=telegram_language,
+    )
+    cache.keep(volunteer, read_at_generation=generation)
+    return actor_of(volunteer)

@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.factory import create_bot, create_dispatcher
 from bot.i18n import create_i18n
 from bot.log_redaction import has_token, install_log_redaction
-from models.engine import create_engine, create_schema, create_session_maker
+from models.engine import create_engine, create_read_engine, create_schema, create_session_maker
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.client import BotClient
 from tests.support.fresh_schema import (
@@ -152,6 +152,19 @@ def session_maker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @pytest.fixture
+async def read_session_maker(
+    engine: AsyncEngine,
+) -> AsyncIterator[async_sessionmaker[AsyncSession] | None]:
+    """The heavy reads' engine beside `engine`, as `python -m bot` makes it."""
+    read_engine = create_read_engine(engine.url.render_as_string(hide_password=False))
+    if read_engine is None:
+        yield None
+        return
+    yield create_session_maker(read_engine)
+    await read_engine.dispose()
+
+
+@pytest.fixture
 async def db(session_maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     async with session_maker() as session:
         yield session
@@ -178,9 +191,17 @@ def bot(settings: Settings, fake_session: RecordingSession) -> Bot:
 
 @pytest.fixture
 def dispatcher(
-    settings: Settings, session_maker: async_sessionmaker[AsyncSession], i18n: I18n
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    read_session_maker: async_sessionmaker[AsyncSession] | None,
+    i18n: I18n,
 ) -> Dispatcher:
-    return create_dispatcher(settings=settings, session_maker=session_maker, i18n=i18n)
+    return create_dispatcher(
+        settings=settings,
+        session_maker=session_maker,
+        i18n=i18n,
+        read_session_maker=read_session_maker,
+    )
 
 
 @pytest.fixture

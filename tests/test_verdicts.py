@@ -1,11 +1,8 @@
 """/blocked and /declined: by numbers, by uploaded CSV/TXT lists, with confirmation for domains."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, TelegramMethod
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,6 +21,7 @@ from tests.support.client import (
 )
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import bulk_reports, make_reports, statuses
+from tests.support.statements import statements
 from tests.support.triage_helpers import admin
 from tests.support.uploads import document, upload
 
@@ -227,20 +225,6 @@ async def test_subdomain_line_covers_only_that_host(client: BotClient, db: Async
     assert match.exact == [ids[0]]
     assert match.by_domain == {"sub-verdict.kz": [ids[1], ids[2]]}
     assert not match.unmatched
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_bulk_verdict_does_not_query_once_per_report(

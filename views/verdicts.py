@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from services.lifecycle import TransitionResult
+from services.verdicts import VerdictResult
 from views.labels import N_, numbers, shorten, status_label
 
 MAX_NUMBERS = 120
@@ -51,6 +52,19 @@ def outcome(verdict: ReportStatus, result: TransitionResult) -> list[str]:
         lines.append(_wall_step(verdict).format(numbers=numbers(refused_walls, 40)))
     if not lines:
         lines.append(_("Nothing changed."))
+    return lines
+
+
+def recorded(verdict: ReportStatus, result: VerdictResult) -> list[str]:
+    """The outcome, and the reports a failed chunk left unrecorded (services/verdicts.py)."""
+    if not result.not_recorded:
+        return outcome(verdict, result)
+    lines = outcome(verdict, result) if result.changed or result.refused else []
+    text = _(
+        "Not recorded, the database failed: {numbers}. Send them again; reports already "
+        "marked are left as they are."
+    )
+    lines.append(text.format(numbers=numbers(result.not_recorded, MAX_NUMBERS)))
     return lines
 
 

@@ -7,19 +7,24 @@ from aiogram.types import Chat, TelegramObject, User
 
 from services import volunteers
 from services.actor import actor_of
+from services.volunteer_cache import VolunteerCache
 
 
 class VolunteerMiddleware(BaseMiddleware):
     """Registers whoever writes to the bot privately, so a link alone is enough to take part,
     and hands handlers the sender as an `actor` (services.actor.Actor) read for this update.
 
+    Plain volunteers come from a small cache when nothing about them changed (see
+    services/volunteer_cache.py); staff are read from the database on every update.
+
     Group members are not registered: the bot takes no reports in groups. In the configured
     moderators' group an existing row is loaded (never created), so that staff commands sent
     there are judged by the sender's role in the database.
     """
 
-    def __init__(self, *, moderation_chat_id: int | None) -> None:
+    def __init__(self, *, moderation_chat_id: int | None, cache: VolunteerCache) -> None:
         self.moderation_chat_id = moderation_chat_id
+        self.cache = cache
 
     async def __call__(
         self,
@@ -35,14 +40,14 @@ class VolunteerMiddleware(BaseMiddleware):
             and chat is not None
             and chat.type == ChatType.PRIVATE
         ):
-            volunteer = await volunteers.register(
+            data["actor"] = await volunteers.resolve(
                 data["session"],
+                self.cache,
                 telegram_id=user.id,
                 first_name=user.first_name,
                 username=user.username,
                 telegram_language=user.language_code,
             )
-            data["actor"] = actor_of(volunteer)
         elif (
             user is not None
             and chat is not None

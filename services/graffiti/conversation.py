@@ -14,8 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import District
 from models.graffiti import DraftStep, Graffiti, GraffitiDraft, GraffitiDraftPhoto, GraffitiPhoto
-from models.report import Sighting
+from models.report import Report, Sighting
 from models.upsert import insert_ignore
+from services import kept_tallies
 from services.clock import utcnow
 from services.graffiti.finish import FinishedReport, finish_draft
 from services.graffiti.handle import wall_handle
@@ -86,6 +87,7 @@ async def take_photo(
 ) -> PhotoResult:
     duplicate = await exact_duplicate(session, photo.file_unique_id)
     if duplicate is not None:
+        now = utcnow()
         sighting_id = await insert_ignore(
             session,
             Sighting,
@@ -95,9 +97,15 @@ async def take_photo(
                 "chat_id": chat_id,
                 "message_id": photo.message_id,
                 "text_as_sent": (caption or "[photo]")[:2100],
+                "created_at": now,
             },
             ["report_id", "volunteer_id"],
         )
+        wall = await session.get(Report, duplicate)
+        if sighting_id is not None and wall is not None:
+            await kept_tallies.sighting_added(
+                session, report=wall, volunteer_id=volunteer_id, created_at=now
+            )
         await session.commit()
         return PhotoResult(
             PhotoOutcome.EXACT_DUPLICATE, duplicate_of=duplicate, already_yours=sighting_id is None

@@ -18,6 +18,7 @@ from models.graffiti import (
     GraffitiPhoto,
 )
 from models.report import Report, Sighting
+from services import kept_tallies
 from services.clock import utcnow
 from services.graffiti.districts import suggest_district
 from services.graffiti.geo import haversine_m
@@ -121,6 +122,9 @@ async def finish_draft(
             text_as_sent=(draft.caption or "[photo]")[:2100],
             created_at=draft.created_at,
         )
+    )
+    await kept_tallies.sighting_added(
+        session, report=report, volunteer_id=draft.volunteer_id, created_at=draft.created_at
     )
     result = FinishedReport(
         report_id=report_id,

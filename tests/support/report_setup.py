@@ -11,7 +11,7 @@ from models.base import saved_id
 from models.enums import Category, ReportStatus, TargetKind
 from models.report import Report, Sighting
 from models.volunteer import Volunteer
-from services import lifecycle
+from services import kept_tallies, lifecycle
 from tests.support.client import BotClient
 from tests.support.telegram_ids import tg_id
 
@@ -120,6 +120,8 @@ async def bulk_reports(db: AsyncSession, count: int, status: ReportStatus) -> li
         for r in reports
         for v in volunteers[:2]
     )
+    # Written around the services: the kept tallies are recomputed as the services keep them.
+    await kept_tallies.rebuild(db)
     await db.commit()
     return [saved_id(r) for r in reports]
 
@@ -141,5 +143,6 @@ async def wall_report(db: AsyncSession, volunteer_telegram_id: int) -> int:
             text_as_sent="photo",
         )
     )
+    await kept_tallies.rebuild(db)
     await db.commit()
     return saved_id(wall)

@@ -20,7 +20,7 @@ from models.enums import District, ReportStatus, TargetKind
 from models.graffiti import Graffiti
 from models.report import Report, Sighting
 from models.volunteer import Volunteer
-from services import volunteers
+from services import kept_tallies, volunteers
 from services.clock import ALMATY
 from services.intake import submit_links
 from services.lifecycle import change_status
@@ -77,6 +77,9 @@ async def send_graffiti(db: AsyncSession, volunteer: Volunteer, district: Distri
             text_as_sent="[photo]",
             created_at=now,
         )
+    )
+    await kept_tallies.sighting_added(
+        db, report=report, volunteer_id=saved_id(volunteer), created_at=now
     )
     unique = f"u{report.id}"
     db.add(Graffiti(report_id=saved_id(report), file_id=unique, file_unique_id=unique,

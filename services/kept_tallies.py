@@ -1,0 +1,132 @@
+"""Keeping table tally_day current, in the transaction of every event that changes it.
+
+Decisions (README, "Tallies, leaderboards and the weekly digest"):
+- A new sighting adds its own counts (`points.contribution`) to its volunteer's day with one
+  upsert: INSERT … ON CONFLICT (volunteer_id, day) DO UPDATE SET n = n + excluded.n.
+- A status change or a merge can change what every sighting of the touched reports earns, and
+  a merge moves, deletes and re-dates sightings and changes the finder. `track` aggregates the
+  touched reports' sightings per (volunteer, day) before the change, `settle` aggregates them
+  again after it and adds the difference — the same SQL as the full rebuild, restricted to the
+  touched reports, so both always agree.
+- No points are stored (see models/tally.py): weights and the daily cap apply when reading.
+- Nothing else writes what tallies depend on: personal data erasure keeps the sightings (it
+  empties their chat ids), claims and street work go through lifecycle.change_status.
+- On PostgreSQL a sighting sent while a moderator closes the same report may be counted by the
+  status it had a moment before; `python -m bot rebuild-tallies` recomputes everything.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, insert, text
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.report import Report, Sighting
+from models.tally import TallyDay
+from services.points import COUNTS, almaty_date, almaty_day, contribution, sighting_counts
+
+Key = tuple[int, date]
+_CHUNK = 500
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+def per_day(dialect: str) -> Select[Any]:
+    """Every sighting's counts summed per (volunteer, Almaty day)."""
+    counts = sighting_counts()
+    day = almaty_day(col(Sighting.created_at), dialect)
+    return (
+        sa_select(
+            col(Sighting.volunteer_id).label("volunteer_id"),
+            day.label("day"),
+            *(func.sum(expression).label(name) for name, expression in counts.items()),
+        )
+        .select_from(Sighting)
+        .join(Report, col(Report.id) == col(Sighting.report_id))
+        .group_by(col(Sighting.volunteer_id), day)
+    )
+
+
+async def add(session: AsyncSession, rows: Mapping[Key, Mapping[str, int]]) -> None:
+    """Add counts to tally days, creating the days that are missing (no commit)."""
+    values = [
+        {"volunteer_id": volunteer_id, "day": day, **{name: n.get(name, 0) for name in COUNTS}}
+        for (volunteer_id, day), n in rows.items()
+        if any(n.values())
+    ]
+    if not values:
+        return
+    table = TallyDay.__table__  # type: ignore[attr-defined]
+    dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    statement = dialect_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["volunteer_id", "day"],
+        set_={name: table.c[name] + statement.excluded[name] for name in COUNTS},
+    )
+    await session.exec(statement, params=values)
+
+
+async def sighting_added(
+    session: AsyncSession, *, report: Report, volunteer_id: int, created_at: datetime
+) -> None:
+    """Count a sighting just inserted, in the caller's transaction."""
+    counts = contribution(report=report, volunteer_id=volunteer_id, created_at=created_at)
+    await add(session, {(volunteer_id, almaty_date(created_at)): counts})
+
+
+async def _aggregate(session: AsyncSession, report_ids: Sequence[int]) -> dict[Key, list[int]]:
+    found: dict[Key, list[int]] = {}
+    statement = per_day(_dialect(session))
+    for start in range(0, len(report_ids), _CHUNK):
+        chunk = report_ids[start : start + _CHUNK]
+        rows = await session.exec(  # type: ignore[call-overload]
+            statement.where(col(Sighting.report_id).in_(chunk))
+        )
+        for volunteer_id, day, *counts in rows.all():
+            kept = found.setdefault((volunteer_id, day), [0] * len(COUNTS))
+            for i, n in enumerate(counts):
+                kept[i] += int(n or 0)
+    return found
+
+
+@dataclass(slots=True)
+class Tracked:
+    report_ids: list[int]
+    before: dict[Key, list[int]]
+
+    async def settle(self, session: AsyncSession) -> None:
+        """Add what the change did to the tracked reports' tallies (flushes; no commit)."""
+        await session.flush()
+        after = await _aggregate(session, self.report_ids)
+        zero = [0] * len(COUNTS)
+        deltas: dict[Key, dict[str, int]] = {}
+        for key in self.before.keys() | after.keys():
+            old, new = self.before.get(key, zero), after.get(key, zero)
+            deltas[key] = {name: b - a for name, a, b in zip(COUNTS, old, new, strict=True)}
+        await add(session, deltas)
+
+
+async def track(session: AsyncSession, report_ids: Iterable[int]) -> Tracked:
+    """Remember the tallies of these reports' sightings; call `settle` after changing them."""
+    ids = sorted(set(report_ids))
+    return Tracked(ids, await _aggregate(session, ids))
+
+
+async def rebuild(session: AsyncSession) -> int:
+    """Recompute the whole table from history in the caller's transaction; returns its rows."""
+    if _dialect(session) == "postgresql":
+        # Sightings saved meanwhile wait to add their counts until the new table is committed
+        # (SQLite's single writer does the same by itself).
+        await session.exec(text("LOCK TABLE tally_day IN EXCLUSIVE MODE"))  # type: ignore[call-overload]
+    await session.exec(delete(TallyDay))
+    source = per_day(_dialect(session))
+    await session.exec(insert(TallyDay).from_select(["volunteer_id", "day", *COUNTS], source))
+    counted = await session.exec(sa_select(func.count()).select_from(TallyDay))  # type: ignore[call-overload]
+    return int(counted.scalar_one())
