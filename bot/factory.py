@@ -22,6 +22,7 @@ from bot.jobs.runner import JobRunner
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
+from bot.response_models import KeepResponseModels
 from bot.storage import create_fsm_storage
 from bot.telegram_retry import TelegramRetryMiddleware
 from bot.unchanged_edits import UnchangedEditMiddleware
@@ -46,6 +47,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         session = AiohttpSession()
         if settings.telegram.api_base:
             session.api = TelegramAPIServer.from_base(settings.telegram.api_base)
+    session.middleware(KeepResponseModels())
     session.middleware(TelegramRetryMiddleware())
     session.middleware(UnchangedEditMiddleware())
     return Bot(
