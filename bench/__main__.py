@@ -10,7 +10,15 @@ import asyncio
 import sys
 import time
 
-from bench import bench_broadcast, bench_digest, bench_intake, bench_load, bench_phash
+from bench import (
+    bench_broadcast,
+    bench_dedup,
+    bench_digest,
+    bench_intake,
+    bench_load,
+    bench_phash,
+    bench_roundtrip,
+)
 from bench.rows import Row, table
 
 
@@ -19,6 +27,8 @@ async def run(quick: bool) -> list[Row]:
     results: list[Row] = []
     steps = [
         ("intake", lambda: bench_intake.rows(2000 // scale)),
+        ("roundtrip", lambda: bench_roundtrip.rows(300 // scale)),
+        ("dedup", lambda: bench_dedup.rows(1_000_000 // scale, 10_000)),
         ("digest", lambda: bench_digest.rows(3000, 1_000_000 // scale, 100_000 // scale)),
         ("broadcast", lambda: bench_broadcast.rows(3000 // scale)),
         ("load", lambda: bench_load.rows(200_000 // scale, 300 // scale)),

@@ -22,12 +22,14 @@ from bot.jobs.runner import JobRunner
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
+from bot.response_models import KeepResponseModels
 from bot.storage import create_fsm_storage
 from bot.telegram_retry import TelegramRetryMiddleware
 from bot.unchanged_edits import UnchangedEditMiddleware
 from handlers import build_routers
 from handlers.deps import Deps
 from models.engine import HEAVY_READ_CONNECTIONS
+from models.sqlite_writer import SqliteWriter
 from services.answer_cache import AnswerCache
 from services.graffiti.photo_index import PhashIndex
 from services.heavy_reads import HeavyReads
@@ -46,6 +48,7 @@ def create_bot(settings: Settings, session: BaseSession | None = None) -> Bot:
         session = AiohttpSession()
         if settings.telegram.api_base:
             session.api = TelegramAPIServer.from_base(settings.telegram.api_base)
+    session.middleware(KeepResponseModels())
     session.middleware(TelegramRetryMiddleware())
     session.middleware(UnchangedEditMiddleware())
     return Bot(
@@ -129,6 +132,7 @@ def create_deps(settings: Settings, background: Background) -> Deps:
         broadcasts=background.broadcasts,
         heavy_reads=background.heavy_reads,
         stats_cache=AnswerCache(ttl=STATS_TTL),
+        sqlite_writer=SqliteWriter.for_engine(background.session_maker.kw["bind"]),
     )
 
 

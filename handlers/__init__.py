@@ -2,7 +2,8 @@
 
 1. the moderators' group (staff commands that name no volunteer), then other group chats
    (commands only, pointing people to the private chat);
-2. banned volunteers (answered politely, nothing stored);
+2. links from volunteers in no conversation (intake's fast lane: nothing in between would take
+   them); banned volunteers (answered politely, nothing stored);
 3. volunteers' private screens;
 4. staff routers, each gated by the role read from the database for this update;
 5. graffiti photos and their conversation;
@@ -51,6 +52,7 @@ def build_routers() -> list[Router]:
     private.callback_query.filter(PrivateChat())
     private.edited_message.filter(PrivateChat())
     private.include_routers(
+        intake.create_fast_lane(),
         banned.create_router(),
         start.create_router(),
         language.create_router(),

@@ -77,6 +77,11 @@ class WithoutMedia(Filter):
         return not (message.photo or message.document)
 
 
+async def conversation_known_closed(state: FSMContext) -> bool:
+    """No graffiti conversation, for certain, without a query (see CONVERSATION)."""
+    return (await state.get_data()).get(CONVERSATION) is False
+
+
 class InConversation(Filter):
     """The volunteer has a graffiti conversation open; its draft is passed on."""
 

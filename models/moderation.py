@@ -22,7 +22,8 @@ class AuditEntry(SQLModel, table=True):
     actor_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("volunteer.id"), nullable=True)
     )
-    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The digest counts a week's transitions by time.
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     # Why: a code (rendered in the reader's language) with what it names, and/or the words a
     # moderator typed.
     code: NoteCode | None = Field(

@@ -27,7 +27,8 @@ class Report(SQLModel, table=True):
             StrEnumType(ReportStatus), nullable=False, index=True, default=ReportStatus.NEW.value
         ),
     )
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The digest counts a week's new targets by time.
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     status_changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # When the report first became blocked or painted over (never cleared by a reappearance):
     # a confirmation sent before it still earns points.

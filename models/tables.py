@@ -2,7 +2,7 @@
 
 from models.bot_facts import BotFact
 from models.broadcast import Broadcast, BroadcastDelivery
-from models.digest import DigestDelivery
+from models.digest import DigestDelivery, FrozenWeekCounts
 from models.graffiti import (
     Graffiti,
     GraffitiDraft,
@@ -25,6 +25,7 @@ __all__ = [
     "DigestDelivery",
     "Evidence",
     "EvidencePhoto",
+    "FrozenWeekCounts",
     "Graffiti",
     "GraffitiDraft",
     "GraffitiDraftPhoto",

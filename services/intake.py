@@ -1,20 +1,35 @@
-"""Taking a volunteer's links: each distinct target becomes a new report or joins its report."""
+"""Taking a volunteer's links: each distinct target becomes a new report or joins its report.
+
+A message's links cost one trip to the database (models/prepared.py): per distinct target an
+INSERT … ON CONFLICT DO NOTHING of the report (a row back means the target is new), the
+report read only when it was known (and followed through merges), the sighting's
+INSERT … ON CONFLICT DO NOTHING (a row back means this volunteer had not sent it before),
+the volunteer's tally of the day (services/kept_tallies.py) when the sighting is new, and the
+evidence post.
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import ReportStatus
-from models.report import Evidence, Report, Sighting
-from models.upsert import insert_ignore
-from services import kept_tallies, lifecycle
+from models import intake_sql as sql
+from models.base import saved_id
+from models.enums import ReportStatus, TargetKind
+from models.prepared import Prepared, Run, run_writes
+from models.report import Report
+from models.sqlite_writer import SqliteWriter
+from services import kept_tallies
 from services.clock import utcnow
 from services.identity import Refusal, RefusalReason, Target, canonicalize
+from services.points import almaty_date, contribution
 
 # A merge chain longer than this means corrupted data, not a real history.
+MAX_MERGE_HOPS = 50
+# The volunteer's day in table tally_day, counted in the same transaction as the sighting.
+_TALLY_DAY = Prepared(kept_tallies.upsert)
 
 
 class Outcome(StrEnum):
@@ -44,6 +59,14 @@ class IntakeResult:
         return any(link.outcome is not Outcome.REFUSED for link in self.links)
 
 
+@dataclass(frozen=True, slots=True)
+class _Sender:
+    volunteer_id: int
+    chat_id: int
+    message_id: int
+    at: datetime
+
+
 async def submit_links(
     session: AsyncSession,
     *,
@@ -52,41 +75,45 @@ async def submit_links(
     message_id: int,
     links: Sequence[str],
     max_links: int,
+    writer: SqliteWriter | None = None,
 ) -> IntakeResult:
-    """Record every link of one message in one transaction; the caller replies afterwards."""
+    """Record every link of one message in one transaction; the caller replies afterwards.
+
+    With a `writer` (SQLite) and nothing begun in `session`, the transaction is the writer's
+    own: one hand-off instead of three. Otherwise it is the session's, committed here."""
     if len(links) > max_links:
         return IntakeResult(links=[], too_many=True)
+    identities = [(raw, canonicalize(raw)) for raw in links]
+    sender = _Sender(volunteer_id, chat_id, message_id, utcnow())
 
-    by_key: dict[str, LinkResult] = {}
-    results: list[LinkResult] = []
-    for raw in links:
-        identity = canonicalize(raw)
-        if isinstance(identity, Refusal):
-            results.append(LinkResult(raw=raw, outcome=Outcome.REFUSED, refusal=identity.reason))
-            continue
-        if identity.key not in by_key:
-            by_key[identity.key] = await _record_sighting(
-                session,
-                target=identity,
-                raw=raw,
-                volunteer_id=volunteer_id,
-                chat_id=chat_id,
-                message_id=message_id,
+    def record_all(run: Run) -> list[LinkResult]:
+        by_key: dict[str, LinkResult] = {}
+        results: list[LinkResult] = []
+        for raw, identity in identities:
+            if isinstance(identity, Refusal):
+                results.append(
+                    LinkResult(raw=raw, outcome=Outcome.REFUSED, refusal=identity.reason)
+                )
+                continue
+            first = by_key.get(identity.key)
+            if first is None:
+                first = by_key[identity.key] = _record(run, identity, raw, sender)
+            elif identity.evidence_url:
+                _record_evidence(run, first.report_id, sender, identity.evidence_url)
+            results.append(
+                LinkResult(
+                    raw=raw,
+                    outcome=first.outcome,
+                    report_id=first.report_id,
+                    status=first.status,
+                    display=first.display,
+                )
             )
-        elif identity.evidence_url:
-            await _record_evidence(
-                session, by_key[identity.key].report_id, volunteer_id, identity.evidence_url
-            )
-        first = by_key[identity.key]
-        results.append(
-            LinkResult(
-                raw=raw,
-                outcome=first.outcome,
-                report_id=first.report_id,
-                status=first.status,
-                display=first.display,
-            )
-        )
+        return results
+
+    if writer is not None and not session.in_transaction():
+        return IntakeResult(links=await writer.run(record_all))
+    results = await run_writes(session, record_all)
     await session.commit()
     return IntakeResult(links=results)
 
@@ -101,85 +128,88 @@ async def record_sighting(
     message_id: int,
 ) -> LinkResult:
     """One sighting of one target in the caller's transaction (no commit); graffiti reuse it."""
-    return await _record_sighting(
-        session,
-        target=target,
-        raw=raw,
-        volunteer_id=volunteer_id,
-        chat_id=chat_id,
-        message_id=message_id,
-    )
+    sender = _Sender(volunteer_id, chat_id, message_id, utcnow())
+    return await run_writes(session, lambda run: _record(run, target, raw, sender))
 
 
-async def _record_sighting(
-    session: AsyncSession,
-    *,
-    target: Target,
-    raw: str,
-    volunteer_id: int,
-    chat_id: int,
-    message_id: int,
-) -> LinkResult:
-    new_id = await insert_ignore(
-        session,
-        Report,
+def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
+    created = run(
+        sql.INSERT_REPORT,
         {
             "canonical_key": target.key,
             "kind": target.kind,
             "display": target.display,
             "site_key": target.site_key,
             "status": ReportStatus.NEW,
-            "found_by_id": volunteer_id,
+            "created_at": sender.at,
+            "status_changed_at": sender.at,
+            "found_by_id": sender.volunteer_id,
         },
-        ["canonical_key"],
     )
-    report = await _surviving_report(session, target.key)
-    now = utcnow()
-    sighting_id = await insert_ignore(
-        session,
-        Sighting,
+    if created:
+        report = Report(
+            id=created[0][0], kind=target.kind, display=target.display,
+            status=ReportStatus.NEW, found_by_id=sender.volunteer_id,
+        )  # fmt: skip
+    else:
+        report = _surviving_report(run, target.key)
+    report_id = saved_id(report)
+    sighting = run(
+        sql.INSERT_SIGHTING,
         {
-            "report_id": report.id,
-            "volunteer_id": volunteer_id,
-            "chat_id": chat_id,
-            "message_id": message_id,
+            "report_id": report_id,
+            "volunteer_id": sender.volunteer_id,
+            "chat_id": sender.chat_id,
+            "message_id": sender.message_id,
             "text_as_sent": raw[:2100],
-            "created_at": now,
+            "created_at": sender.at,
         },
-        ["report_id", "volunteer_id"],
     )
-    if sighting_id is not None:
-        await kept_tallies.sighting_added(
-            session, report=report, volunteer_id=volunteer_id, created_at=now
+    if sighting:
+        counts = contribution(
+            report=report, volunteer_id=sender.volunteer_id, created_at=sender.at
         )
+        day = {"volunteer_id": sender.volunteer_id, "day": almaty_date(sender.at)}
+        run(_TALLY_DAY, day | counts)
     if target.evidence_url:
-        await _record_evidence(session, report.id, volunteer_id, target.evidence_url)
-    if new_id is not None:
+        _record_evidence(run, report_id, sender, target.evidence_url)
+    if created:
         outcome = Outcome.NEW
-    elif sighting_id is not None:
+    elif sighting:
         outcome = Outcome.CONFIRMED
     else:
         outcome = Outcome.ALREADY_YOURS
     return LinkResult(
-        raw=raw,
-        outcome=outcome,
-        report_id=report.id,
-        status=report.status,
+        raw=raw, outcome=outcome, report_id=report_id, status=report.status,
         display=report.display,
-    )
+    )  # fmt: skip
 
 
-async def _surviving_report(session: AsyncSession, key: str) -> Report:
-    report = (await session.exec(select(Report).where(Report.canonical_key == key))).one()
-    return await lifecycle.follow_merges(session, report)
+def _surviving_report(run: Run, key: str) -> Report:
+    """The report of this key, or the report that absorbed it (through every merge)."""
+    [row] = run(sql.REPORT_BY_KEY, {"key": key})
+    for _ in range(MAX_MERGE_HOPS):
+        merged_into = row[3]
+        if merged_into is None:
+            break
+        survivor = run(sql.REPORT_BY_ID, {"id": merged_into})
+        if not survivor:
+            break
+        [row] = survivor
+    report_id, status, display, merged_into, kind, found_by_id, closed_at = row
+    return Report(
+        id=report_id, status=ReportStatus(status), display=display, merged_into_id=merged_into,
+        kind=TargetKind(kind), found_by_id=found_by_id, closed_at=closed_at,
+    )  # fmt: skip
 
 
-async def _record_evidence(
-    session: AsyncSession, report_id: int | None, volunteer_id: int, url: str
-) -> None:
-    await insert_ignore(
-        session,
-        Evidence,
-        {"report_id": report_id, "volunteer_id": volunteer_id, "url": url},
-        ["report_id", "url"],
+def _record_evidence(run: Run, report_id: int | None, sender: _Sender, url: str) -> None:
+    run(
+        sql.INSERT_EVIDENCE,
+        {
+            "report_id": report_id,
+            "volunteer_id": sender.volunteer_id,
+            "url": url,
+            "created_at": sender.at,
+        },
     )

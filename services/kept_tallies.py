@@ -63,14 +63,19 @@ async def add(session: AsyncSession, rows: Mapping[Key, Mapping[str, int]]) -> N
     ]
     if not values:
         return
-    table = TallyDay.__table__  # type: ignore[attr-defined]
     dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    await session.exec(upsert(dialect_insert), params=values)
+
+
+def upsert(dialect_insert: Any) -> Any:
+    """INSERT … ON CONFLICT (volunteer_id, day) DO UPDATE SET n = n + excluded.n, for the
+    backend whose `insert` is given; parameters are named after the columns."""
+    table = TallyDay.__table__  # type: ignore[attr-defined]
     statement = dialect_insert(table)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["volunteer_id", "day"],
         set_={name: table.c[name] + statement.excluded[name] for name in COUNTS},
     )
-    await session.exec(statement, params=values)
 
 
 async def sighting_added(

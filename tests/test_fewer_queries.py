@@ -43,6 +43,8 @@ async def test_a_known_volunteers_link_reads_neither_their_row_nor_drafts(
     assert "new report" in reply
     assert not [sql for sql in seen if "FROM volunteer" in sql]
     assert not [sql for sql in seen if "graffiti_draft" in sql]
+    if engine.dialect.name == "sqlite":
+        assert seen == []  # the link went through intake's own writer (models/sqlite_writer.py)
 
 
 async def test_role_ban_and_language_count_from_the_next_update(client: BotClient) -> None:
@@ -164,3 +166,12 @@ async def test_a_link_after_the_finisher_saved_the_wall_is_a_report(
     reply = text(await client.send("t.me/after_the_wall_shop"))
     [number] = numbers(reply)
     assert number != saved.report_id
+
+
+async def test_a_wall_after_links_takes_the_next_text_as_its_place(client: BotClient) -> None:
+    await client.send("t.me/before_the_wall_shop")  # known: no conversation open
+    await client.send("t.me/before_the_wall_shop_2")
+    await send_photo(client, jpeg(wall_image(33)))
+    assert "@" in text(await client.send("Abay Ave 12"))  # the place; now the handle
+    assert len(numbers(text(await client.send("@after_links_wall_shop")))) == 2
+    assert "#" in text(await client.send("t.me/after_the_wall_shop"))

@@ -9,7 +9,9 @@ BulkMessages through the handlers' dependencies and spawns its run on the job ru
 Bulk posts go through the one PacedSender. Each digest recipient's delivery is recorded right
 after its send succeeded; recipients already recorded for the week are left out, so a run cut
 short (crash, restart, a second /digest_now) resumes where it stopped, and a run with nobody
-waiting returns before building anything.
+waiting returns before building anything. A run first freezes the funnel counts of the chart's
+ended weeks (services/digest/counts.py), in its own short transaction, so the digest itself reads
+eleven small rows instead of counting three months of history.
 """
 
 import asyncio
@@ -27,7 +29,9 @@ from bot.delivery import message_delivery, telegram_call
 from bot.jobs.runner import Periodic
 from bot.jobs.schedules import Weekly
 from models.enums import RecipientKind
-from services.digest.build import PersonalNumbers, build_digest, personal_numbers
+from services.clock import utcnow
+from services.digest.build import PersonalNumbers, build_digest, chart_weeks, personal_numbers
+from services.digest.counts import freeze_ended_weeks
 from services.digest.deliveries import (
     DigestRunReport,
     PersonalRecipient,
@@ -128,6 +132,8 @@ class BulkMessages:
             people = await pending_volunteers(session, week=week)
             if not chat_ids and not people:
                 return DigestRunReport(week, 0, 0, None)
+            if await freeze_ended_weeks(session, chart_weeks(week), now=utcnow()):
+                await session.commit()
             digest = await build_digest(session, week=week, weights=weights)
             numbers = await personal_numbers(
                 session, week=week, weights=weights, week_tallies=digest.tallies

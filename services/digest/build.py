@@ -39,8 +39,13 @@ class PersonalNumbers:
         return {volunteer_id: tally.points for volunteer_id, tally in source.items()}
 
 
+def chart_weeks(week: Week) -> list[Week]:
+    """The chart's twelve weeks, oldest first, ending with `week`."""
+    return [week.shifted(offset) for offset in range(1 - CHART_WEEKS, 1)]
+
+
 async def build_digest(session: AsyncSession, *, week: Week, weights: PointWeights) -> Digest:
-    weeks = [week.shifted(offset) for offset in range(1 - CHART_WEEKS, 1)]
+    weeks = chart_weeks(week)
     counts = await weekly_counts(session, weeks)
     week_tallies = await tallies(session, weights=weights, since=week.start, until=week.end)
     return Digest(

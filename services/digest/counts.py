@@ -1,9 +1,13 @@
-"""The funnel of each week, counted by the database in one pass per table.
+"""The funnel of each week, counted by the database in one pass per table, or read frozen.
 
 For a week: links and photos received (sightings), new targets (reports first seen), and how
 many reports were accepted, sent, blocked and painted over (audit entries of the week, each
 report counted once per status). A bucket CASE over the weeks' boundaries lets one scan count
 twelve weeks at once instead of twelve scans.
+
+A week that has ended is counted once more, by `freeze_ended_weeks` (the weekly digest run calls
+it), and read back from `frozen_week_counts` ever after: the chart's eleven past weeks then cost
+one small read instead of a scan of three months of sightings.
 """
 
 from collections.abc import Sequence
@@ -15,9 +19,11 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.digest import FrozenWeekCounts
 from models.enums import ReportStatus, TargetKind
 from models.moderation import AuditEntry
 from models.report import Report, Sighting
+from models.upsert import insert_ignore
 from services.weeks import Week
 
 S = ReportStatus
@@ -46,7 +52,47 @@ def _bucket(column: Any, weeks: Sequence[Week]) -> Any:
 
 
 async def weekly_counts(session: AsyncSession, weeks: Sequence[Week]) -> dict[str, WeekCounts]:
-    """Counts for each week, keyed by week key; weeks without activity count zero."""
+    """Counts for each week, keyed by week key; weeks without activity count zero.
+
+    Frozen weeks are read back as frozen; the others (the current week, or ended weeks nobody
+    froze yet) are counted now.
+    """
+    frozen = await _frozen(session, weeks)
+    live = [w for w in weeks if w.key not in frozen]
+    return {**await _count(session, live), **frozen}
+
+
+async def freeze_ended_weeks(
+    session: AsyncSession, weeks: Sequence[Week], *, now: datetime
+) -> int:
+    """Count and keep every week of `weeks` that ended before `now` and is not kept yet.
+
+    Returns how many weeks were frozen. The caller commits; two runs at once cannot keep a week
+    twice (the week is the primary key, the loser's insert is ignored).
+    """
+    frozen = await _frozen(session, weeks)
+    ended = [w for w in weeks if w.end <= now and w.key not in frozen]
+    for key, counts in (await _count(session, ended)).items():
+        await insert_ignore(
+            session,
+            FrozenWeekCounts,
+            {"week": key, **counts.as_dict(), "frozen_at": now},
+            ["week"],
+        )
+    return len(ended)
+
+
+async def _frozen(session: AsyncSession, weeks: Sequence[Week]) -> dict[str, WeekCounts]:
+    if not weeks:
+        return {}
+    rows = await session.exec(
+        select(FrozenWeekCounts).where(col(FrozenWeekCounts.week).in_([w.key for w in weeks]))
+    )
+    names = [f.name for f in fields(WeekCounts)]
+    return {row.week: WeekCounts(**{n: getattr(row, n) for n in names}) for row in rows.all()}
+
+
+async def _count(session: AsyncSession, weeks: Sequence[Week]) -> dict[str, WeekCounts]:
     counts = {w.key: WeekCounts() for w in weeks}
     if weeks:
         await _count_sightings(session, weeks, counts)

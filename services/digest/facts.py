@@ -31,12 +31,15 @@ async def median_days_to_block(session: AsyncSession, week: Week) -> float | Non
         .group_by(col(AuditEntry.report_id))
         .subquery("blocked")
     )
+    # Only the week's blocked reports' acceptances: grouping every acceptance ever made cost a
+    # scan of the whole audit trail per digest.
     accepted = (
         select(
             col(AuditEntry.report_id).label("report_id"),
             func.min(AuditEntry.at).label("accepted_at"),
         )
         .where(col(AuditEntry.to_status) == S.ACCEPTED.value)
+        .where(col(AuditEntry.report_id).in_(select(blocked.c.report_id)))
         .group_by(col(AuditEntry.report_id))
         .subquery("accepted")
     )
