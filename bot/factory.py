@@ -29,6 +29,7 @@ from bot.unchanged_edits import UnchangedEditMiddleware
 from handlers import build_routers
 from handlers.deps import Deps
 from models.engine import HEAVY_READ_CONNECTIONS
+from models.sqlite_writer import SqliteWriter
 from services.answer_cache import AnswerCache
 from services.graffiti.photo_index import PhashIndex
 from services.heavy_reads import HeavyReads
@@ -131,6 +132,7 @@ def create_deps(settings: Settings, background: Background) -> Deps:
         broadcasts=background.broadcasts,
         heavy_reads=background.heavy_reads,
         stats_cache=AnswerCache(ttl=STATS_TTL),
+        sqlite_writer=SqliteWriter.for_engine(background.session_maker.kw["bind"]),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from aiogram import Bot
 
+from models.sqlite_writer import SqliteWriter
 from services.answer_cache import AnswerCache
 from services.digest.deliveries import DigestRunReport
 from services.graffiti.options import GraffitiOptions
@@ -61,3 +62,5 @@ class Deps:
     heavy_reads: HeavyReads
     # /stats answers per volunteer, kept STATS_TTL (bot/factory.py): a repeated /stats is free.
     stats_cache: AnswerCache[int, Standing]
+    # SQLite: intake's own write connection (models/sqlite_writer.py); None elsewhere.
+    sqlite_writer: SqliteWriter | None = None

@@ -14,6 +14,7 @@ from handlers.message_links import is_forward_from_private_channel, message_link
 from models.enums import Role
 from services.actor import Actor
 from services.intake import IntakeResult, LinkResult, Outcome, submit_links
+from services.update_work import UpdateWork
 from views.labels import refusal_label, shorten, status_label
 from views.start import no_link_hint
 
@@ -46,7 +47,11 @@ def render_result(result: IntakeResult, max_links: int) -> str:
 
 
 async def on_link_message(
-    message: Message, session: AsyncSession, actor: Actor, deps: Deps
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    deps: Deps,
+    work: UpdateWork | None = None,
 ) -> None:
     links = message_links(message)
     if not links:
@@ -57,7 +62,17 @@ async def on_link_message(
         else:
             await message.answer(no_link_hint())
         return
-    result = await submit_message_links(message, session, actor, links, deps.max_links_per_message)
+    result = await submit_links(
+        session,
+        volunteer_id=actor.id,
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        links=links,
+        max_links=deps.max_links_per_message,
+        writer=deps.sqlite_writer,
+    )
+    if work is not None and result.saved_any:
+        work.committed = True  # the writer's commit is not the session's: say so here
     await message.reply(render_result(result, deps.max_links_per_message))
 
 

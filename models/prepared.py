@@ -90,10 +90,10 @@ async def run_writes(session: AsyncSession, work: Callable[[Run], T]) -> T:
     connection = await session.connection()
     dialect = connection.dialect
     if dialect.name == "sqlite":
-        driver = (await connection.get_raw_connection()).driver_connection
+        driver: Any = (await connection.get_raw_connection()).driver_connection
         in_driver_thread = driver_thread(driver)
         if in_driver_thread is not None:
-            return await in_driver_thread(_on_sqlite3, driver, dialect, work)
+            return await in_driver_thread(lambda: on_sqlite3(driver._conn, dialect, work))
     return await connection.run_sync(lambda sync: work(_through_sqlalchemy(sync)))
 
 
@@ -102,8 +102,9 @@ def driver_thread(driver: Any) -> Callable[..., Awaitable[Any]] | None:
     return getattr(driver, "_execute", None)
 
 
-def _on_sqlite3(driver: Any, dialect: Dialect, work: Callable[[Run], T]) -> T:
-    cursor = driver._conn.cursor()
+def on_sqlite3(connection: Any, dialect: Dialect, work: Callable[[Run], T]) -> T:
+    """Run `work` on a sqlite3 connection, in the caller's thread and transaction."""
+    cursor = connection.cursor()
 
     def run(prepared: Prepared, params: Mapping[str, Any]) -> Rows:
         form = prepared.sqlite_form(dialect)

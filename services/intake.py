@@ -20,6 +20,7 @@ from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from models.prepared import Run, run_writes
 from models.report import Report
+from models.sqlite_writer import SqliteWriter
 from services import kept_tallies
 from services.clock import utcnow
 from services.identity import Refusal, RefusalReason, Target, canonicalize
@@ -71,8 +72,12 @@ async def submit_links(
     message_id: int,
     links: Sequence[str],
     max_links: int,
+    writer: SqliteWriter | None = None,
 ) -> IntakeResult:
-    """Record every link of one message in one transaction; the caller replies afterwards."""
+    """Record every link of one message in one transaction; the caller replies afterwards.
+
+    With a `writer` (SQLite) and nothing begun in `session`, the transaction is the writer's
+    own: one hand-off instead of three. Otherwise it is the session's, committed here."""
     if len(links) > max_links:
         return IntakeResult(links=[], too_many=True)
     identities = [(raw, canonicalize(raw)) for raw in links]
@@ -103,6 +108,8 @@ async def submit_links(
             )
         return results
 
+    if writer is not None and not session.in_transaction():
+        return IntakeResult(links=await writer.run(record_all))
     results = await run_writes(session, record_all)
     await session.commit()
     return IntakeResult(links=results)
