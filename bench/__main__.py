@@ -15,6 +15,7 @@ from bench import (
     bench_dedup,
     bench_digest,
     bench_intake,
+    bench_load,
     bench_phash,
     bench_roundtrip,
     bench_standings,
@@ -32,6 +33,7 @@ async def run(quick: bool) -> list[Row]:
         ("digest", lambda: bench_digest.rows(3000, 1_000_000 // scale, 100_000 // scale)),
         ("standings", lambda: bench_standings.rows(3000, 1_000_000 // scale, 100_000 // scale)),
         ("broadcast", lambda: bench_broadcast.rows(3000 // scale)),
+        ("load", lambda: bench_load.rows(200_000 // scale, 300 // scale)),
     ]
     for name, step in steps:
         started = time.monotonic()
