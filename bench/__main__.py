@@ -15,8 +15,10 @@ from bench import (
     bench_dedup,
     bench_digest,
     bench_intake,
+    bench_load,
     bench_phash,
     bench_roundtrip,
+    bench_standings,
 )
 from bench.rows import Row, table
 
@@ -29,7 +31,9 @@ async def run(quick: bool) -> list[Row]:
         ("roundtrip", lambda: bench_roundtrip.rows(300 // scale)),
         ("dedup", lambda: bench_dedup.rows(1_000_000 // scale, 10_000)),
         ("digest", lambda: bench_digest.rows(3000, 1_000_000 // scale, 100_000 // scale)),
+        ("standings", lambda: bench_standings.rows(3000, 1_000_000 // scale, 100_000 // scale)),
         ("broadcast", lambda: bench_broadcast.rows(3000 // scale)),
+        ("load", lambda: bench_load.rows(200_000 // scale, 300 // scale)),
     ]
     for name, step in steps:
         started = time.monotonic()

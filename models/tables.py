@@ -13,7 +13,7 @@ from models.graffiti import (
 from models.moderation import AuditEntry, Batch, Notice
 from models.report import Evidence, EvidencePhoto, Report, Sighting
 from models.squads import Squad, SquadCurator, SquadMember
-from models.tally import TallyDay
+from models.tally import TallyDay, TallyPoints, TallyWeek, TallyWeights
 from models.volunteer import Volunteer
 
 __all__ = [
@@ -38,5 +38,8 @@ __all__ = [
     "SquadCurator",
     "SquadMember",
     "TallyDay",
+    "TallyPoints",
+    "TallyWeek",
+    "TallyWeights",
     "Volunteer",
 ]

@@ -38,3 +38,42 @@ class TallyDay(SQLModel, table=True):
     earned_found_blocked: int = Field(default=0, sa_column=_count())
     earned_found_accepted: int = Field(default=0, sa_column=_count())
     earned_confirmation: int = Field(default=0, sa_column=_count())
+
+
+class TallyWeights(SQLModel, table=True):
+    """The point weights tally_points and tally_week were kept with (one row, id 1).
+
+    The bot writes its configured weights at start; when they changed, both tables are
+    recomputed from tally_day. Without this row neither table is kept nor read.
+    """
+
+    __tablename__ = "tally_weights"
+
+    id: int = Field(default=1, primary_key=True)
+    found_blocked: int
+    found_accepted: int
+    confirmation: int
+    daily_cap: int
+
+
+class TallyPoints(SQLModel, table=True):
+    """One volunteer's all-time points under the kept weights, daily cap applied."""
+
+    __tablename__ = "tally_points"
+
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), primary_key=True)
+    )
+    points: int = Field(default=0, sa_column=_count())
+
+
+class TallyWeek(SQLModel, table=True):
+    """One volunteer's points of one Almaty week (from its Monday) under the kept weights."""
+
+    __tablename__ = "tally_week"
+
+    volunteer_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("volunteer.id"), primary_key=True)
+    )
+    monday: date = Field(sa_column=Column(Date, primary_key=True, index=True))
+    points: int = Field(default=0, sa_column=_count())

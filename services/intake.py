@@ -17,17 +17,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import intake_sql as sql
 from models.enums import ReportStatus, TargetKind
-from models.prepared import Prepared, Run, run_writes
+from models.prepared import Run, run_writes
 from models.sqlite_writer import SqliteWriter
 from services import kept_tallies
 from services.clock import utcnow
 from services.identity import Refusal, RefusalReason, Target, canonicalize
-from services.points import almaty_date, contribution
 
 # A merge chain longer than this means corrupted data, not a real history.
 MAX_MERGE_HOPS = 50
-# The volunteer's day in table tally_day, counted in the same transaction as the sighting.
-_TALLY_DAY = Prepared(kept_tallies.upsert)
 
 
 class Outcome(StrEnum):
@@ -175,11 +172,9 @@ def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
         },
     )
     if sighting:
-        counts = contribution(
-            report=report, volunteer_id=sender.volunteer_id, created_at=sender.at
+        kept_tallies.count_sighting(
+            run, report=report, volunteer_id=sender.volunteer_id, created_at=sender.at
         )
-        day = {"volunteer_id": sender.volunteer_id, "day": almaty_date(sender.at)}
-        run(_TALLY_DAY, day | counts)
     if target.evidence_url:
         _record_evidence(run, report_id, sender, target.evidence_url)
     if created:

@@ -26,9 +26,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.prepared import Prepared, Run, run_writes
 from models.report import Report, Sighting
 from models.tally import TallyDay
-from services.points import COUNTS, almaty_date, almaty_day, contribution, sighting_counts
+from services import kept_points
+from services.kept_points import EARNED, monday_of
+from services.points import (
+    COUNTS,
+    PointWeights,
+    ReportFacts,
+    almaty_date,
+    almaty_day,
+    contribution,
+    sighting_counts,
+)
 
 Key = tuple[int, date]
 _CHUNK = 500
@@ -55,7 +66,8 @@ def per_day(dialect: str) -> Select[Any]:
 
 
 async def add(session: AsyncSession, rows: Mapping[Key, Mapping[str, int]]) -> None:
-    """Add counts to tally days, creating the days that are missing (no commit)."""
+    """Add counts to tally days, creating the days that are missing, and what they did to the
+    kept points (services/kept_points.py); no commit."""
     values = [
         {"volunteer_id": volunteer_id, "day": day, **{name: n.get(name, 0) for name in COUNTS}}
         for (volunteer_id, day), n in rows.items()
@@ -63,8 +75,27 @@ async def add(session: AsyncSession, rows: Mapping[Key, Mapping[str, int]]) -> N
     ]
     if not values:
         return
-    dialect_insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
-    await session.exec(upsert(dialect_insert), params=values)
+    statement = upsert(postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert)
+    earning = [v for v in values if any(v[name] for name in EARNED)]
+    weights = await kept_points.kept_weights(session) if earning else None
+    if weights is None:
+        await session.exec(statement, params=values)
+        return
+    plain = [v for v in values if not any(v[name] for name in EARNED)]
+    if plain:
+        await session.exec(statement, params=plain)
+    table = TallyDay.__table__  # type: ignore[attr-defined]
+    returning = statement.returning(
+        table.c.volunteer_id, table.c.day, *(table.c[name] for name in EARNED)
+    )
+    added = {(v["volunteer_id"], v["day"]): tuple(v[name] for name in EARNED) for v in earning}
+    returned = await session.exec(returning, params=earning)
+    changes = []
+    for volunteer_id, day, *after in returned.all():
+        delta = added[(volunteer_id, day)]
+        before = tuple(n - d for n, d in zip(after, delta, strict=True))
+        changes.append((volunteer_id, day, before, tuple(after)))
+    await kept_points.add_changes(session, weights, changes)
 
 
 def upsert(dialect_insert: Any) -> Any:
@@ -78,12 +109,51 @@ def upsert(dialect_insert: Any) -> Any:
     )
 
 
+def _upsert_earned(dialect_insert: Any) -> Any:
+    table = TallyDay.__table__  # type: ignore[attr-defined]
+    return upsert(dialect_insert).returning(*(table.c[name] for name in EARNED))
+
+
+_DAY = Prepared(upsert)
+_DAY_EARNED = Prepared(_upsert_earned)
+_WEIGHTS = Prepared(kept_points.weights_select)
+_ALL_TIME = Prepared(kept_points.all_time_upsert)
+_WEEK = Prepared(kept_points.week_upsert)
+
+
+def count_sighting(
+    run: Run, *, report: ReportFacts, volunteer_id: int, created_at: datetime
+) -> None:
+    """Count a sighting just inserted, through the caller's `run` (models/prepared.py: the
+    intake's one trip): one upsert of the day, and only when the sighting earns points (a
+    confirmation of an accepted target), the kept weights and the kept points too."""
+    counts = contribution(report=report, volunteer_id=volunteer_id, created_at=created_at)
+    day = almaty_date(created_at)
+    params = {"volunteer_id": volunteer_id, "day": day} | counts
+    earned = tuple(counts[name] for name in EARNED)
+    found = run(_WEIGHTS, {}) if any(earned) else []
+    if not found:
+        run(_DAY, params)
+        return
+    weights = PointWeights(*found[0])
+    [after] = run(_DAY_EARNED, params)
+    before = tuple(n - d for n, d in zip(after, earned, strict=True))
+    delta = kept_points.capped(weights, after) - kept_points.capped(weights, before)
+    if delta:
+        run(_ALL_TIME, {"volunteer_id": volunteer_id, "points": delta})
+        run(_WEEK, {"volunteer_id": volunteer_id, "monday": monday_of(day), "points": delta})
+
+
 async def sighting_added(
     session: AsyncSession, *, report: Report, volunteer_id: int, created_at: datetime
 ) -> None:
     """Count a sighting just inserted, in the caller's transaction."""
-    counts = contribution(report=report, volunteer_id=volunteer_id, created_at=created_at)
-    await add(session, {(volunteer_id, almaty_date(created_at)): counts})
+    await run_writes(
+        session,
+        lambda run: count_sighting(
+            run, report=report, volunteer_id=volunteer_id, created_at=created_at
+        ),
+    )
 
 
 async def _aggregate(session: AsyncSession, report_ids: Sequence[int]) -> dict[Key, list[int]]:
@@ -133,5 +203,8 @@ async def rebuild(session: AsyncSession) -> int:
     await session.exec(delete(TallyDay))
     source = per_day(_dialect(session))
     await session.exec(insert(TallyDay).from_select(["volunteer_id", "day", *COUNTS], source))
+    weights = await kept_points.kept_weights(session)
+    if weights is not None:
+        await kept_points.recompute(session, weights)
     counted = await session.exec(sa_select(func.count()).select_from(TallyDay))  # type: ignore[call-overload]
     return int(counted.scalar_one())

@@ -5,6 +5,7 @@ name is None and the renderer writes "Volunteer". No id, first name or username 
 this module in a row.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.squads import Squad, SquadMember
 from models.volunteer import Volunteer
 from services.personal_data import forgotten_ids
-from services.tallies import PointWeights, Tally, rank_of, tallies
+from services.tallies import PointWeights, Tally, points_by_volunteer, rank_of, tallies
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +60,20 @@ async def public_names(session: AsyncSession, volunteer_ids: list[int]) -> dict[
     }
 
 
+def points_of(found: Mapping[int, Tally]) -> dict[int, int]:
+    return {volunteer_id: tally.points for volunteer_id, tally in found.items()}
+
+
 async def board_from(
     session: AsyncSession,
-    found: dict[int, Tally],
+    found: Mapping[int, int],
     *,
     limit: int = 10,
     viewer_id: int | None = None,
 ) -> Board:
     # Whoever used /forget_me is on no board; their sightings still count for the reports.
     gone = await forgotten_ids(session)
-    points = {v: tally.points for v, tally in found.items() if v not in gone}
+    points = {v: p for v, p in found.items() if v not in gone}
     ranked = sorted(
         ((p, v) for v, p in points.items() if p > 0), key=lambda item: (-item[0], item[1])
     )
@@ -99,10 +104,10 @@ async def leaderboard(
     viewer_id: int | None = None,
 ) -> Board:
     found = await tallies(session, weights=weights, since=since, until=until, squad_id=squad_id)
-    return await board_from(session, found, limit=limit, viewer_id=viewer_id)
+    return await board_from(session, points_of(found), limit=limit, viewer_id=viewer_id)
 
 
-async def squad_rows(session: AsyncSession, found: dict[int, Tally]) -> list[SquadRow]:
+async def squad_rows(session: AsyncSession, found: Mapping[int, int]) -> list[SquadRow]:
     """Squads by their members' points (each volunteer counted in their one squad)."""
     squads = {s.id: s for s in (await session.exec(select(Squad))).all() if s.id is not None}
     if not squads:
@@ -114,10 +119,10 @@ async def squad_rows(session: AsyncSession, found: dict[int, Tally]) -> list[Squ
     members = dict.fromkeys(squads, 0)
     for squad_id in membership.values():
         members[squad_id] += 1
-    for volunteer_id, tally in found.items():
+    for volunteer_id, points in found.items():
         member_of = membership.get(volunteer_id)
         if member_of is not None:
-            totals[member_of] += tally.points
+            totals[member_of] += points
     ordered = sorted(squads, key=lambda s: (-totals[s], squads[s].name))
     return [
         SquadRow(
@@ -156,9 +161,9 @@ async def overview(
     viewer_id: int,
     limit: int = 10,
 ) -> Overview:
-    """Everything /top shows, from two aggregate queries (the week's and all time)."""
-    week = await tallies(session, weights=weights, since=since, until=until)
-    all_time = await tallies(session, weights=weights)
+    """Everything /top shows, from the points kept for the week and for all time."""
+    week = await points_by_volunteer(session, weights=weights, since=since, until=until)
+    all_time = await points_by_volunteer(session, weights=weights)
     squad = (
         await session.exec(
             select(Squad)

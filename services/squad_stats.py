@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.base import saved_id
 from models.squads import Squad
 from services.clock import utcnow
-from services.leaderboard import Board, board_from, squad_members
+from services.leaderboard import Board, board_from, points_of, squad_members
 from services.squads import curated_squads
 from services.tallies import PointWeights, tallies
 from services.weeks import Week
@@ -52,7 +52,7 @@ async def _period(
         accepted=sum(t.accepted for t in values),
         closed=sum(t.blocked + t.painted_over for t in values),
         points=sum(t.points for t in values),
-        board=await board_from(session, found, limit=BOARD_SIZE, viewer_id=viewer_id),
+        board=await board_from(session, points_of(found), limit=BOARD_SIZE, viewer_id=viewer_id),
     )
 
 

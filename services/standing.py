@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.clock import utcnow
 from services.my_reports import VolunteerStats, volunteer_stats
-from services.tallies import PointWeights, Tally, rank_of, tallies
+from services.tallies import PointWeights, Tally, points_by_volunteer, rank_of, tallies
 from services.weeks import Week
 
 
@@ -27,16 +27,19 @@ async def standing(
     weights: PointWeights,
     now: datetime | None = None,
 ) -> Standing:
-    """The place is among everyone, so the tallies of all volunteers are computed (one query)."""
+    """The place is among everyone: their all-time points are kept, one row per volunteer."""
     week = Week.of(now or utcnow())
-    everyone = await tallies(session, weights=weights)
-    this_week = await tallies(session, weights=weights, since=week.start, until=week.end)
-    points = {v: t.points for v, t in everyone.items()}
+    mine = [volunteer_id]
+    everyone = await points_by_volunteer(session, weights=weights)
+    this_week = await tallies(
+        session, weights=weights, since=week.start, until=week.end, volunteer_ids=mine
+    )
+    all_time = await tallies(session, weights=weights, volunteer_ids=mine)
     week_tally = this_week.get(volunteer_id)
     return Standing(
         stats=await volunteer_stats(session, volunteer_id=volunteer_id),
-        tally=everyone.get(volunteer_id, Tally(volunteer_id)),
+        tally=all_time.get(volunteer_id, Tally(volunteer_id)),
         week_points=week_tally.points if week_tally is not None else 0,
-        rank=rank_of(points, volunteer_id),
-        ranked=sum(1 for p in points.values() if p > 0),
+        rank=rank_of(everyone, volunteer_id),
+        ranked=sum(1 for p in everyone.values() if p > 0),
     )

@@ -8,7 +8,7 @@ audit trail, as it was before the table existed: the property test's reference.
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_
@@ -21,6 +21,7 @@ from models.moderation import AuditEntry
 from models.report import Report, Sighting
 from models.squads import SquadMember
 from models.tally import TallyDay
+from services import kept_points
 from services.points import (
     ACCEPTED_STATUSES,
     CLOSED_STATUSES,
@@ -32,8 +33,8 @@ from services.points import (
 )
 
 __all__ = [
-    "ACCEPTED_STATUSES", "CLOSED_STATUSES", "PointWeights", "Tally", "rank_of", "ranks",
-    "recomputed_tallies", "tallies", "volunteer_tally",
+    "ACCEPTED_STATUSES", "CLOSED_STATUSES", "PointWeights", "Tally", "points_by_volunteer",
+    "rank_of", "ranks", "recomputed_tallies", "tallies", "volunteer_tally",
 ]  # fmt: skip
 
 S = ReportStatus
@@ -219,6 +220,34 @@ async def volunteer_tally(
         session, weights=weights, since=since, until=until, volunteer_ids=[volunteer_id]
     )
     return found.get(volunteer_id, Tally(volunteer_id))
+
+
+async def points_by_volunteer(
+    session: AsyncSession,
+    *,
+    weights: PointWeights,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[int, int]:
+    """Everyone's points (all time, or in [since, until)), without zeros.
+
+    All time and whole Almaty weeks come from the points kept for the configured weights (one
+    row per volunteer, services/kept_points.py); other weights or spans sum tally_day.
+    """
+    kept = None
+    if since is None and until is None:
+        kept = await kept_points.points(session, weights=weights)
+    elif since is not None and until is not None and _whole_week(since, until):
+        kept = await kept_points.points(session, weights=weights, monday=almaty_date(since))
+    if kept is not None:
+        return kept
+    found = await tallies(session, weights=weights, since=since, until=until)
+    return {volunteer_id: t.points for volunteer_id, t in found.items() if t.points}
+
+
+def _whole_week(since: datetime, until: datetime) -> bool:
+    first, end = almaty_date(since), almaty_date(until)
+    return first.weekday() == 0 and end - first == timedelta(days=7)
 
 
 def rank_of(points_by_volunteer: dict[int, int], volunteer_id: int) -> int | None:

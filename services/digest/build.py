@@ -6,7 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.digest.counts import WeekCounts, weekly_counts
 from services.digest.facts import DistrictCount, graffiti_by_district, median_days_to_block
-from services.leaderboard import Board, board_from
+from services.leaderboard import Board, board_from, points_of
 from services.tallies import PointWeights, Tally, tallies
 from services.weeks import Week
 
@@ -54,7 +54,7 @@ async def build_digest(session: AsyncSession, *, week: Week, weights: PointWeigh
         previous=counts[week.previous().key],
         median_days=await median_days_to_block(session, week),
         districts=await graffiti_by_district(session, week),
-        top=await board_from(session, week_tallies, limit=10),
+        top=await board_from(session, points_of(week_tallies), limit=10),
         history=[(w, counts[w.key]) for w in weeks],
         tallies=week_tallies,
     )
