@@ -8,7 +8,9 @@ Decisions (README, "Tallies, leaderboards and the weekly digest"):
   touched reports' sightings per (volunteer, day) before the change, `settle` aggregates them
   again after it and adds the difference — the same SQL as the full rebuild, restricted to the
   touched reports, so both always agree.
-- No points are stored (see models/tally.py): weights and the daily cap apply when reading.
+- tally_day stores no points (see models/tally.py): any weights and the daily cap apply when
+  reading. The points of the configured weights are kept beside it (services/kept_points.py),
+  and every addition to a day that changes what it earns adds to them too.
 - Nothing else writes what tallies depend on: personal data erasure keeps the sightings (it
   empties their chat ids), claims and street work go through lifecycle.change_status.
 - On PostgreSQL a sighting sent while a moderator closes the same report may be counted by the
@@ -34,6 +36,7 @@ from services.kept_points import EARNED, monday_of
 from services.points import (
     COUNTS,
     PointWeights,
+    ReportFacts,
     almaty_date,
     almaty_day,
     contribution,
@@ -120,7 +123,9 @@ _ALL_TIME = Prepared(kept_points.all_time_upsert)
 _WEEK = Prepared(kept_points.week_upsert)
 
 
-def count_sighting(run: Run, *, report: Report, volunteer_id: int, created_at: datetime) -> None:
+def count_sighting(
+    run: Run, *, report: ReportFacts, volunteer_id: int, created_at: datetime
+) -> None:
     """Count a sighting just inserted, through the caller's `run` (models/prepared.py: the
     intake's one trip): one upsert of the day, and only when the sighting earns points (a
     confirmation of an accepted target), the kept weights and the kept points too."""

@@ -6,6 +6,7 @@ compares the kept table with the recomputation after each history; `python -m bo
 rebuild-tallies` puts a damaged table right. Both run on SQLite and PostgreSQL.
 """
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.__main__ import rebuild_tallies_in
+from bot.__main__ import keep_points_for, rebuild_tallies_in
 from models.base import saved_id
 from models.enums import District, ReportStatus
 from models.tally import TallyDay, TallyPoints
@@ -216,3 +217,23 @@ async def test_rebuild_tallies_recomputes_a_damaged_table(
     assert await tallies(db, weights=PointWeights()) == first
     assert await points_by_volunteer(db, weights=PointWeights()) == first_points
     await _assert_kept_equals_recomputed(db, clock)
+
+
+async def test_new_weights_at_start_recompute_the_kept_points_once(
+    db: AsyncSession, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FrozenClock(monkeypatch, almaty(11, 2, 9))
+    history = [("links", 0, {0, 1, 2, 3}), ("links", 1, {0, 1}), ("later", 5),
+               ("advance", {0, 1, 2, 3}, 3, False)]  # fmt: skip
+    await _play(db, clock, history)
+    changed = WEIGHTS[1]
+    caplog.set_level(logging.INFO, logger="bot")
+
+    await keep_points_for(db, changed)
+    await keep_points_for(db, changed)
+
+    recomputed = _points(await recomputed_tallies(db, weights=changed))
+    assert await kept_points.points(db, weights=changed) == recomputed
+    assert await kept_points.points(db, weights=WEIGHTS[0]) is None
+    said = [r.getMessage() for r in caplog.records if "kept points recomputed" in r.getMessage()]
+    assert len(said) == 1

@@ -33,6 +33,8 @@ from models.migrate import upgrade_to_head as migrate
 from models.migration_types import MIGRATION_OPTIONS
 from models.moderation import AuditEntry, Notice
 from models.report import Report
+from services.kept_tallies import per_day
+from services.points import COUNTS
 from tests.support.telegram_ids import tg_id
 from views.labels import reason_label
 
@@ -375,3 +377,61 @@ def _downgrade_to(revision: str) -> Any:
         command.downgrade(config, revision)
 
     return downgrade
+
+
+def _history_before_kept_tallies(connection: Connection) -> None:
+    """Sightings either side of an Almaty midnight (19:00 UTC), a blocked report with a
+    confirmation before and one after its blocking, an accepted and a rejected report."""
+    for n in (1, 2, 3):
+        connection.execute(
+            text("INSERT INTO volunteer (id, telegram_id, first_name, role, created_at, "
+                 "notices_enabled, is_reachable, public_consent, personal_digest_enabled) "
+                 f"VALUES ({n}, {tg_id(n)}, 'V', 'volunteer', CURRENT_TIMESTAMP, "
+                 "true, true, false, true)")
+        )  # fmt: skip
+    for report_id, status, finder in ((7, "blocked", 1), (8, "accepted", 2), (9, "rejected", 3)):
+        connection.execute(
+            text("INSERT INTO report (id, kind, display, status, created_at, status_changed_at, "
+                 f"found_by_id) VALUES ({report_id}, 'website', 'x', '{status}', "
+                 f"'2026-11-10 10:00:00', '2026-11-10 10:00:00', {finder})")
+        )  # fmt: skip
+    for report_id, volunteer, at in (
+        (7, 1, "2026-11-10 18:59"), (7, 3, "2026-11-10 19:01"), (7, 2, "2026-11-13 09:00"),
+        (8, 2, "2026-11-10 18:30"), (8, 1, "2026-11-10 19:30"), (9, 3, "2026-11-11 08:00"),
+    ):  # fmt: skip
+        connection.execute(
+            text("INSERT INTO sighting (report_id, volunteer_id, chat_id, message_id, "
+                 f"text_as_sent, created_at) VALUES ({report_id}, {volunteer}, {tg_id(9)}, 1, "
+                 f"'x', '{at}:00')")
+        )  # fmt: skip
+    connection.execute(
+        text("INSERT INTO audit_entry (report_id, from_status, to_status, at) VALUES "
+             "(7, 'sent', 'blocked', '2026-11-12 10:00:00'), (8, 'new', 'accepted', "
+             "'2026-11-11 10:00:00')")
+    )  # fmt: skip
+
+
+def _tally_rows(connection: Connection) -> tuple[Any, Any]:
+    names = ", ".join(("volunteer_id", "day", *COUNTS))
+    kept = connection.execute(text(f"SELECT {names} FROM tally_day")).all()
+    recomputed = connection.execute(per_day(connection.dialect.name)).all()
+    return (
+        sorted((v, str(day), *rest) for v, day, *rest in kept),
+        sorted((v, str(day), *(int(n) for n in rest)) for v, day, *rest in recomputed),
+    )
+
+
+async def test_revision_0006_fills_the_kept_tallies_as_a_rebuild_would(side_url: str) -> None:
+    await _on(side_url, _upgrade_to("0005_sighting_created_at_index"))
+    await _on(side_url, _history_before_kept_tallies)
+    await migrate(side_url)
+    kept, recomputed = await _on(side_url, _tally_rows)
+    assert kept == recomputed
+    # Volunteer 1: a find later blocked (Almaty 10 November) and a confirmation of an accepted
+    # report just after Almaty midnight (11 November).
+    assert [row[:2] for row in kept if row[0] == 1] == [(1, "2026-11-10"), (1, "2026-11-11")]
+    closed = await _on(
+        side_url,
+        lambda c: c.execute(text("SELECT closed_at FROM report WHERE id = 7")).scalar_one(),
+    )
+    assert closed is not None
