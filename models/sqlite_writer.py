@@ -30,6 +30,7 @@ class SqliteWriter:
         self._path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         self._connection: sqlite3.Connection | None = None
+        self._closed = False
         event.listen(engine.sync_engine, "engine_disposed", lambda _engine: self.close())
 
     @classmethod
@@ -63,6 +64,11 @@ class SqliteWriter:
         return result
 
     def close(self) -> None:
+        """Close the connection and end the thread; later calls do nothing."""
+        if self._closed:
+            return
+        self._closed = True
+
         def close_connection() -> None:
             if self._connection is not None:
                 self._connection.close()

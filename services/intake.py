@@ -16,10 +16,8 @@ from enum import StrEnum
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models import intake_sql as sql
-from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from models.prepared import Run, run_writes
-from models.report import Report
 from models.sqlite_writer import SqliteWriter
 from services import kept_tallies
 from services.clock import utcnow
@@ -54,6 +52,19 @@ class IntakeResult:
     @property
     def saved_any(self) -> bool:
         return any(link.outcome is not Outcome.REFUSED for link in self.links)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """The report a link joins, as far as the reply and the tally need it (a plain row: an ORM
+    object would cost more than the statements)."""
+
+    id: int
+    status: ReportStatus
+    display: str
+    kind: TargetKind
+    found_by_id: int | None
+    closed_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +155,11 @@ def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
         },
     )
     if created:
-        report = Report(
-            id=created[0][0], kind=target.kind, display=target.display,
-            status=ReportStatus.NEW, found_by_id=sender.volunteer_id,
-        )  # fmt: skip
+        report = _Shown(created[0][0], ReportStatus.NEW, target.display, target.kind,
+                        sender.volunteer_id, None)  # fmt: skip
     else:
         report = _surviving_report(run, target.key)
-    report_id = saved_id(report)
+    report_id = report.id
     sighting = run(
         sql.INSERT_SIGHTING,
         {
@@ -180,7 +189,7 @@ def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
     )  # fmt: skip
 
 
-def _surviving_report(run: Run, key: str) -> Report:
+def _surviving_report(run: Run, key: str) -> "_Shown":
     """The report of this key, or the report that absorbed it (through every merge)."""
     [row] = run(sql.REPORT_BY_KEY, {"key": key})
     for _ in range(MAX_MERGE_HOPS):
@@ -191,11 +200,9 @@ def _surviving_report(run: Run, key: str) -> Report:
         if not survivor:
             break
         [row] = survivor
-    report_id, status, display, merged_into, kind, found_by_id, closed_at = row
-    return Report(
-        id=report_id, status=ReportStatus(status), display=display, merged_into_id=merged_into,
-        kind=TargetKind(kind), found_by_id=found_by_id, closed_at=closed_at,
-    )  # fmt: skip
+    report_id, status, display, _merged_into, kind, found_by_id, closed_at = row
+    return _Shown(report_id, ReportStatus(status), display, TargetKind(kind), found_by_id,
+                  closed_at)  # fmt: skip
 
 
 def _record_evidence(run: Run, report_id: int | None, sender: _Sender, url: str) -> None:

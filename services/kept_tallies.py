@@ -36,6 +36,7 @@ from services.kept_points import EARNED, monday_of
 from services.points import (
     COUNTS,
     PointWeights,
+    ReportFacts,
     almaty_date,
     almaty_day,
     contribution,
@@ -122,7 +123,9 @@ _ALL_TIME = Prepared(kept_points.all_time_upsert)
 _WEEK = Prepared(kept_points.week_upsert)
 
 
-def count_sighting(run: Run, *, report: Report, volunteer_id: int, created_at: datetime) -> None:
+def count_sighting(
+    run: Run, *, report: ReportFacts, volunteer_id: int, created_at: datetime
+) -> None:
     """Count a sighting just inserted, through the caller's `run` (models/prepared.py: the
     intake's one trip): one upsert of the day, and only when the sighting earns points (a
     confirmation of an accepted target), the kept weights and the kept points too."""

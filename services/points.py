@@ -15,7 +15,7 @@ that they do, on random histories.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Date, and_, case, cast, func, literal_column, or_
 from sqlmodel import col
@@ -91,7 +91,22 @@ def sighting_counts() -> dict[str, Any]:
     }
 
 
-def contribution(*, report: Report, volunteer_id: int, created_at: datetime) -> dict[str, int]:
+class ReportFacts(Protocol):
+    """What a sighting's counts depend on: a Report, or intake's plain row (services/intake)."""
+
+    @property
+    def status(self) -> ReportStatus: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+    @property
+    def found_by_id(self) -> int | None: ...
+    @property
+    def kind(self) -> TargetKind: ...
+
+
+def contribution(
+    *, report: ReportFacts, volunteer_id: int, created_at: datetime
+) -> dict[str, int]:
     """COUNTS of one sighting of `report` by `volunteer_id`, as `sighting_counts` says."""
     status, closed_at = report.status, report.closed_at
     finder = report.found_by_id

@@ -4,6 +4,7 @@ Registered domains come from tldextract's bundled public-suffix snapshot with fe
 so canonical keys never depend on the network or on when the process started.
 """
 
+import functools
 import ipaddress
 import re
 
@@ -59,6 +60,8 @@ def is_ip(host: str) -> bool:
     return True
 
 
+# A link costs several look-ups of the same host (key, site, prefixes): remember the answers.
+@functools.lru_cache(maxsize=16384)
 def registered_domain(host: str, *, private: bool = False) -> str:
     """The domain directly under a public suffix, or "" for a bare suffix or unknown TLD.
 
@@ -96,6 +99,8 @@ def unicode_host(host: str) -> str:
     """
     if is_ip(host):
         return f"[{host}]" if ":" in host else host
+    if "xn--" not in host:
+        return host  # normalize_host admits only ASCII labels: nothing to decode
     try:
         readable = _decode_idna(host)
     except LinkRefusedError:
