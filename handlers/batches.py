@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from handlers.deps import Deps
 from handlers.progress import ProgressMessage
 from models.base import saved_id
 from models.enums import Category
@@ -45,7 +46,13 @@ def _preparing(done: int, total: int) -> str:
 
 
 async def cmd_batch(
-    message: Message, command: CommandObject, session: AsyncSession, bot: Bot, actor: Actor
+    message: Message,
+    *,
+    command: CommandObject,
+    session: AsyncSession,
+    bot: Bot,
+    actor: Actor,
+    deps: Deps,
 ) -> None:
     argument = (command.args or "").strip()
     number = parse_number(argument)
@@ -60,11 +67,17 @@ async def cmd_batch(
         )
         await message.answer(usage)
         return
-    await _send_new(message, session, bot, actor_id=actor.id, category=category)
+    await _send_new(message, session, bot, deps, actor_id=actor.id, category=category)
 
 
 async def _send_new(
-    message: Message, session: AsyncSession, bot: Bot, *, actor_id: int, category: Category | None
+    message: Message,
+    session: AsyncSession,
+    bot: Bot,
+    deps: Deps,
+    *,
+    actor_id: int,
+    category: Category | None,
 ) -> None:
     opened = await batches.open_batch(session, actor_id=actor_id, category=category)
     if opened is None:
@@ -75,7 +88,9 @@ async def _send_new(
     try:
         status = await message.answer(_preparing(0, len(opened.report_ids)))
         progress = ProgressMessage(status, _preparing)
-        file_ids = await _build_and_deliver(message, session, bot, opened, progress)
+        file_ids = await _build_and_deliver(
+            message, session, bot, deps, opened=opened, progress=progress
+        )
     except (TelegramAPIError, DeliveryError) as error:
         logger.warning("batch %s not delivered to %s: %s", batch_id, message.chat.id, error)
         await batches.abandon_batch(session, opened=opened, actor_id=actor_id)
@@ -113,11 +128,16 @@ async def _build_and_deliver(
     message: Message,
     session: AsyncSession,
     bot: Bot,
+    deps: Deps,
+    *,
     opened: batches.OpenBatch,
     progress: ProgressMessage,
 ) -> tuple[str, str]:
     """Both documents delivered, or an exception; a half-delivered pair is taken back."""
-    rows = await batches.batch_rows(session, report_ids=opened.report_ids, progress=progress)
+    # An export is a heavy read (services/heavy_reads.py); the claim is committed, so the
+    # update's session has nothing to keep meanwhile.
+    async with deps.heavy_reads.session(instead_of=session) as reads:
+        rows = await batches.batch_rows(reads, report_ids=opened.report_ids, progress=progress)
     if len(rows) > THREAD_ROWS:
         files = await asyncio.to_thread(batches.render_files, opened.batch, rows)
     else:

@@ -53,10 +53,11 @@ VERDICTS = frozenset(
         ReportStatus.REAPPEARED,
     }
 )
-_CHUNK = 500
-# Reports per transaction of a verdict: some 15 ms of work each on the development machine, so
-# the event loop is never held longer than a link's own reply takes.
-CHUNK_REPORTS = 25
+# Reports read per query when matching a list: loading a report costs event-loop time too.
+_CHUNK = 100
+# Reports per transaction of a verdict: some 6 ms of work each on the development machine, so
+# the event loop and SQLite's write lock are never held much longer than a link's own reply.
+CHUNK_REPORTS = 10
 # After each chunk the writer rests as long as the chunk took (within these bounds): a bulk
 # write takes at most about half of the loop and of SQLite's write lock. Without the rest,
 # volunteers' links waiting in SQLite's busy handler (which polls every 100 ms once it has
