@@ -7,7 +7,10 @@ rebuild-tallies` puts a damaged table right. Both run on SQLite and PostgreSQL.
 """
 
 import logging
+import os
+import sqlite3
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.__main__ import keep_points_for, rebuild_tallies_in
+from bot.__main__ import keep_points_for, main, rebuild_tallies_in
 from models.base import saved_id
 from models.enums import District, ReportStatus
 from models.tally import TallyDay, TallyPoints
@@ -237,3 +240,21 @@ async def test_new_weights_at_start_recompute_the_kept_points_once(
     assert await kept_points.points(db, weights=WEIGHTS[0]) is None
     said = [r.getMessage() for r in caplog.records if "kept points recomputed" in r.getMessage()]
     assert len(said) == 1
+
+
+def test_python_m_bot_rebuild_tallies_migrates_records_the_weights_and_exits_0(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "cfg.toml"
+    config.write_text('[telegram]\ntoken = "123456789:' + "A" * 35 + '"\n', encoding="utf-8")
+    for name in [n for n in os.environ if n.startswith("CVBOT_")]:
+        monkeypatch.delenv(name)
+    database = tmp_path / "bot.db"
+    monkeypatch.setenv("CVBOT_DATABASE__URL", f"sqlite+aiosqlite:///{database}")
+    monkeypatch.setenv("CVBOT_POINTS__DAILY_CAP", "25")
+
+    assert main(["rebuild-tallies", "--config", str(config)]) == 0
+
+    with sqlite3.connect(database) as connection:
+        weights = connection.execute("SELECT found_blocked, daily_cap FROM tally_weights")
+        assert weights.fetchall() == [(10, 25)]
