@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.rows import Row, table
-from models.engine import create_engine, create_schema, create_session_maker
+from models.engine import create_engine, create_schema
 from models.intake_sql import REPORT_BY_KEY
 
 STAMP = "2026-11-01 10:00:00.000000"
@@ -55,11 +55,11 @@ async def p99_lookup(targets: int, lookups: int) -> float:
         statement = REPORT_BY_KEY.statement("sqlite")
         rng = random.Random(7)
         times = []
-        async with create_session_maker(engine)() as session:
+        async with engine.connect() as connection:
             for _ in range(lookups):
                 wanted = key(rng.randint(1, targets))
                 started = time.perf_counter()
-                row = (await session.execute(statement, {"key": wanted})).one()
+                row = (await connection.execute(statement, {"key": wanted})).one()
                 times.append(time.perf_counter() - started)
                 assert row.id is not None
         await engine.dispose()

@@ -16,10 +16,12 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Document, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.downloads import DownloadFailedError, download_bytes, please_send_again
+from handlers.progress import ProgressMessage
 from models.enums import ReportStatus
 from services import verdicts
 from services.actor import Actor
@@ -35,6 +37,8 @@ logger = logging.getLogger(__name__)
 PENDING = "blocked_list"  # FSM data key, next to whatever other features keep there
 # Domain lines listed in the confirmation; a regulator's list may name hundreds of sites.
 MAX_DOMAIN_LINES = 20
+# Lists of this many reports or more show a progress message while they are recorded.
+PROGRESS_FROM = 200
 
 
 async def cmd_blocked(
@@ -169,15 +173,33 @@ async def _blocked_from_file(
         return
     lines_out = []
     if match.report_ids:
-        result = await verdicts.record_verdict(
-            session,
-            report_ids=match.report_ids,
-            verdict=ReportStatus.BLOCKED,
-            actor_id=actor.id,
-        )
+        result = await _record_blocked(message, session, actor, match.report_ids)
         lines_out += verdict_texts.recorded(ReportStatus.BLOCKED, result)
     lines_out += verdict_texts.unmatched(match.unmatched)
     await message.answer(fit_lines(lines_out) or _("The file holds no links."))
+
+
+def _recording(done: int, total: int) -> str:
+    return ngettext(
+        "Recording {total} report… {percent}%", "Recording {total} reports… {percent}%", total
+    ).format(total=f"{total:,}", percent=done * 100 // max(total, 1))
+
+
+async def _record_blocked(
+    chat: Message, session: AsyncSession, actor: Actor, report_ids: list[int]
+) -> verdicts.VerdictResult:
+    """A long list is written in chunks for a while (services/verdicts.py): show how far."""
+    progress = None
+    if len(report_ids) >= PROGRESS_FROM:
+        status = await chat.answer(_recording(0, len(report_ids)))
+        progress = ProgressMessage(status, _recording)
+    return await verdicts.record_verdict(
+        session,
+        report_ids=report_ids,
+        verdict=ReportStatus.BLOCKED,
+        actor_id=actor.id,
+        progress=progress,
+    )
 
 
 def _preview(match: verdicts.ListMatch) -> str:
@@ -219,12 +241,13 @@ async def on_list_answer(
         return
     await state.update_data({PENDING: None})
     if callback_data.confirm:
-        result = await verdicts.record_verdict(
-            session,
-            report_ids=[int(i) for i in pending["ids"]],
-            verdict=ReportStatus.BLOCKED,
-            actor_id=actor.id,
-        )
+        ids = [int(i) for i in pending["ids"]]
+        if isinstance(query.message, Message):
+            result = await _record_blocked(query.message, session, actor, ids)
+        else:
+            result = await verdicts.record_verdict(
+                session, report_ids=ids, verdict=ReportStatus.BLOCKED, actor_id=actor.id
+            )
         lines = verdict_texts.recorded(ReportStatus.BLOCKED, result)
         lines += verdict_texts.unmatched(pending["unmatched"], pending["unmatched_total"])
         text = fit_lines(lines)

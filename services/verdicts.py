@@ -21,7 +21,7 @@ import csv
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -79,6 +79,7 @@ async def record_verdict(
     verdict: ReportStatus,
     actor_id: int,
     reason: str | None = None,
+    progress: Callable[[int, int], Awaitable[None]] | None = None,
 ) -> VerdictResult:
     """What the regulator or a check found; reports whose status forbids it come back refused.
 
@@ -108,6 +109,8 @@ async def record_verdict(
         result.changed += done.changed
         result.refused += done.refused
         took = time.monotonic() - began
+        if progress is not None:
+            await progress(start + len(chunk), len(ids))
     return result
 
 

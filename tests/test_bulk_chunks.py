@@ -9,9 +9,10 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import services.lifecycle
+from handlers.verdicts import PROGRESS_FROM
 from models.enums import ReportStatus
 from services.verdicts import CHUNK_REPORTS
-from tests.support.client import BotClient, text
+from tests.support.client import BotClient, text, texts
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import bulk_reports, statuses
 from tests.support.triage_helpers import admin
@@ -56,4 +57,15 @@ async def test_a_failed_chunk_is_named_and_sending_again_finishes_the_list(
     assert f"Marked as blocked: {numbers(rest)}." in again
     assert "Not changed:" in again
     assert "Not recorded" not in again
+    assert await statuses(db, ids) == [S.BLOCKED] * len(ids)
+
+
+async def test_a_long_list_shows_its_progress(
+    client: BotClient, db: AsyncSession, fake_session: RecordingSession
+) -> None:
+    ids = await bulk_reports(db, PROGRESS_FROM, S.SENT)
+    data = "".join(f"bulk{n}.kz\n" for n in range(len(ids))).encode()
+    shown = texts(await upload(admin(client), fake_session, "list.txt", data))
+    assert shown[0] == f"Recording {PROGRESS_FROM} reports… 0%"
+    assert shown[-1].startswith("Marked as blocked: #")
     assert await statuses(db, ids) == [S.BLOCKED] * len(ids)
