@@ -173,8 +173,9 @@ def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
     )
     if sighting:
         kept_tallies.count_sighting(
-            run, report=report, volunteer_id=sender.volunteer_id, created_at=sender.at
-        )
+            run, report=report, volunteer_id=sender.volunteer_id, created_at=sender.at,
+            recheck_id=None if created else report_id,
+        )  # fmt: skip
     if target.evidence_url:
         _record_evidence(run, report_id, sender, target.evidence_url)
     if created:

@@ -13,8 +13,10 @@ Decisions (README, "Tallies, leaderboards and the weekly digest"):
   and every addition to a day that changes what it earns adds to them too.
 - Nothing else writes what tallies depend on: personal data erasure keeps the sightings (it
   empties their chat ids), claims and street work go through lifecycle.change_status.
-- On PostgreSQL a sighting sent while a moderator closes the same report may be counted by the
-  status it had a moment before; `python -m bot rebuild-tallies` recomputes everything.
+- A sighting of a known report is counted by the report as it is after the sighting's insert
+  (`count_sighting`'s `recheck_id`): on PostgreSQL that insert waits for a moderator who holds
+  the report, whose change is then committed, so intake and moderation at once still agree.
+  `python -m bot rebuild-tallies` recomputes everything whatever happened.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,12 +24,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, text
+from sqlalchemy import Select, bindparam, delete, func, insert, text
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.enums import ReportStatus, TargetKind
 from models.prepared import Prepared, Run, run_writes
 from models.report import Report, Sighting
 from models.tally import TallyDay
@@ -123,12 +126,43 @@ _ALL_TIME = Prepared(kept_points.all_time_upsert)
 _WEEK = Prepared(kept_points.week_upsert)
 
 
+def _facts_select(_dialect_insert: Any) -> Any:
+    table = Report.__table__  # type: ignore[attr-defined]
+    return sa_select(table.c.status, table.c.closed_at, table.c.found_by_id, table.c.kind).where(
+        table.c.id == bindparam("id")
+    )
+
+
+_FACTS = Prepared(_facts_select)
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    status: ReportStatus
+    closed_at: datetime | None
+    found_by_id: int | None
+    kind: TargetKind
+
+
 def count_sighting(
-    run: Run, *, report: ReportFacts, volunteer_id: int, created_at: datetime
+    run: Run,
+    *,
+    report: ReportFacts,
+    volunteer_id: int,
+    created_at: datetime,
+    recheck_id: int | None = None,
 ) -> None:
     """Count a sighting just inserted, through the caller's `run` (models/prepared.py: the
     intake's one trip): one upsert of the day, and only when the sighting earns points (a
-    confirmation of an accepted target), the kept weights and the kept points too."""
+    confirmation of an accepted target), the kept weights and the kept points too.
+
+    `recheck_id`: the report was read before the sighting was inserted and may have changed
+    since (on PostgreSQL the insert waits for a moderator holding the report, then that change
+    is committed): its facts are read again first. Not needed for a report made by this
+    transaction, which nobody else can see."""
+    if recheck_id is not None:
+        [row] = run(_FACTS, {"id": recheck_id})
+        report = _Facts(*row)
     counts = contribution(report=report, volunteer_id=volunteer_id, created_at=created_at)
     day = almaty_date(created_at)
     params = {"volunteer_id": volunteer_id, "day": day} | counts
