@@ -15,6 +15,7 @@ Readers ask `points`, which answers None when the weights asked for are not the 
 from collections.abc import Callable, Iterable
 from dataclasses import astuple
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Date, case, cast, delete, func, insert, literal, literal_column, text
@@ -96,11 +97,13 @@ def _adding(table: Any, keys: list[str], dialect_insert: Any) -> Any:
     )
 
 
+@cache
 def all_time_upsert(dialect_insert: Any) -> Any:
     """Add `points` to a volunteer's all-time row (parameters named after the columns)."""
     return _adding(TallyPoints.__table__, ["volunteer_id"], dialect_insert)  # type: ignore[attr-defined]
 
 
+@cache
 def week_upsert(dialect_insert: Any) -> Any:
     """Add `points` to a volunteer's row of the week from `monday`."""
     return _adding(TallyWeek.__table__, ["volunteer_id", "monday"], dialect_insert)  # type: ignore[attr-defined]

@@ -9,7 +9,9 @@ transaction, so a state change, its trail and the standings are never separated.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -130,6 +132,7 @@ async def change_status(
     # and hold SQLite's write lock for seconds on a 5,000-line /blocked list.
     volunteers = await _sighting_volunteers(session, [saved_id(r) for r in movable], to)
     tracked = await kept_tallies.track(session, [saved_id(r) for r in movable])
+    trail = _Trail()
     for report_id in dict.fromkeys(report_ids):
         report = reports.get(report_id)
         if report is None or to not in allowed_next(report):
@@ -139,8 +142,8 @@ async def change_status(
         if _held_by_other(report, actor_id, now):
             result.refused.append(Refused(report_id, report.status, kind=report.kind, held=True))
             continue
-        await _apply(
-            session, report, to, actor_id=actor_id, why=why, now=now,
+        _apply(
+            trail, report, to, actor_id=actor_id, why=why, now=now,
             volunteers=volunteers.get(report_id, []),
         )  # fmt: skip
         if category is not None:
@@ -150,14 +153,37 @@ async def change_status(
         if to in (S.REJECTED, S.DECLINED):
             report.resolution_code, report.resolution_note = why.code, why.text
         result.changed.append(report)
+    await trail.write(session)
     await tracked.settle(session)
     if commit:
         await session.commit()
     return result
 
 
-async def _apply(
-    session: AsyncSession,
+@dataclass(slots=True)
+class _Trail:
+    """The audit entries and notices of one change, written by two Core statements.
+
+    Built as ORM objects they cost 0.5 ms of the event loop per report (SQLModel builds and
+    checks each one), which a 5,000-line /blocked list paid while volunteers waited.
+    """
+
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+    async def write(self, session: AsyncSession) -> None:
+        if self.audits:
+            await session.exec(_AUDIT_INSERT, params=self.audits)
+        if self.notices:
+            await session.exec(_NOTICE_INSERT, params=self.notices)
+
+
+_AUDIT_INSERT = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+_NOTICE_INSERT = insert(Notice.__table__)  # type: ignore[attr-defined]
+
+
+def _apply(
+    trail: _Trail,
     report: Report,
     to: ReportStatus,
     *,
@@ -166,18 +192,19 @@ async def _apply(
     now: datetime,
     volunteers: Sequence[int] = (),
 ) -> None:
-    session.add(
-        AuditEntry(
-            report_id=saved_id(report),
-            from_status=report.status,
-            to_status=to,
-            actor_id=actor_id,
-            at=now,
-            code=why.code,
-            ref_id=why.ref_id,
-            district=why.district,
-            note=why.text,
-        )
+    report_id = saved_id(report)
+    trail.audits.append(
+        {
+            "report_id": report_id,
+            "from_status": report.status,
+            "to_status": to,
+            "actor_id": actor_id,
+            "at": now,
+            "code": why.code,
+            "ref_id": why.ref_id,
+            "district": why.district,
+            "note": why.text,
+        }
     )
     report.status = to
     report.status_changed_at = now
@@ -185,19 +212,20 @@ async def _apply(
         report.closed_at = now
     report.claimed_by_id = None
     report.claimed_until = None
-    session.add(report)
     event = NOTIFIED.get(to)
     if event is not None:
-        for volunteer_id in volunteers:
-            session.add(
-                Notice(
-                    volunteer_id=volunteer_id,
-                    report_id=saved_id(report),
-                    event=event,
-                    code=why.code,
-                    note=why.text,
-                )
-            )
+        trail.notices += [
+            {
+                "volunteer_id": volunteer_id,
+                "report_id": report_id,
+                "event": event,
+                "code": why.code,
+                "note": why.text,
+                "created_at": now,
+                "done_at": None,
+            }
+            for volunteer_id in volunteers
+        ]
 
 
 async def sighting_volunteers(session: AsyncSession, report_id: int) -> list[int]:
@@ -270,6 +298,7 @@ async def merge(
     merged, refused = [], []
     now = utcnow()
     tracked = await kept_tallies.track(session, reports)
+    trail = _Trail()
     for source_id in dict.fromkeys(source_ids):
         source = reports.get(source_id)
         if source is None or source_id == into_id or S.MERGED not in allowed_next(source):
@@ -284,8 +313,8 @@ async def merge(
             refused.append(Refused(source_id, source.status, other_kind=True))
             continue
         await _move_sightings(session, source, into)
-        await _apply(
-            session,
+        _apply(
+            trail,
             source,
             S.MERGED,
             actor_id=actor_id,
@@ -294,6 +323,7 @@ async def merge(
         )
         source.merged_into_id = into_id
         merged.append(source_id)
+    await trail.write(session)
     await tracked.settle(session)
     await session.commit()
     return MergeResult(merged, refused, into)
