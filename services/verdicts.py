@@ -8,12 +8,12 @@ A verdict is recorded in chunks of `CHUNK_REPORTS` reports, each its own short t
 5,000-line list written as one transaction held SQLite's write lock and the event loop for
 seconds, and every volunteer's link waited behind it. Chunking keeps the house rule "a reply
 says saved only after the commit" where it matters: each report's verdict is an independent
-fact with its own audit entry and notices, committed with its chunk (and the writer rests between
-chunks, see REST_SECONDS); the reply lists exactly
-the reports whose chunk committed, and, if a chunk fails, which reports were not recorded (the
-failed chunk and every later one: nothing after a failure is tried). Sending the list again is
-safe: reports already marked come back as "Not changed: … — blocked". The parsing (decoding,
-CSV, canonical keys) is CPU work and runs in a worker thread.
+fact with its own audit entry and notices, committed with its chunk (the writer rests between
+chunks, see REST_SECONDS); the reply lists exactly the reports whose chunk committed, and, if a
+chunk fails, which reports were not recorded (the failed chunk and every later one: nothing
+after a failure is tried). Sending the list again is safe: reports already marked come back as
+"Not changed: … — blocked". The parsing (decoding, CSV, canonical keys) is CPU work and runs
+in a worker thread.
 """
 
 import asyncio
