@@ -162,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # aiogram logs a line for every update handled; at a city's volume that is most of the
+    # log and a tenth of a link's CPU. Failures are still logged (as errors).
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     install_log_redaction()
     args = parse_args(argv)
     try:

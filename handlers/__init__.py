@@ -1,9 +1,10 @@
 """Routers, one feature a module, composed here. Order matters:
 
-1. the moderators' group (staff commands that name no volunteer), then other group chats
-   (commands only, pointing people to the private chat);
-2. links from volunteers in no conversation (intake's fast lane: nothing in between would take
-   them); banned volunteers (answered politely, nothing stored);
+1. links in a private chat from volunteers in no conversation (intake's fast lane: nothing
+   below would take them, and every router passed costs CPU on the busiest path);
+2. the moderators' group (staff commands that name no volunteer), then other group chats
+   (commands only, pointing people to the private chat); banned volunteers (answered
+   politely, nothing stored);
 3. volunteers' private screens;
 4. staff routers, each gated by the role read from the database for this update;
 5. graffiti photos and their conversation;
@@ -52,7 +53,6 @@ def build_routers() -> list[Router]:
     private.callback_query.filter(PrivateChat())
     private.edited_message.filter(PrivateChat())
     private.include_routers(
-        intake.create_fast_lane(),
         banned.create_router(),
         start.create_router(),
         language.create_router(),
@@ -88,6 +88,7 @@ def build_routers() -> list[Router]:
         refusals.create_router(),
     )
     return [
+        intake.create_fast_lane(),
         errors.create_router(),
         groups.create_moderators_group_router(),
         groups.create_router(),

@@ -6,6 +6,7 @@ slashes, and ``http:shop.kz`` or ``http:\\\\shop.kz`` mean ``http://shop.kz``. T
 runs on the cleaned text, before any parsing.
 """
 
+import functools
 import re
 
 from yarl import URL
@@ -33,6 +34,8 @@ _WEB_SCHEMES = frozenset({"http", "https"})
 MAX_KEY_LENGTH = 2100
 
 
+# The same link comes again and again (repeats, confirmations): its answer never changes.
+@functools.lru_cache(maxsize=4096)
 def canonicalize(raw: str) -> Target | Refusal:
     """Never raises: anything that is not a reportable link comes back as a Refusal."""
     try:

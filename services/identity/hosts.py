@@ -53,6 +53,10 @@ def normalize_host(raw_host: str) -> str:
 
 
 def is_ip(host: str) -> bool:
+    # ipaddress accepts dotted decimals (ending in a digit) or IPv6 (with a colon) only; most
+    # hosts are names, and its refusal costs two exceptions.
+    if ":" not in host and not host[-1:].isdigit():
+        return False
     try:
         ipaddress.ip_address(host)
     except ValueError:
