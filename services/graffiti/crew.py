@@ -157,9 +157,13 @@ async def mark_delivered(
     wall already assigned with /assign only records that a file carried it.
     """
     ids = [row.report_id for row in rows]
+    # One transaction with the file's mark below: committed apart, the walls were for a moment
+    # assigned, unclaimed and still due a file, and another moderator's /graffiti_batch took
+    # them again (services/graffiti/crew_files.py `_still_waiting`).
     result = await assign(
-        session, report_ids=ids, district=district, actor_id=actor_id, require_district=False
-    )
+        session, report_ids=ids, district=district, actor_id=actor_id, require_district=False,
+        commit=False,
+    )  # fmt: skip
     carried = [saved_id(report) for report in result.changed]
     carried += [r.report_id for r in result.refused if r.status == ReportStatus.ASSIGNED]
     result.refused = [r for r in result.refused if r.status != ReportStatus.ASSIGNED]

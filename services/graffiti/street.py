@@ -21,6 +21,7 @@ async def assign(
     district: District | None,
     actor_id: int,
     require_district: bool = True,
+    commit: bool = True,
 ) -> TransitionResult:
     """Assign graffiti reports to a district crew (the report's own district if none given).
 
@@ -55,7 +56,8 @@ async def assign(
             session.add(wall)
         result.changed.extend(step.changed)
         result.refused.extend(step.refused)
-    await session.commit()
+    if commit:
+        await session.commit()
     return result
 
 
