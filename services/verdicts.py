@@ -22,6 +22,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
 from models.report import Report
+from models.sqlite_writer import write_gate
 from services import lifecycle
 from services.identity import Target, canonicalize
 from services.refang import refang
@@ -90,6 +92,8 @@ async def record_verdict(
     note = (reason or "").strip()[:MAX_REASON_LENGTH] or None
     ids = list(dict.fromkeys(report_ids))
     result = VerdictResult()
+    # Intake's writer waits for each chunk here rather than in SQLite's busy handler.
+    gate = write_gate(session.bind)  # type: ignore[arg-type]
     took = 0.0
     for start in range(0, len(ids), CHUNK_REPORTS):
         chunk = ids[start : start + CHUNK_REPORTS]
@@ -97,10 +101,11 @@ async def record_verdict(
             await _rest(took)
         began = time.monotonic()
         try:
-            done = await lifecycle.change_status(
-                session, report_ids=chunk, to=verdict, actor_id=actor_id,
-                why=lifecycle.Why(text=note),
-            )  # fmt: skip
+            async with gate or nullcontext():
+                done = await lifecycle.change_status(
+                    session, report_ids=chunk, to=verdict, actor_id=actor_id,
+                    why=lifecycle.Why(text=note),
+                )  # fmt: skip
         except SQLAlchemyError:
             logger.exception("verdict %s: chunk of %s reports not recorded", verdict, len(chunk))
             await _discard(session)
