@@ -1,0 +1,1 @@
+"""Rechecks of forwarded targets (issue 9): the probe and its guard."""
