@@ -13,6 +13,7 @@ from handlers.filters import PrivateChat
 from handlers.graffiti_filters import conversation_known_closed
 from handlers.message_links import is_forward_from_private_channel, message_links
 from models.enums import Role
+from models.sqlite_writer import SqliteWriter
 from services.actor import Actor
 from services.intake import IntakeResult, LinkResult, Outcome, submit_links
 from services.update_work import UpdateWork
@@ -63,14 +64,8 @@ async def on_link_message(
         else:
             await message.answer(no_link_hint())
         return
-    result = await submit_links(
-        session,
-        volunteer_id=actor.id,
-        chat_id=message.chat.id,
-        message_id=message.message_id,
-        links=links,
-        max_links=deps.max_links_per_message,
-        writer=deps.sqlite_writer,
+    result = await submit_message_links(
+        message, session, actor, links, deps.max_links_per_message, writer=deps.sqlite_writer
     )
     if work is not None and result.saved_any:
         work.committed = True  # the writer's commit is not the session's: say so here
@@ -78,9 +73,19 @@ async def on_link_message(
 
 
 async def submit_message_links(
-    message: Message, session: AsyncSession, actor: Actor, links: list[str], limit: int
+    message: Message,
+    session: AsyncSession,
+    actor: Actor,
+    links: list[str],
+    limit: int,
+    *,
+    writer: SqliteWriter | None = None,
 ) -> IntakeResult:
-    """A message's links as the volunteer's sightings, tied to the message they came in."""
+    """A message's links as the volunteer's sightings, tied to the message they came in.
+
+    With `writer` (link intake on SQLite) they are written on its connection and committed
+    there; without it, in the session's transaction, committed as submit_links does.
+    """
     return await submit_links(
         session,
         volunteer_id=actor.id,
@@ -88,6 +93,7 @@ async def submit_message_links(
         message_id=message.message_id,
         links=links,
         max_links=limit,
+        writer=writer,
     )
 
 

@@ -16,7 +16,6 @@ from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Document, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -179,20 +178,14 @@ async def _blocked_from_file(
     await message.answer(fit_lines(lines_out) or _("The file holds no links."))
 
 
-def _recording(done: int, total: int) -> str:
-    return ngettext(
-        "Recording {total} report… {percent}%", "Recording {total} reports… {percent}%", total
-    ).format(total=f"{total:,}", percent=done * 100 // max(total, 1))
-
-
 async def _record_blocked(
     chat: Message, session: AsyncSession, actor: Actor, report_ids: list[int]
 ) -> verdicts.VerdictResult:
     """A long list is written in chunks for a while (services/verdicts.py): show how far."""
     progress = None
     if len(report_ids) >= PROGRESS_FROM:
-        status = await chat.answer(_recording(0, len(report_ids)))
-        progress = ProgressMessage(status, _recording)
+        status = await chat.answer(verdict_texts.recording(0, len(report_ids)))
+        progress = ProgressMessage(status, verdict_texts.recording)
     return await verdicts.record_verdict(
         session,
         report_ids=report_ids,

@@ -7,6 +7,7 @@ import html
 from collections.abc import Sequence
 
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from models.base import saved_id
 from models.enums import ReportStatus, TargetKind
@@ -101,3 +102,10 @@ def unmatched(lines: Sequence[str], total: int | None = None) -> list[str]:
 
 def more(count: int) -> str:
     return _("and {count} more", "and {count} more", count).format(count=count)
+
+
+def recording(done: int, total: int) -> str:
+    """The progress line of a long verdict list being written."""
+    return ngettext(
+        "Recording {total} report… {percent}%", "Recording {total} reports… {percent}%", total
+    ).format(total=f"{total:,}", percent=done * 100 // max(total, 1))
