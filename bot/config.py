@@ -3,6 +3,7 @@
 The key names are a public contract (README, config.example.toml): keep them stable.
 """
 
+import ipaddress
 import re
 import tomllib
 from pathlib import Path
@@ -18,6 +19,13 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from typing_extensions import override
+
+from services.probe.options import (
+    DEFAULT_BLOCK_PAGE_MARKERS,
+    DEFAULT_PARKED_MARKERS,
+    ProbeOptions,
+    refuse_non_loopback,
+)
 
 _TOKEN_PATTERN = re.compile(r"^\d+:[\w-]{20,}$")
 _SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -190,6 +198,64 @@ class StorageSettings(BaseModel):
     photo_dir: str = ""
 
 
+class ProbeSettings(BaseModel):
+    # Rechecks of forwarded targets (services/probe). false: no scheduled checks, no evidence.
+    enabled: bool = True
+    # A proxy outside Kazakhstan (http://, https:// or socks5://) for the control vantage.
+    control_proxy: str = ""
+    # Loopback addresses or networks the guard lets through, for tests' local servers only.
+    allowlist: list[str] = Field(default_factory=list)
+    concurrency: int = Field(default=20, ge=1, le=200)
+    per_host: int = Field(default=2, ge=1, le=10)
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    read_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    total_timeout_s: float = Field(default=20.0, gt=0, le=300)
+    sent_every_hours: float = Field(default=12.0, ge=0.25, le=24 * 14)
+    closed_every_hours: float = Field(default=24.0, ge=0.25, le=24 * 30)
+    jitter_percent: float = Field(default=20.0, ge=0, le=50)
+    block_page_markers: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCK_PAGE_MARKERS))
+    block_page_addresses: list[str] = Field(default_factory=list)
+    parked_markers: list[str] = Field(default_factory=lambda: list(DEFAULT_PARKED_MARKERS))
+
+    @field_validator("allowlist")
+    @classmethod
+    def _only_loopback(cls, value: list[str]) -> list[str]:
+        refuse_non_loopback(value)
+        return value
+
+    @field_validator("control_proxy")
+    @classmethod
+    def _proxy_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://", "socks5://")):
+            raise ValueError("must be empty or an http://, https:// or socks5:// proxy URL")
+        return value
+
+    @field_validator("block_page_addresses")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_address(entry)
+        return value
+
+    def options(self) -> ProbeOptions:
+        return ProbeOptions(
+            enabled=self.enabled,
+            control_proxy=self.control_proxy or None,
+            allowlist=tuple(self.allowlist),
+            concurrency=self.concurrency,
+            per_host=self.per_host,
+            connect_timeout=self.connect_timeout_s,
+            read_timeout=self.read_timeout_s,
+            total_timeout=self.total_timeout_s,
+            block_page_markers=tuple(m.lower() for m in self.block_page_markers),
+            block_page_addresses=tuple(self.block_page_addresses),
+            parked_markers=tuple(m.lower() for m in self.parked_markers),
+            sent_every_hours=self.sent_every_hours,
+            closed_every_hours=self.closed_every_hours,
+            jitter=self.jitter_percent / 100,
+        )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CVBOT_", env_nested_delimiter="__", case_sensitive=False, extra="forbid"
@@ -207,6 +273,7 @@ class Settings(BaseSettings):
     points: PointsSettings = Field(default_factory=PointsSettings)
     graffiti: GraffitiSettings = Field(default_factory=GraffitiSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    probe: ProbeSettings = Field(default_factory=ProbeSettings)
 
     @classmethod
     @override
