@@ -8,6 +8,9 @@ the stages are evidence for moderators and never reach volunteers.
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
+
+from models.enums import TargetKind
 
 
 class Verdict(StrEnum):
@@ -103,3 +106,21 @@ class CheckResult:
     @property
     def outcome(self) -> Outcome:
         return OUTCOMES[self.verdict]
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeTarget:
+    """What a checker needs of a report: its kind, canonical key (`tg:name`, `tg+:invite`,
+    `shop.kz/path`) and the URL shown for it (`https://shop.kz/path`, `https://t.me/name`)."""
+
+    report_id: int
+    kind: TargetKind
+    key: str
+    url: str
+
+
+class Checker(Protocol):
+    """Looks at one target once. Web and Telegram targets each have their own checker; the
+    recheck job picks by kind. Never raises for what it finds: failures are verdicts."""
+
+    async def check(self, target: ProbeTarget) -> CheckResult: ...
