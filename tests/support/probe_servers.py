@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Self
+from urllib.parse import urlsplit
 
 import httpcore
 import pytest
@@ -126,7 +127,9 @@ class PageServer(Listener):
 
 
 class ConnectProxy(Listener):
-    """CONNECT host:port → 127.0.0.1:routes[(host, port)]; unknown targets get 502."""
+    """An HTTP proxy: `CONNECT host:port` (https targets) or an absolute-form request
+    (`GET http://host:port/path`, http targets) reaches 127.0.0.1:routes[(host, port)];
+    unknown targets get 502 Bad Gateway."""
 
     def __init__(self, routes: dict[tuple[str, int], int]) -> None:
         super().__init__()
@@ -136,17 +139,27 @@ class ConnectProxy(Listener):
     @override
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
-        method, target, _ = head.decode("latin-1").split("\r\n")[0].split(" ", 2)
-        self.asked.append(target)
-        host, _, port = target.rpartition(":")
-        local = self.routes.get((host, int(port or 0))) if method == "CONNECT" else None
+        request_line, _, rest = head.partition(b"\r\n")
+        method, target, version = request_line.decode("latin-1").split(" ", 2)
+        forwarded = urlsplit(target) if method != "CONNECT" else None
+        if forwarded is not None:
+            host, port = forwarded.hostname or "", forwarded.port or 80
+        else:
+            host, _, port_text = target.rpartition(":")
+            port = int(port_text)
+        self.asked.append(f"{host}:{port}")
+        local = self.routes.get((host, port))
         if local is None:
             writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
             await writer.drain()
             return
         upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", local)
-        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        await writer.drain()
+        if forwarded is None:
+            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            await writer.drain()
+        else:
+            path = forwarded.path or "/"
+            upstream_writer.write(f"{method} {path} {version}\r\n".encode() + rest)
         try:
             await asyncio.gather(_pipe(reader, upstream_writer), _pipe(upstream_reader, writer))
         finally:
