@@ -3,8 +3,7 @@ HTTP CONNECT proxy the test starts, which reaches shop.test where the test's tab
 the two looks combine: fails here and works there is blocked; both fail is dead; both work is
 online. The target is judged here first, so a link cannot make the proxy reach our network."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -15,29 +14,21 @@ from services.probe.web import WebProbe
 from tests.support.probe_servers import (
     BlackHole,
     ConnectProxy,
-    Listener,
     PageServer,
+    Servers,
     html,
     resolver_for,
     tls_server_context,
 )
 
-L = TypeVar("L", bound=Listener)
-Start = Callable[[L], Awaitable[L]]
 NAMES = {"shop.test": ["127.0.0.1"]}
 
 
 @pytest.fixture
-async def start() -> AsyncIterator[Start[Listener]]:
-    started: list[Listener] = []
-
-    async def go(listener: L) -> L:
-        started.append(await listener.start())
-        return listener
-
-    yield go
-    for listener in started:
-        await listener.close()
+async def servers() -> AsyncIterator[Servers]:
+    started = Servers()
+    yield started
+    await started.aclose()
 
 
 def through(proxy: ConnectProxy | int, connect_timeout: float = 0.5) -> ProbeOptions:
@@ -64,11 +55,11 @@ async def check(
 
 
 async def test_a_tls_stall_here_that_works_through_the_control_is_blocked_tls(
-    start: Start[Listener],
+    servers: Servers,
 ) -> None:
-    hole = await start(BlackHole())
-    shop = await start(PageServer({"/": html("Seen abroad")}, tls_server_context()))
-    proxy = await start(ConnectProxy({("shop.test", hole.port): shop.port}))
+    hole = await servers.start(BlackHole())
+    shop = await servers.start(PageServer({"/": html("Seen abroad")}, tls_server_context()))
+    proxy = await servers.start(ConnectProxy({("shop.test", hole.port): shop.port}))
     result = await check(f"https://shop.test:{hole.port}/", through(proxy))
     assert result.verdict is Verdict.BLOCKED_TLS
     assert result.vantage is Vantage.HOST_AND_CONTROL
@@ -86,9 +77,9 @@ async def test_a_tls_stall_here_that_works_through_the_control_is_blocked_tls(
     assert next(s for s in result.stages if s.name == "control.tls").ok
 
 
-async def test_works_on_both_is_online(start: Start[Listener]) -> None:
-    shop = await start(PageServer({"/": html("Shop")}, tls_server_context()))
-    proxy = await start(ConnectProxy({("shop.test", shop.port): shop.port}))
+async def test_works_on_both_is_online(servers: Servers) -> None:
+    shop = await servers.start(PageServer({"/": html("Shop")}, tls_server_context()))
+    proxy = await servers.start(ConnectProxy({("shop.test", shop.port): shop.port}))
     result = await check(f"https://shop.test:{shop.port}/", through(proxy, 5.0))
     assert result.verdict is Verdict.ONLINE
     assert result.vantage is Vantage.HOST_AND_CONTROL
@@ -96,29 +87,29 @@ async def test_works_on_both_is_online(start: Start[Listener]) -> None:
     assert shop.connections == 2
 
 
-async def test_a_name_missing_here_but_served_there_is_blocked(start: Start[Listener]) -> None:
-    shop = await start(PageServer({"/": html("Shop")}))
+async def test_a_name_missing_here_but_served_there_is_blocked(servers: Servers) -> None:
+    shop = await servers.start(PageServer({"/": html("Shop")}))
     proxy_routes = {("hidden.test", shop.port): shop.port}
-    proxy = await start(ConnectProxy(proxy_routes))
+    proxy = await servers.start(ConnectProxy(proxy_routes))
     result = await check(f"http://hidden.test:{shop.port}/", through(proxy, 5.0), names={})
     assert result.verdict is Verdict.BLOCKED
     assert result.vantage is Vantage.HOST_AND_CONTROL
 
 
-async def test_fails_on_both_is_dead(start: Start[Listener]) -> None:
+async def test_fails_on_both_is_dead(servers: Servers) -> None:
     # Nothing listens here; the proxy cannot reach it either (502 to the CONNECT).
-    gone = await start(BlackHole())
+    gone = await servers.start(BlackHole())
     await gone.close()
-    proxy = await start(ConnectProxy({}))
+    proxy = await servers.start(ConnectProxy({}))
     result = await check(f"https://shop.test:{gone.port}/", through(proxy, 5.0))
     assert result.verdict is Verdict.DEAD
     assert result.vantage is Vantage.HOST_AND_CONTROL
     assert proxy.asked == [f"shop.test:{gone.port}"]
 
 
-async def test_a_missing_page_on_both_is_dead(start: Start[Listener]) -> None:
-    shop = await start(PageServer({}))  # 404 for every path
-    proxy = await start(ConnectProxy({("shop.test", shop.port): shop.port}))
+async def test_a_missing_page_on_both_is_dead(servers: Servers) -> None:
+    shop = await servers.start(PageServer({}))  # 404 for every path
+    proxy = await servers.start(ConnectProxy({("shop.test", shop.port): shop.port}))
     result = await check(f"http://shop.test:{shop.port}/", through(proxy, 5.0))
     assert result.verdict is Verdict.DEAD
     assert result.http_status == 404
@@ -126,10 +117,10 @@ async def test_a_missing_page_on_both_is_dead(start: Start[Listener]) -> None:
 
 
 async def test_an_unreachable_proxy_leaves_the_host_verdict_alone(
-    start: Start[Listener],
+    servers: Servers,
 ) -> None:
-    hole = await start(BlackHole())
-    closed = await start(BlackHole())
+    hole = await servers.start(BlackHole())
+    closed = await servers.start(BlackHole())
     await closed.close()  # a proxy port where nothing listens any more
     result = await check(f"https://shop.test:{hole.port}/", through(closed.port))
     assert result.verdict is Verdict.BLOCKED_TLS
@@ -146,11 +137,9 @@ async def test_an_unreachable_proxy_leaves_the_host_verdict_alone(
         "http://local.test:{port}/",
     ],
 )
-async def test_the_control_never_carries_a_refused_target(
-    start: Start[Listener], url: str
-) -> None:
-    victim = await start(BlackHole())
-    proxy = await start(ConnectProxy({}))
+async def test_the_control_never_carries_a_refused_target(servers: Servers, url: str) -> None:
+    victim = await servers.start(BlackHole())
+    proxy = await servers.start(ConnectProxy({}))
     names = {"local.test": ["10.0.0.7"]}
     result = await check(url.format(port=victim.port), through(proxy, 5.0), names)
     assert result.verdict is Verdict.REFUSED

@@ -6,8 +6,7 @@ what it refuses without it)."""
 import gzip
 import hashlib
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -17,18 +16,15 @@ from services.probe.results import CheckResult, ProbeTarget, Vantage, Verdict
 from services.probe.web import WebProbe
 from tests.support.probe_servers import (
     BlackHole,
-    Listener,
     Page,
     PageServer,
+    Servers,
     counting,
     html,
     redirect,
     resolver_for,
     tls_server_context,
 )
-
-L = TypeVar("L", bound=Listener)
-Start = Callable[[L], Awaitable[L]]
 
 # Generous where a page must arrive (a loaded machine is slow, never wrong); short where the
 # test waits for a time-out that is certain to come (the server never answers).
@@ -42,16 +38,10 @@ NAMES = {"shop.test": ["127.0.0.1"], "mirror.test": ["127.0.0.1"]}
 
 
 @pytest.fixture
-async def start() -> AsyncIterator[Start[Listener]]:
-    started: list[Listener] = []
-
-    async def go(listener: L) -> L:
-        started.append(await listener.start())
-        return listener
-
-    yield go
-    for listener in started:
-        await listener.close()
+async def servers() -> AsyncIterator[Servers]:
+    started = Servers()
+    yield started
+    await started.aclose()
 
 
 async def check(
@@ -68,9 +58,9 @@ def stage_names(result: CheckResult) -> list[str]:
     return [stage.name for stage in result.stages]
 
 
-async def test_a_page_with_a_title_is_online_with_its_evidence(start: Start[PageServer]) -> None:
+async def test_a_page_with_a_title_is_online_with_its_evidence(servers: Servers) -> None:
     page = html("Магазин &amp; Co")
-    server = await start(PageServer({"/": page}))
+    server = await servers.start(PageServer({"/": page}))
     result = await check(f"http://shop.test:{server.port}/")
     assert result.verdict is Verdict.ONLINE
     assert result.vantage is Vantage.HOST
@@ -97,10 +87,10 @@ async def test_a_page_with_a_title_is_online_with_its_evidence(start: Start[Page
 
 
 async def test_https_sends_the_host_name_and_does_not_require_a_valid_certificate(
-    start: Start[PageServer],
+    servers: Servers,
 ) -> None:
     seen_names: list[str] = []
-    server = await start(PageServer({"/": html("Shop")}, tls_server_context(seen_names)))
+    server = await servers.start(PageServer({"/": html("Shop")}, tls_server_context(seen_names)))
     # The certificate is from a CA nobody trusts: the probe records, it does not judge.
     result = await check(f"https://shop.test:{server.port}/")
     assert result.verdict is Verdict.ONLINE
@@ -121,18 +111,18 @@ async def test_https_sends_the_host_name_and_does_not_require_a_valid_certificat
         (403, Verdict.INCONCLUSIVE),
     ],
 )
-async def test_statuses(start: Start[PageServer], status: int, verdict: Verdict) -> None:
-    server = await start(PageServer({"/": Page(status, b"<title>x</title>")}))
+async def test_statuses(servers: Servers, status: int, verdict: Verdict) -> None:
+    server = await servers.start(PageServer({"/": Page(status, b"<title>x</title>")}))
     result = await check(f"http://shop.test:{server.port}/")
     assert result.verdict is verdict
     assert result.http_status == status
 
 
 async def test_a_redirect_chain_is_followed_by_hand_each_host_resolved_once(
-    start: Start[PageServer],
+    servers: Servers,
 ) -> None:
     routes = {"/": redirect("/a", 301), "/b": redirect("/c"), "/c": html("Mirror")}
-    server = await start(PageServer(routes))
+    server = await servers.start(PageServer(routes))
     routes["/a"] = redirect(f"http://mirror.test:{server.port}/b")  # another host, same port
     asked: list[str] = []
     probe = WebProbe(OPTIONS, resolver=counting(resolver_for(NAMES), asked))
@@ -154,18 +144,18 @@ async def test_a_redirect_chain_is_followed_by_hand_each_host_resolved_once(
     assert [path for path, _ in server.requests] == ["/", "/a", "/b", "/c"]
 
 
-async def test_more_than_five_redirects_is_inconclusive(start: Start[PageServer]) -> None:
+async def test_more_than_five_redirects_is_inconclusive(servers: Servers) -> None:
     routes = {f"/{n}": redirect(f"/{n + 1}") for n in range(10)}
-    server = await start(PageServer(routes))
+    server = await servers.start(PageServer(routes))
     result = await check(f"http://shop.test:{server.port}/0")
     assert result.verdict is Verdict.INCONCLUSIVE
     assert result.error == "more than 5 redirects"
     assert len(server.requests) == 6
 
 
-async def test_a_block_page_marker_is_blocked_page(start: Start[PageServer]) -> None:
+async def test_a_block_page_marker_is_blocked_page(servers: Servers) -> None:
     body = "<title>Блокировка</title><p>Доступ к данному ресурсу ограничен</p>".encode("cp1251")
-    server = await start(
+    server = await servers.start(
         PageServer({"/": Page(200, body, {"Content-Type": "text/html; charset=windows-1251"})})
     )
     result = await check(f"http://shop.test:{server.port}/")
@@ -174,17 +164,17 @@ async def test_a_block_page_marker_is_blocked_page(start: Start[PageServer]) -> 
 
 
 async def test_a_block_page_address_is_blocked_page_without_connecting(
-    start: Start[PageServer],
+    servers: Servers,
 ) -> None:
-    server = await start(PageServer({"/": html("Shop")}))
+    server = await servers.start(PageServer({"/": html("Shop")}))
     options = ProbeOptions(allowlist=("127.0.0.0/8",), block_page_addresses=("127.0.0.9",))
     result = await check(f"http://shop.test:{server.port}/", options, {"shop.test": ["127.0.0.9"]})
     assert result.verdict is Verdict.BLOCKED_PAGE
     assert server.connections == 0
 
 
-async def test_a_parked_page_is_dead(start: Start[PageServer]) -> None:
-    server = await start(PageServer({"/": html("Parked", "This domain is for sale!")}))
+async def test_a_parked_page_is_dead(servers: Servers) -> None:
+    server = await servers.start(PageServer({"/": html("Parked", "This domain is for sale!")}))
     result = await check(f"http://shop.test:{server.port}/")
     assert result.verdict is Verdict.DEAD
 
@@ -216,9 +206,9 @@ async def test_refused_on_every_address_is_dead() -> None:
 
 
 async def test_tcp_that_works_and_a_tls_handshake_that_stalls_is_blocked_tls(
-    start: Start[BlackHole],
+    servers: Servers,
 ) -> None:
-    hole = await start(BlackHole())
+    hole = await servers.start(BlackHole())
     result = await check(f"https://shop.test:{hole.port}/", STALLING)
     assert result.verdict is Verdict.BLOCKED_TLS
     tcp, tls = (s for s in result.stages if s.name.startswith(("tcp", "tls")))
@@ -229,17 +219,17 @@ async def test_tcp_that_works_and_a_tls_handshake_that_stalls_is_blocked_tls(
 
 
 async def test_a_plain_http_server_that_never_answers_is_inconclusive(
-    start: Start[BlackHole],
+    servers: Servers,
 ) -> None:
-    hole = await start(BlackHole())
+    hole = await servers.start(BlackHole())
     result = await check(f"http://shop.test:{hole.port}/", STALLING)
     assert result.verdict is Verdict.INCONCLUSIVE
     assert result.error is not None
 
 
-async def test_the_body_is_read_up_to_the_cap(start: Start[PageServer]) -> None:
+async def test_the_body_is_read_up_to_the_cap(servers: Servers) -> None:
     big = b"<title>Big</title>" + b"x" * (2 * 1024 * 1024)
-    server = await start(PageServer({"/": Page(200, big, {"Content-Type": "text/html"})}))
+    server = await servers.start(PageServer({"/": Page(200, big, {"Content-Type": "text/html"})}))
     options = ProbeOptions(allowlist=("127.0.0.0/8",), max_body_bytes=64 * 1024)
     result = await check(f"http://shop.test:{server.port}/", options)
     assert result.verdict is Verdict.ONLINE
@@ -247,9 +237,9 @@ async def test_the_body_is_read_up_to_the_cap(start: Start[PageServer]) -> None:
     assert result.title == "Big"
 
 
-async def test_a_compressed_body_is_never_expanded_past_the_cap(start: Start[PageServer]) -> None:
+async def test_a_compressed_body_is_never_expanded_past_the_cap(servers: Servers) -> None:
     bomb = gzip.compress(b"<title>Bomb</title>" + b"\0" * (20 * 1024 * 1024))
-    server = await start(
+    server = await servers.start(
         PageServer(
             {"/": Page(200, bomb, {"Content-Encoding": "gzip", "Content-Type": "text/html"})}
         )
@@ -259,8 +249,10 @@ async def test_a_compressed_body_is_never_expanded_past_the_cap(start: Start[Pag
     assert result.title == "Bomb"
 
 
-async def test_fetch_returns_the_page_after_redirects(start: Start[PageServer]) -> None:
-    server = await start(PageServer({"/name": redirect("/s/name"), "/s/name": html("Channel")}))
+async def test_fetch_returns_the_page_after_redirects(servers: Servers) -> None:
+    server = await servers.start(
+        PageServer({"/name": redirect("/s/name"), "/s/name": html("Channel")})
+    )
     probe = WebProbe(OPTIONS, resolver=resolver_for({"t.test": ["127.0.0.1"]}))
     try:
         fetched = await probe.fetch(f"http://t.test:{server.port}/name")

@@ -15,7 +15,7 @@ import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Self
+from typing import Self, TypeVar
 from urllib.parse import urlsplit
 
 import httpcore
@@ -206,6 +206,24 @@ class SimulatedInternet:
             )
 
         monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", connect_tcp)
+
+
+L = TypeVar("L", bound=Listener)
+
+
+class Servers:
+    """The listeners a test started, closed together at its end."""
+
+    def __init__(self) -> None:
+        self._started: list[Listener] = []
+
+    async def start(self, listener: L) -> L:
+        self._started.append(await listener.start())
+        return listener
+
+    async def aclose(self) -> None:
+        for listener in self._started:
+            await listener.close()
 
 
 def resolver_for(names: dict[str, list[str]]) -> Resolver:
