@@ -173,6 +173,19 @@ async def test_a_channel_with_its_preview_off_is_online(
     assert (result.verdict, result.vantage) == (Verdict.ONLINE, Vantage.BOT_API)
 
 
+async def test_a_channel_page_whose_post_page_fails_is_no_verdict(
+    bot: Bot, fake_session: RecordingSession
+) -> None:
+    # A restricted channel's page looks like any channel's: without the post page, no verdict.
+    fake_session.fail_next("GetChat", description=NOT_FOUND)
+    routes = without_feed("example_news", "channel.html", "embed_post_not_found.html")
+    routes["https://t.me/example_news/1?embed=1&mode=tme"] = PageFetch(503, None, b"")
+    result = await check(bot, FakePages(routes), "tg:example_news")
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert result.error is not None
+    assert "http status: 503" in result.error
+
+
 async def test_chat_restricted_from_the_bot_api_is_restricted(
     bot: Bot, fake_session: RecordingSession
 ) -> None:

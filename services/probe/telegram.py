@@ -9,7 +9,9 @@ links (``tgc:``) cannot be seen from outside: always inconclusive.
 
 Pages of a username, at most three: ``t.me/<name>``; for a channel (or Telegram's generic page
 of a blocked one) ``t.me/s/<name>``; and when that feed is not shown, the embedded first post,
-which carries Telegram's restriction notice.
+which carries Telegram's restriction notice. A restricted channel's own page looks like any
+channel's, so a channel page without a feed counts as existing only once that post page was
+read and showed no notice.
 
 Combining getChat with the pages into one verdict, in this order:
 
@@ -151,8 +153,12 @@ class TelegramProbe:
         if feed.verdict is Verdict.RESTRICTED:
             return feed
         embed = await self._read(embed_url(username), read_embed, stages)
-        # A channel page without a feed and without a notice: the owner turned the preview off.
-        return embed if embed.verdict is Verdict.RESTRICTED else landing
+        if embed.sign is Sign.NO_NOTICE:
+            # A channel page, no feed, no notice: the owner turned the web preview off.
+            return landing
+        # A notice, or no post page to read: a restricted channel's page looks like any other
+        # channel's, so without the post page its existence is not a conclusion.
+        return embed
 
     async def _read(self, url: str, reader: Reader, stages: list[Stage]) -> PageReading:
         started = self._clock()
