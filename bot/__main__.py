@@ -3,6 +3,10 @@
 `python -m bot migrate --config PATH`: upgrade the database to the newest schema and exit.
 
 `python -m bot rebuild-tallies --config PATH`: recompute the kept tallies from history and exit.
+
+`python -m bot backup FILE --config PATH`: write a consistent copy of the SQLite database to FILE,
+also while the bot runs; `python -m bot restore FILE --config PATH`: copy a backup into the
+configured database file, which must not exist yet (README, Backups).
 """
 
 import argparse
@@ -26,6 +30,7 @@ from bot.jobs.periodic import declare_jobs
 from bot.log_redaction import install_log_redaction, redact
 from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
+from models.backup import BackupError, restore, snapshot, sqlite_file, table_counts
 from models.engine import create_engine, create_read_engine, create_session_maker
 from models.migrate import MigrationError, ensure_at_head, upgrade_to_head
 from services import kept_points, kept_tallies
@@ -41,11 +46,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["run", "migrate", "rebuild-tallies"],
+        choices=["run", "migrate", "rebuild-tallies", "backup", "restore"],
         default="run",
-        help="run the bot (default); upgrade the database to the newest schema and exit; or"
-        " recompute the kept tallies (table tally_day) from history and exit",
+        help="run the bot (default); upgrade the database to the newest schema and exit;"
+        " recompute the kept tallies (table tally_day) from history and exit; or back up or"
+        " restore the SQLite database",
     )
+    parser.add_argument("file", nargs="?", type=Path, help="the backup file (backup, restore)")
     parser.add_argument(
         "--config", type=Path, default=None, help="TOML file (default: config.toml if present)"
     )
@@ -158,6 +165,29 @@ async def run(settings: Settings) -> None:
         await engine.dispose()
 
 
+def backup_or_restore(command: str, file: Path | None, settings: Settings) -> int:
+    """Exit 0 with one line saying what was written, or 6 with one line saying why not."""
+    if file is None:
+        sys.stderr.write(f"{command}: name the backup file, e.g. python -m bot {command} FILE\n")
+        return 2
+    try:
+        database = sqlite_file(settings.database.url)
+        if command == "backup":
+            size = snapshot(database, file)
+            written, counts = file, table_counts(file)
+        else:
+            size = restore(file, database)
+            written, counts = database, table_counts(database)
+    except (BackupError, OSError) as error:
+        sys.stderr.write(f"{command} error: {error}\n")
+        return 6
+    reports, volunteers = counts.get("report", 0), counts.get("volunteer", 0)
+    sys.stdout.write(
+        f"{command}: wrote {written} ({size} bytes; {reports} reports, {volunteers} volunteers)\n"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -175,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         sys.stderr.write(f"configuration error: {error}\n")
         return 2
+    if args.command in ("backup", "restore"):
+        return backup_or_restore(args.command, args.file, settings)
     try:
         if args.command == "migrate":
             asyncio.run(upgrade_to_head(settings.database.url))

@@ -3,6 +3,7 @@
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -28,6 +29,7 @@ from bot.telegram_retry import TelegramRetryMiddleware
 from bot.unchanged_edits import UnchangedEditMiddleware
 from handlers import build_routers
 from handlers.deps import Deps
+from models.backup import BackupError, sqlite_file
 from models.engine import HEAVY_READ_CONNECTIONS
 from models.sqlite_writer import SqliteWriter
 from services.answer_cache import AnswerCache
@@ -133,7 +135,15 @@ def create_deps(settings: Settings, background: Background) -> Deps:
         heavy_reads=background.heavy_reads,
         stats_cache=AnswerCache(ttl=STATS_TTL),
         sqlite_writer=SqliteWriter.for_engine(background.session_maker.kw["bind"]),
+        database_file=_database_file(settings.database.url),
     )
+
+
+def _database_file(database_url: str) -> Path | None:
+    try:
+        return sqlite_file(database_url)
+    except BackupError:
+        return None
 
 
 def create_dispatcher(

@@ -16,6 +16,7 @@
 from aiogram import Router
 
 from handlers import (
+    backups,
     banned,
     batches,
     broadcast,
@@ -77,6 +78,7 @@ def build_routers() -> list[Router]:
         digest.create_router(),
         squad_admin.create_router(),
         broadcast.create_router(),
+        backups.create_router(),
     )
     private.include_routers(
         roles.create_admin_router(),

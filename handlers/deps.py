@@ -9,6 +9,7 @@ broadcast senders) appear here as protocols, because handlers may not import bot
 
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from aiogram import Bot
@@ -64,3 +65,5 @@ class Deps:
     stats_cache: AnswerCache[int, Standing]
     # SQLite: intake's own write connection (models/sqlite_writer.py); None elsewhere.
     sqlite_writer: SqliteWriter | None = None
+    # The SQLite database file /backup copies; None on PostgreSQL or in memory.
+    database_file: Path | None = None

@@ -58,6 +58,7 @@ ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("broadcast", N_("Message volunteers, after a preview: /broadcast [ru|kk|en] text")),
     ("squad_add", N_("Create a squad: /squad_add name")),
     ("squad_curator", N_("Make a squad curator: /squad_curator CODE id|@username")),
+    ("backup", N_("Get a copy of the database as a file")),
 ]
 
 
