@@ -19,8 +19,9 @@ from models.report import Report
 from services.clock import utcnow
 from services.identity.lookalike import safe_display
 
-# Reports one alert lists at most; more stay pending for the next message.
-MAX_REPORTS = 100
+# Reports one alert lists at most (one message stays far below 4,096 characters); more go in
+# a further message of the same pass.
+MAX_REPORTS = 40
 
 
 @dataclass(frozen=True, slots=True)
