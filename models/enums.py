@@ -26,6 +26,9 @@ class ReportStatus(StrEnum):
     BLOCKED = "blocked"
     DECLINED = "declined"
     STILL_ONLINE = "still_online"
+    # Gone at the source, as two consecutive rechecks saw it: a Telegram channel or account
+    # taken down (missing or restricted), a site dead everywhere. Closed, like blocked.
+    REMOVED = "removed"
     REAPPEARED = "reappeared"
     ASSIGNED = "assigned"
     PAINTED_OVER = "painted_over"
@@ -53,6 +56,8 @@ class NoticeEvent(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     BLOCKED = "blocked"
+    # Taken down at the source (services/probe/rules.py): heard like blocked, in its own words.
+    REMOVED = "removed"
     PAINTED_OVER = "painted_over"
     # To the volunteer whose «after» photo a moderator judged (see services/graffiti/claims).
     CLAIM_CONFIRMED = "claim_confirmed"
@@ -122,3 +127,57 @@ class NoteCode(StrEnum):
     SAME_WALL = "same_wall"  # the wall was reported again as ref_id: it reappeared
     BATCH = "batch"  # ref_id: the batch that sent it
     CREW = "crew"  # district: the crew it was assigned to
+    # Two consistent automatic checks (services/probe/rules.py) moved the report; ref_id: the
+    # second check (probe_check.id). One code per outcome, so the history says what was seen.
+    PROBE_ONLINE = "probe_online"
+    PROBE_BLOCKED = "probe_blocked"
+    PROBE_GONE = "probe_gone"
+
+
+# The probe's enums live here, beside the tables that store them (models import no services);
+# services/probe/results.py re-exports Verdict and Vantage for the checkers.
+
+
+class Verdict(StrEnum):
+    """What a check concluded. Stored as plain strings (a new verdict needs no migration)."""
+
+    # Reachable and serving (web), or the channel/user exists (Telegram).
+    ONLINE = "online"
+    # TCP connects, the TLS handshake stalls after the ClientHello (how Kazakh ISPs block).
+    BLOCKED_TLS = "blocked_tls"
+    # A configured block-page marker or block-page address.
+    BLOCKED_PAGE = "blocked_page"
+    # Fails from the bot's host, works through the control vantage (neither TLS nor page).
+    BLOCKED = "blocked"
+    # Gone at the source: NXDOMAIN, refused everywhere, 404/410, a parked or suspended page,
+    # or failing through the control vantage too.
+    DEAD = "dead"
+    # Telegram: no such channel, group, user or bot.
+    MISSING = "missing"
+    # Telegram: the page or chat is restricted ("can't be displayed", a legal notice).
+    RESTRICTED = "restricted"
+    # Time-outs everywhere, 5xx, or markup not recognised: no conclusion, retried later.
+    INCONCLUSIVE = "inconclusive"
+    # The guard refused to connect (a private, loopback, … address, or a port not allowed).
+    REFUSED = "refused"
+
+
+class Vantage(StrEnum):
+    """Where a check looked from."""
+
+    # The bot's own host only (no control configured): "seen from the bot's host".
+    HOST = "host"
+    # The bot's host and the control proxy outside Kazakhstan, combined into one verdict.
+    HOST_AND_CONTROL = "host+control"
+    # Telegram's Bot API (getChat).
+    BOT_API = "bot_api"
+    # The public preview page t.me/<name> (or t.me/s/<name>).
+    PREVIEW = "preview"
+
+
+class CheckPurpose(StrEnum):
+    """Why a check ran: the schedule, a moderator's /recheck, or the evidence check at intake."""
+
+    SCHEDULED = "scheduled"
+    MANUAL = "manual"
+    INTAKE = "intake"

@@ -57,6 +57,9 @@ class Report(SQLModel, table=True):
     merged_into_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("report.id"), nullable=True)
     )
+    # When the probe next looks at the report (services/probe/rechecks.py); None: at once,
+    # once its status is one the probe checks.
+    next_check_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
 
 
 class Sighting(SQLModel, table=True):

@@ -11,6 +11,7 @@ from models.graffiti import (
     PaintClaim,
 )
 from models.moderation import AuditEntry, Batch, Notice
+from models.probe import ProbeAlert, ProbeCheck, ProbeRun
 from models.report import Evidence, EvidencePhoto, Report, Sighting
 from models.squads import Squad, SquadCurator, SquadMember
 from models.tally import TallyDay, TallyPoints, TallyWeek, TallyWeights
@@ -32,6 +33,9 @@ __all__ = [
     "GraffitiPhoto",
     "Notice",
     "PaintClaim",
+    "ProbeAlert",
+    "ProbeCheck",
+    "ProbeRun",
     "Report",
     "Sighting",
     "Squad",

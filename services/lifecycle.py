@@ -38,11 +38,15 @@ def valid_id(number: int) -> bool:
 ONLINE_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
     S.NEW: frozenset({S.ACCEPTED, S.REJECTED, S.MERGED}),
     S.ACCEPTED: frozenset({S.SENT}),
-    S.SENT: frozenset({S.BLOCKED, S.DECLINED, S.STILL_ONLINE}),
+    S.SENT: frozenset({S.BLOCKED, S.DECLINED, S.STILL_ONLINE, S.REMOVED}),
     # A recheck that finds a sent target still online leaves it waiting for the verdict.
-    S.STILL_ONLINE: frozenset({S.BLOCKED, S.DECLINED, S.SENT}),
+    S.STILL_ONLINE: frozenset({S.BLOCKED, S.DECLINED, S.SENT, S.REMOVED}),
+    # Removed: gone at the source (services/probe/rules.py), closed like blocked.
     S.BLOCKED: frozenset({S.REAPPEARED}),
-    S.REAPPEARED: frozenset({S.SENT}),
+    S.REMOVED: frozenset({S.REAPPEARED}),
+    # Back online, it goes out with the next /batch; rechecks that see it gone again close it
+    # again without a batch.
+    S.REAPPEARED: frozenset({S.SENT, S.BLOCKED, S.REMOVED}),
 }
 
 STREET_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
@@ -58,6 +62,7 @@ NOTIFIED: dict[ReportStatus, NoticeEvent] = {
     S.ACCEPTED: NoticeEvent.ACCEPTED,
     S.REJECTED: NoticeEvent.REJECTED,
     S.BLOCKED: NoticeEvent.BLOCKED,
+    S.REMOVED: NoticeEvent.REMOVED,
     S.PAINTED_OVER: NoticeEvent.PAINTED_OVER,
 }
 

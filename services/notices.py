@@ -24,6 +24,7 @@ EVENT_ORDER = (
     NoticeEvent.ACCEPTED,
     NoticeEvent.REJECTED,
     NoticeEvent.BLOCKED,
+    NoticeEvent.REMOVED,
     NoticeEvent.PAINTED_OVER,
     NoticeEvent.CLAIM_CONFIRMED,
     NoticeEvent.CLAIM_REJECTED,

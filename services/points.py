@@ -26,10 +26,11 @@ from models.report import Report, Sighting
 S = ReportStatus
 # Every status a report can reach only through a moderator's acceptance.
 ACCEPTED_STATUSES = frozenset(
-    {S.ACCEPTED, S.SENT, S.BLOCKED, S.DECLINED, S.STILL_ONLINE, S.REAPPEARED, S.ASSIGNED,
-     S.PAINTED_OVER}
+    {S.ACCEPTED, S.SENT, S.BLOCKED, S.DECLINED, S.STILL_ONLINE, S.REMOVED, S.REAPPEARED,
+     S.ASSIGNED, S.PAINTED_OVER}
 )  # fmt: skip
-CLOSED_STATUSES = frozenset({S.BLOCKED, S.PAINTED_OVER})
+# Removed (taken down at the source) closes a target as blocking does: the same points.
+CLOSED_STATUSES = frozenset({S.BLOCKED, S.REMOVED, S.PAINTED_OVER})
 ALMATY_OFFSET = timedelta(hours=5)
 
 

@@ -19,6 +19,7 @@ from models.enums import (
     BroadcastOutcome,
     BroadcastState,
     Category,
+    CheckPurpose,
     ClaimStatus,
     District,
     NoticeEvent,
@@ -26,9 +27,12 @@ from models.enums import (
     ReportStatus,
     Role,
     TargetKind,
+    Vantage,
+    Verdict,
 )
 from models.graffiti import DraftStep, Graffiti, GraffitiDraft, PaintClaim
 from models.moderation import AuditEntry, Batch, Notice
+from models.probe import ProbeCheck
 from models.report import Report
 from models.volunteer import Volunteer
 
@@ -115,6 +119,10 @@ async def _one_row_of_each(db: AsyncSession) -> None:
         Batch(created_by_id=volunteer.id, category=Category.COURIER_RECRUITMENT),
         DigestDelivery(
             week="2026-W48", recipient_kind=RecipientKind.VOLUNTEER, recipient_id=volunteer.id
+        ),
+        ProbeCheck(
+            report_id=report.id, purpose=CheckPurpose.MANUAL, vantage=Vantage.HOST_AND_CONTROL,
+            verdict=Verdict.BLOCKED_TLS, changed_to=ReportStatus.BLOCKED,
         ),
     ])  # fmt: skip
     broadcast = Broadcast(

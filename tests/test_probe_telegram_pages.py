@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from services.probe.markup import parse
 from services.probe.results import Verdict
 from services.probe.telegram_pages import (
     ChatKind,
@@ -155,3 +156,28 @@ def test_no_page_to_read_is_inconclusive(page: PageFetch, sign: Sign) -> None:
 def test_broken_markup_does_not_raise() -> None:
     page = PageFetch(200, "https://t.me/x", b"<div class='tgme_page_title'><span>Half</div></p><")
     assert read_landing(page).verdict is Verdict.INCONCLUSIVE  # a title but no extra line
+
+
+def test_a_page_in_another_language_is_no_verdict() -> None:
+    # The readers know Telegram's English sentences; a translated contact page is not missing.
+    page = (
+        (PAGES / "missing.html")
+        .read_text()
+        .replace(
+            "If you have <strong>Telegram</strong>, you can contact",
+            "Если у вас есть <strong>Telegram</strong>, вы можете написать",
+        )
+    )
+    reading = read_landing(PageFetch(200, "https://t.me/gone_shop_kz", page))
+    assert reading.verdict is Verdict.INCONCLUSIVE
+
+
+def test_the_tree_nests_as_a_browser_would() -> None:
+    doc = parse(
+        "<div class='a b'><img src=x><br>one <span>two</span></p>"
+        "<script>var x = 'hidden';</script><div class='a_b'>three</div></div>"
+    )
+    (outer,) = doc.by_class("a")  # "a_b" is not the class "a"
+    assert outer.text() == "one two three"
+    assert outer.first("a_b") is not None
+    assert [element.tag for element in outer.by_tag("img")] == ["img"]

@@ -21,6 +21,7 @@ _STATUS_LABELS: dict[ReportStatus, str] = {
     ReportStatus.BLOCKED: N_("blocked"),
     ReportStatus.DECLINED: N_("declined by the regulator"),
     ReportStatus.STILL_ONLINE: N_("still online"),
+    ReportStatus.REMOVED: N_("removed"),
     ReportStatus.REAPPEARED: N_("reappeared"),
     ReportStatus.ASSIGNED: N_("assigned to a crew"),
     ReportStatus.PAINTED_OVER: N_("painted over"),
@@ -71,6 +72,9 @@ _NOTE_LABELS: dict[NoteCode, str] = {
     NoteCode.SAME_WALL: "#{id}",
     NoteCode.BATCH: N_("batch {id}"),
     NoteCode.CREW: N_("a crew"),  # the history names the crew's district instead
+    NoteCode.PROBE_ONLINE: N_("two automatic checks: online"),
+    NoteCode.PROBE_BLOCKED: N_("two automatic checks: blocked"),
+    NoteCode.PROBE_GONE: N_("two automatic checks: removed at the source"),
 }
 
 

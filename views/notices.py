@@ -39,6 +39,10 @@ def render_line(line: NoticeLine) -> str:
         text = _("Report {numbers} was rejected.", "Reports {numbers} were rejected.", n)
     elif line.event == NoticeEvent.BLOCKED:
         text = _("Report {numbers} is blocked now.", "Reports {numbers} are blocked now.", n)
+    elif line.event == NoticeEvent.REMOVED:
+        text = _(
+            "Report {numbers} has been taken down.", "Reports {numbers} have been taken down.", n
+        )
     elif line.event == NoticeEvent.CLAIM_CONFIRMED:
         text = _(
             "Your «after» photo of {numbers} was confirmed: the wall counts as painted over.",

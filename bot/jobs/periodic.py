@@ -17,10 +17,12 @@ from bot.jobs.digest import BulkMessages, weekly_digest
 from bot.jobs.graffiti import graffiti_finisher
 from bot.jobs.mod_summary import ModeratorSummary
 from bot.jobs.notices import NoticeDrainer
+from bot.jobs.rechecks import Rechecks
 from bot.jobs.runner import JobRunner
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.photo_index import PhashIndex
 from services.pacing import PacedSender
+from services.probe.results import Checker
 
 
 def declare_jobs(
@@ -37,7 +39,10 @@ def declare_jobs(
     phash_index: PhashIndex,
     storage: BaseStorage,
     bulk: BulkMessages,
+    checker: Checker | None = None,
 ) -> None:
+    """`checker` looks at web and Telegram targets (e.g. services/probe/rechecks.ByKind of
+    both); without one, or with `[probe] enabled = false`, no rechecks are scheduled."""
     runner.add(
         NoticeDrainer(
             bot=bot, session_maker=session_maker, sender=sender, i18n=i18n, wakeup=notice_wakeup
@@ -64,3 +69,16 @@ def declare_jobs(
         )
     )
     runner.add(weekly_digest(bot=bot, bulk=bulk, settings=settings))
+    probe = settings.probe.options()
+    if checker is not None and probe.enabled:
+        rechecks = Rechecks(
+            bot=bot,
+            session_maker=session_maker,
+            sender=sender,
+            i18n=i18n,
+            checker=checker,
+            options=probe,
+            admin_ids=settings.access.admins,
+            moderation_chat_id=moderation_chat_id,
+        )
+        runner.add(rechecks.job())

@@ -145,6 +145,12 @@ async def _count_reports(
 
 # Online transitions counted in the funnel; painted over is counted for graffiti.
 _TRACKED = {S.ACCEPTED: "accepted", S.SENT: "sent", S.BLOCKED: "blocked"}
+# Removed (taken down at the source) is counted as blocked: the funnel's "Blocked or removed".
+# Grouped under one name, a report blocked and removed in one week still counts once.
+_AS_BLOCKED = case(
+    (col(AuditEntry.to_status) == S.REMOVED.value, S.BLOCKED.value),
+    else_=col(AuditEntry.to_status),
+)
 
 
 async def _count_transitions(
@@ -152,17 +158,18 @@ async def _count_transitions(
 ) -> None:
     start, end = _span(weeks)
     bucket = _bucket(col(AuditEntry.at), weeks).label("week")
+    counted = _AS_BLOCKED.label("counted_status")
     rows = await session.exec(
         select(
             bucket,
-            col(AuditEntry.to_status),
+            counted,
             _GRAFFITI.label("graffiti"),
             func.count(func.distinct(col(AuditEntry.report_id))),
         )
         .join(Report, col(Report.id) == col(AuditEntry.report_id))
         .where(col(AuditEntry.at) >= start, col(AuditEntry.at) < end)
-        .where(col(AuditEntry.to_status).in_([*_TRACKED, S.PAINTED_OVER]))
-        .group_by(bucket, col(AuditEntry.to_status), _GRAFFITI)
+        .where(col(AuditEntry.to_status).in_([*_TRACKED, S.REMOVED, S.PAINTED_OVER]))
+        .group_by(bucket, counted, _GRAFFITI)
     )
     for key, status, is_graffiti, number in rows.all():
         if key not in counts:

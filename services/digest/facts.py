@@ -18,14 +18,15 @@ SECONDS_PER_DAY = 86_400
 
 
 async def median_days_to_block(session: AsyncSession, week: Week) -> float | None:
-    """Median days from acceptance to blocking of the online reports blocked this week."""
+    """Median days from acceptance to blocking (or removal: closed either way) of the online
+    reports closed this week."""
     blocked = (
         select(
             col(AuditEntry.report_id).label("report_id"),
             func.min(AuditEntry.at).label("blocked_at"),
         )
         .join(Report, col(Report.id) == col(AuditEntry.report_id))
-        .where(col(AuditEntry.to_status) == S.BLOCKED.value)
+        .where(col(AuditEntry.to_status).in_([S.BLOCKED.value, S.REMOVED.value]))
         .where(col(Report.kind) != TargetKind.GRAFFITI.value)
         .where(col(AuditEntry.at) >= week.start, col(AuditEntry.at) < week.end)
         .group_by(col(AuditEntry.report_id))

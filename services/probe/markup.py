@@ -18,6 +18,11 @@ _VOID = frozenset(
 )
 # Their text is not part of what a reader sees.
 _HIDDEN_TEXT = frozenset({"script", "style", "template", "noscript"})
+# A browser starts these on a new line: their text never runs into a neighbour's.
+_BLOCKS = frozenset(
+    {"br", "div", "p", "section", "header", "footer", "main", "article", "li", "tr", "td"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol"}
+)
 
 
 @dataclass(eq=False, slots=True)
@@ -64,9 +69,11 @@ class Element:
         for child in self.children:
             if isinstance(child, str):
                 parts.append(child)
+            elif child.tag in _BLOCKS:
+                parts.append(" ")
+                child._collect(parts)
+                parts.append(" ")
             else:
-                if child.tag == "br":
-                    parts.append(" ")
                 child._collect(parts)
 
 

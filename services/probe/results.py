@@ -10,31 +10,20 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from models.enums import TargetKind
+# Verdict and Vantage are stored in probe_check, so they live with the models (which import no
+# services); every checker imports them from here.
+from models.enums import TargetKind, Vantage, Verdict
 
-
-class Verdict(StrEnum):
-    """What a check concluded. Stored as plain strings (a new verdict needs no migration)."""
-
-    # Reachable and serving (web), or the channel/user exists (Telegram).
-    ONLINE = "online"
-    # TCP connects, the TLS handshake stalls after the ClientHello (how Kazakh ISPs block).
-    BLOCKED_TLS = "blocked_tls"
-    # A configured block-page marker or block-page address.
-    BLOCKED_PAGE = "blocked_page"
-    # Fails from the bot's host, works through the control vantage (neither TLS nor page).
-    BLOCKED = "blocked"
-    # Gone at the source: NXDOMAIN, refused everywhere, 404/410, a parked or suspended page,
-    # or failing through the control vantage too.
-    DEAD = "dead"
-    # Telegram: no such channel, group, user or bot.
-    MISSING = "missing"
-    # Telegram: the page or chat is restricted ("can't be displayed", a legal notice).
-    RESTRICTED = "restricted"
-    # Time-outs everywhere, 5xx, or markup not recognised: no conclusion, retried later.
-    INCONCLUSIVE = "inconclusive"
-    # The guard refused to connect (a private, loopback, … address, or a port not allowed).
-    REFUSED = "refused"
+__all__ = [
+    "OUTCOMES",
+    "CheckResult",
+    "Checker",
+    "Outcome",
+    "ProbeTarget",
+    "Stage",
+    "Vantage",
+    "Verdict",
+]
 
 
 class Outcome(StrEnum):
@@ -57,19 +46,6 @@ OUTCOMES: dict[Verdict, Outcome] = {
     Verdict.INCONCLUSIVE: Outcome.UNKNOWN,
     Verdict.REFUSED: Outcome.UNKNOWN,
 }
-
-
-class Vantage(StrEnum):
-    """Where a check looked from."""
-
-    # The bot's own host only (no control configured): "seen from the bot's host".
-    HOST = "host"
-    # The bot's host and the control proxy outside Kazakhstan, combined into one verdict.
-    HOST_AND_CONTROL = "host+control"
-    # Telegram's Bot API (getChat).
-    BOT_API = "bot_api"
-    # The public preview page t.me/<name> (or t.me/s/<name>).
-    PREVIEW = "preview"
 
 
 @dataclass(frozen=True, slots=True)

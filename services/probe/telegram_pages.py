@@ -96,7 +96,9 @@ class PageFetch:
 
 class PageFetcher(Protocol):
     """Fetches a page through the probe's guarded client (services/probe/web.py plugs in here).
-    Never raises: a failure is a PageFetch with `error` set."""
+    Never raises: a failure is a PageFetch with `error` set. Pages are to be asked for in
+    English (``Accept-Language: en``): the readers match Telegram's English sentences, and a
+    page in another language reads as INCONCLUSIVE, never as a verdict."""
 
     async def fetch_page(self, url: str) -> PageFetch: ...
 
