@@ -24,6 +24,8 @@ ALLOWED = frozenset(
         "VK",
         "YouTube",
         "Excel",
+        "SQLite",
+        "PostgreSQL",
         "OpenStreetMap",
         "CSV",
         "TXT",

@@ -51,6 +51,7 @@ class RecordingSession(BaseSession):
         self._download_failures: dict[str, int] = {}
         self._shown: dict[tuple[Any, Any], dict[str, Any]] = {}
         self._lost: set[str] = set()
+        self._answers: dict[str, Any] = {}
 
     def fail_next(
         self,
@@ -75,6 +76,11 @@ class RecordingSession(BaseSession):
         if retry_after is not None:
             failure["parameters"] = {"retry_after": retry_after}
         queue.append(failure)
+
+    def answer(self, method: str, result: Any) -> None:
+        """Answer every successful call of `method` (e.g. "GetChat") with `result`, as
+        Telegram's JSON would carry it (a dict for an object)."""
+        self._answers[method] = result
 
     def lose_answer_next(self, method: str) -> None:
         """The next call of `method` reaches Telegram and takes effect, but its answer is lost."""
@@ -141,6 +147,8 @@ class RecordingSession(BaseSession):
         return None
 
     def _result(self, method: TelegramMethod[Any]) -> Any:
+        if type(method).__name__ in self._answers:
+            return self._answers[type(method).__name__]
         returning = method.__returning__
         if returning is Message:
             return self._message(method)
