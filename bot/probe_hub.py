@@ -10,19 +10,19 @@ import time
 from collections.abc import Sequence
 
 from aiogram import Bot
-from services.probe.guard import Resolver
-from services.probe.telegram import TelegramProbe
-from services.probe.telegram_pages import PageFetch
-from services.probe.web import WebProbe
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.probe_chats import BotChatLookup
 from models.enums import TargetKind
 from services.probe.check_lines import CheckLine, check_lines_by_id
+from services.probe.guard import Resolver
 from services.probe.options import ProbeOptions
 from services.probe.rechecks import ByKind, recheck_now
 from services.probe.results import Checker
+from services.probe.telegram import TelegramProbe
+from services.probe.telegram_pages import PageFetch
+from services.probe.web import WebProbe
 
 # A /recheck update Telegram delivers again within this many seconds is not checked again: two
 # checks in a row are what moves a status (services/probe/rules.py), and a redelivery is not a

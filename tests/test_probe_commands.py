@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from aiogram import Dispatcher
+from aiogram.utils.i18n import I18n
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,7 +28,7 @@ from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.client import BotClient, numbers, text, texts
 from tests.support.probe_servers import PageServer, Servers, html, resolver_for
 from tests.support.report_setup import move, status
-from views.digest import digest_text
+from views.digest import render_for_chat
 
 SHOP = "shop-e2e.kz"
 TITLE = "Магазин закладок"
@@ -78,7 +79,7 @@ async def _checks(db: AsyncSession, report_id: int) -> list[ProbeCheck]:
 
 
 async def _report(client: BotClient, user: int, link: str) -> int:
-    [number] = numbers(await client.as_user(user, language_code="en").send(link))
+    [number] = numbers(text(await client.as_user(user, language_code="en").send(link)))
     return number
 
 
@@ -174,7 +175,7 @@ async def test_probe_status_in_kazakh(client: BotClient) -> None:
 
 
 async def test_sent_to_blocked_as_observed_in_report_and_digest(
-    client: BotClient, db: AsyncSession
+    client: BotClient, db: AsyncSession, i18n: I18n
 ) -> None:
     report_id = await _report(client, 7004, "https://blocked-shop.kz/")
     await move(db, [report_id], ReportStatus.SENT)
@@ -209,6 +210,9 @@ async def test_sent_to_blocked_as_observed_in_report_and_digest(
 
     digest = await build_digest(db, week=Week.of(observed_at), weights=PointWeights())
     assert digest.median_days_observed == pytest.approx(2.5)
-    assert "as the bot's checks saw it: <b>2.5</b>" in digest_text(digest)
+    english, _ = await render_for_chat(digest, i18n, "en")
+    assert "as the bot's checks saw it: <b>2.5</b>" in english
+    russian, _ = await render_for_chat(digest, i18n, "ru")
+    assert "по проверкам бота: <b>2.5</b>" in russian
     earlier = await build_digest(db, week=Week.of(observed_at).previous(), weights=PointWeights())
     assert earlier.median_days_observed is None

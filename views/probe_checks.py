@@ -28,7 +28,7 @@ _VERDICTS: dict[Verdict, str] = {
 _VANTAGES: dict[Vantage, str] = {
     Vantage.HOST: N_("from the bot's host only"),
     Vantage.HOST_AND_CONTROL: N_("from the bot's host and from abroad"),
-    Vantage.BOT_API: N_("Bot API"),
+    Vantage.BOT_API: N_("Telegram API"),
     Vantage.PREVIEW: N_("t.me page"),
 }
 
@@ -51,9 +51,9 @@ def check_text(line: CheckLine) -> str:
     """One check in one line: when, verdict, from where, why, what it saw."""
     parts = [
         _when(line),
-        f"<b>{escape(verdict_label(line.verdict))}</b>",
-        escape(_(_VANTAGES[line.vantage])),
-        escape(_(_PURPOSES[line.purpose])),
+        f"<b>{verdict_label(line.verdict)}</b>",
+        _(_VANTAGES[line.vantage]),
+        _(_PURPOSES[line.purpose]),
         _("{seconds:.1f} s").format(seconds=line.latency_ms / 1000),
     ]
     if line.http_status is not None:
@@ -69,7 +69,7 @@ def check_text(line: CheckLine) -> str:
     if line.error and line.verdict is not Verdict.ONLINE:
         parts.append(escape(shorten(line.error, 60)))
     if line.changed_to is not None:
-        parts.append("→ " + escape(status_label(line.changed_to)))
+        parts.append("→ " + status_label(line.changed_to))
     return " · ".join(parts)
 
 
@@ -108,7 +108,9 @@ def recheck_too_many(limit: int) -> str:
 
 
 def probe_disabled() -> str:
-    return _("Checks are turned off on this bot ([probe] enabled = false).")
+    return _("Checks are turned off on this bot ({setting}).").format(
+        setting="<code>[probe] enabled = false</code>"
+    )
 
 
 def recheck_results(lines: Sequence[CheckLine], skipped: Sequence[int]) -> str:
@@ -152,7 +154,7 @@ def render_probe_status(status: ProbeStatus, *, with_control: bool) -> str:
     if not status.by_verdict:
         lines.append(_("none"))
     for verdict, count in sorted(status.by_verdict.items(), key=lambda item: -item[1]):
-        lines.append(f"• {escape(verdict_label(verdict))}: {count}")
+        lines.append(f"• {verdict_label(verdict)}: {count}")
     if status.alerts_pending:
         lines.append(
             _("Reappeared reports not yet told to moderators: {count}").format(
