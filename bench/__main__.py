@@ -17,6 +17,7 @@ from bench import (
     bench_intake,
     bench_load,
     bench_phash,
+    bench_probe,
     bench_roundtrip,
     bench_standings,
 )
@@ -34,6 +35,7 @@ async def run(quick: bool) -> list[Row]:
         ("standings", lambda: bench_standings.rows(3000, 1_000_000 // scale, 100_000 // scale)),
         ("broadcast", lambda: bench_broadcast.rows(3000 // scale)),
         ("load", lambda: bench_load.rows(200_000 // scale, 300 // scale)),
+        ("probe", lambda: bench_probe.rows(10_000 // scale)),
     ]
     for name, step in steps:
         started = time.monotonic()

@@ -11,6 +11,7 @@ from models.enums import TargetKind
 from services.probe.options import ProbeOptions
 from services.probe.results import CheckResult, ProbeTarget, Vantage, Verdict
 from services.probe.web import WebProbe
+from services.probe.web_verdict import combine
 from tests.support.probe_servers import (
     BlackHole,
     ConnectProxy,
@@ -145,3 +146,31 @@ async def test_the_control_never_carries_a_refused_target(servers: Servers, url:
     assert result.verdict is Verdict.REFUSED
     assert proxy.connections == 0
     assert victim.connections == 0
+
+
+@pytest.mark.parametrize(
+    ("here", "there", "combined"),
+    [
+        (Verdict.ONLINE, Verdict.ONLINE, Verdict.ONLINE),
+        (Verdict.ONLINE, Verdict.DEAD, Verdict.ONLINE),
+        (Verdict.BLOCKED_TLS, Verdict.ONLINE, Verdict.BLOCKED_TLS),
+        (Verdict.BLOCKED_PAGE, Verdict.ONLINE, Verdict.BLOCKED_PAGE),
+        (Verdict.DEAD, Verdict.ONLINE, Verdict.BLOCKED),
+        (Verdict.INCONCLUSIVE, Verdict.ONLINE, Verdict.BLOCKED),
+        (Verdict.BLOCKED_TLS, Verdict.INCONCLUSIVE, Verdict.DEAD),
+        (Verdict.DEAD, Verdict.DEAD, Verdict.DEAD),
+        (Verdict.INCONCLUSIVE, Verdict.DEAD, Verdict.DEAD),
+        (Verdict.INCONCLUSIVE, Verdict.INCONCLUSIVE, Verdict.INCONCLUSIVE),
+        (Verdict.BLOCKED_PAGE, Verdict.DEAD, Verdict.BLOCKED_PAGE),
+        (Verdict.REFUSED, Verdict.REFUSED, Verdict.REFUSED),
+    ],
+)
+def test_how_the_two_vantages_combine(here: Verdict, there: Verdict, combined: Verdict) -> None:
+    assert combine(here, there, proxy_reached=True)[0] is combined
+
+
+def test_a_control_that_saw_nothing_leaves_the_host_verdict() -> None:
+    assert combine(Verdict.BLOCKED_TLS, Verdict.INCONCLUSIVE, proxy_reached=False) == (
+        Verdict.BLOCKED_TLS,
+        Vantage.HOST,
+    )

@@ -83,6 +83,8 @@ async def test_a_page_with_a_title_is_online_with_its_evidence(servers: Servers)
     _path, headers = server.requests[0]
     assert headers["host"] == f"shop.test:{server.port}"
     assert headers["accept-encoding"] == "identity"
+    assert headers["accept-language"] == "en-US,en;q=0.5"
+    assert headers["user-agent"] == OPTIONS.user_agent
     assert "cookie" not in headers
 
 
@@ -255,7 +257,9 @@ async def test_fetch_returns_the_page_after_redirects(servers: Servers) -> None:
     )
     probe = WebProbe(OPTIONS, resolver=resolver_for({"t.test": ["127.0.0.1"]}))
     try:
-        fetched = await probe.fetch(f"http://t.test:{server.port}/name")
+        fetched = await probe.fetch(
+            f"http://t.test:{server.port}/name", headers={"Accept-Language": "en"}
+        )
     finally:
         await probe.aclose()
     assert fetched.status == 200
@@ -265,3 +269,30 @@ async def test_fetch_returns_the_page_after_redirects(servers: Servers) -> None:
     assert not fetched.refused
     assert fetched.error is None
     assert "title" in [stage.name for stage in fetched.stages]
+    # The caller's headers go with every hop.
+    assert [headers["accept-language"] for _, headers in server.requests] == ["en", "en"]
+
+
+async def test_a_cyrillic_host_is_resolved_and_sent_as_punycode(servers: Servers) -> None:
+    server = await servers.start(PageServer({"/": html("Дүкен")}))
+    ascii_name = "магазин.test".encode("idna").decode("ascii")
+    result = await check(f"http://магазин.test:{server.port}/", names={ascii_name: ["127.0.0.1"]})
+    assert result.verdict is Verdict.ONLINE
+    assert result.title == "Дүкен"
+    assert server.requests[0][1]["host"] == f"{ascii_name}:{server.port}"
+
+
+async def test_no_cookie_set_by_a_shop_is_ever_sent_back(servers: Servers) -> None:
+    cookie = {"Set-Cookie": "session=abc; Path=/"}
+    routes = {"/": Page(302, b"", {"Location": "/next", **cookie}), "/next": html("Next")}
+    server = await servers.start(PageServer(routes))
+    probe = WebProbe(OPTIONS, resolver=resolver_for(NAMES))
+    url = f"http://shop.test:{server.port}/"
+    try:
+        for n in range(2):
+            result = await probe.check(ProbeTarget(n, TargetKind.WEBSITE, url, url))
+            assert result.verdict is Verdict.ONLINE
+    finally:
+        await probe.aclose()
+    assert [path for path, _ in server.requests] == ["/", "/next", "/", "/next"]
+    assert all("cookie" not in headers for _, headers in server.requests)
