@@ -83,6 +83,8 @@ async def test_a_page_with_a_title_is_online_with_its_evidence(servers: Servers)
     _path, headers = server.requests[0]
     assert headers["host"] == f"shop.test:{server.port}"
     assert headers["accept-encoding"] == "identity"
+    assert headers["accept-language"] == "en-US,en;q=0.5"
+    assert headers["user-agent"] == OPTIONS.user_agent
     assert "cookie" not in headers
 
 
@@ -255,7 +257,9 @@ async def test_fetch_returns_the_page_after_redirects(servers: Servers) -> None:
     )
     probe = WebProbe(OPTIONS, resolver=resolver_for({"t.test": ["127.0.0.1"]}))
     try:
-        fetched = await probe.fetch(f"http://t.test:{server.port}/name")
+        fetched = await probe.fetch(
+            f"http://t.test:{server.port}/name", headers={"Accept-Language": "en"}
+        )
     finally:
         await probe.aclose()
     assert fetched.status == 200
@@ -265,6 +269,8 @@ async def test_fetch_returns_the_page_after_redirects(servers: Servers) -> None:
     assert not fetched.refused
     assert fetched.error is None
     assert "title" in [stage.name for stage in fetched.stages]
+    # The caller's headers go with every hop.
+    assert [headers["accept-language"] for _, headers in server.requests] == ["en", "en"]
 
 
 async def test_a_cyrillic_host_is_resolved_and_sent_as_punycode(servers: Servers) -> None:

@@ -48,6 +48,9 @@ def _client(transport: httpx.AsyncBaseTransport, options: ProbeOptions) -> httpx
         headers={
             "User-Agent": options.user_agent,
             "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+            # As the browser the User-Agent names would; Telegram's preview pages are read in
+            # English (services/probe/telegram_pages.py).
+            "Accept-Language": "en-US,en;q=0.5",
             # Identity: a compressed body could expand far past the cap in one chunk.
             "Accept-Encoding": "identity",
             "Connection": "close",

@@ -8,6 +8,7 @@ from a look by services/probe/web_verdict.py; a look never decides one.
 
 import asyncio
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -59,6 +60,7 @@ async def look(
     *,
     prefix: str = "",
     through_proxy: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> Look:
     """Looks at `url` within options.total_timeout. `through_proxy`: the client is the control
     one; each hop is still judged here first (the proxy resolves the name itself, so a name
@@ -69,7 +71,13 @@ async def look(
         try:
             async with asyncio.timeout(options.total_timeout):
                 await _walk(
-                    client, guard, url, options, result=result, through_proxy=through_proxy
+                    client,
+                    guard,
+                    url,
+                    options,
+                    result=result,
+                    through_proxy=through_proxy,
+                    headers=headers,
                 )
         except TimeoutError:
             result.fail(Failure.DEADLINE, f"no answer within {options.total_timeout:g} s")
@@ -85,6 +93,7 @@ async def _walk(
     *,
     result: Look,
     through_proxy: bool,
+    headers: Mapping[str, str] | None,
 ) -> None:
     trail = result.trail
     try:
@@ -116,7 +125,7 @@ async def _walk(
             trail.add("dns", False, f"block-page address {block}")
             result.fail(Failure.BLOCK_ADDRESS, f"block-page address {block}")
             return
-        following_url = await _hop(client, url, options, result)
+        following_url = await _hop(client, url, options, result, headers)
         if following_url is None:
             return
         url = following_url
@@ -132,13 +141,18 @@ async def _admit_for_proxy(guard: Guard, url: httpx.URL, trail: Trail) -> tuple[
 
 
 async def _hop(
-    client: httpx.AsyncClient, url: httpx.URL, options: ProbeOptions, result: Look
+    client: httpx.AsyncClient,
+    url: httpx.URL,
+    options: ProbeOptions,
+    result: Look,
+    headers: Mapping[str, str] | None,
 ) -> httpx.URL | None:
     """Sends one request; the next URL when it is a redirect, else None (result filled)."""
     trail = result.trail
     started = time.monotonic()
     try:
-        response = await client.send(client.build_request("GET", url), stream=True)
+        request = client.build_request("GET", url, headers=headers)
+        response = await client.send(request, stream=True)
     except RefusedError as error:
         result.fail(Failure.REFUSED, str(error))
         return None

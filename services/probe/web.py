@@ -9,6 +9,7 @@ pages through the same guard) takes a place from the limits first.
 import asyncio
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -78,9 +79,11 @@ class WebProbe:
         )
         return _result(here, there, verdict, vantage)
 
-    async def fetch(self, url: str) -> Fetched:
+    async def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
+        """GETs `url` through the guard (host vantage only); `headers` add to or replace the
+        probe's own (its User-Agent, Accept-Language en-US…) for every hop."""
         async with self._limits.slot(_host_of(url)):
-            seen = await self._look(url)
+            seen = await self._look(url, headers=headers)
         _add_evidence(seen)
         return Fetched(
             url=url,
@@ -94,7 +97,12 @@ class WebProbe:
             latency_ms=round(seen.ms),
         )
 
-    async def _look(self, url: str, through: httpx.AsyncClient | None = None) -> Look:
+    async def _look(
+        self,
+        url: str,
+        through: httpx.AsyncClient | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Look:
         client = through or self._client
         prefix = CONTROL if through is not None else ""
         try:
@@ -105,6 +113,7 @@ class WebProbe:
                 self._options,
                 prefix=prefix,
                 through_proxy=through is not None,
+                headers=headers,
             )
         except Exception:
             # A bug of ours, not something the target did: logged, and the check inconclusive
