@@ -45,8 +45,8 @@ MAX_LINES = 5_000
 MAX_REASON_LENGTH = 500
 URL_COLUMNS = frozenset({"url", "link", "ссылка"})
 # still online: a sent target a moderator checked is not blocked yet; reappeared: a blocked
-# target is back, so the next /batch sends it again. Until automatic rechecks exist, moderators
-# record both by hand.
+# target is back, so the next /batch sends it again. The rechecks (services/probe) record
+# them too, after two consistent checks; moderators may still record them by hand.
 VERDICTS = frozenset(
     {
         ReportStatus.BLOCKED,

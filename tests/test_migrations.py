@@ -27,11 +27,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import models.tables  # noqa: F401  (every table on the metadata)
 from bot.i18n import create_i18n
 from models.engine import create_engine
-from models.enums import District, NoteCode
+from models.enums import CheckPurpose, District, NoteCode, ReportStatus, Vantage, Verdict
 from models.migrate import BASELINE, MigrationError, alembic_config, ensure_at_head, head_revision
 from models.migrate import upgrade_to_head as migrate
 from models.migration_types import MIGRATION_OPTIONS
 from models.moderation import AuditEntry, Notice
+from models.probe import ProbeCheck
 from models.report import Report
 from services.kept_tallies import per_day
 from services.points import COUNTS
@@ -435,3 +436,47 @@ async def test_revision_0006_fills_the_kept_tallies_as_a_rebuild_would(side_url:
         lambda c: c.execute(text("SELECT closed_at FROM report WHERE id = 7")).scalar_one(),
     )
     assert closed is not None
+
+
+PROBE_REVISION = "0009_probe_checks"
+
+
+async def _probe_rows_read_back(url: str) -> tuple[Any, ...]:
+    engine = create_engine(url)
+    try:
+        async with AsyncSession(engine) as session:
+            session.add(
+                ProbeCheck(
+                    report_id=7, purpose=CheckPurpose.SCHEDULED, vantage=Vantage.HOST,
+                    verdict=Verdict.BLOCKED_TLS, stages='[{"name": "tls", "ok": false}]',
+                    addresses='["203.0.113.5"]', changed_to=ReportStatus.REMOVED,
+                )
+            )  # fmt: skip
+            await session.commit()
+            session.expire_all()
+            report = await session.get(Report, 7)
+            check = (await session.exec(select(ProbeCheck))).one()
+            return (
+                report.next_check_at if report else "missing",
+                check.purpose, check.vantage, check.verdict, check.changed_to,
+                type(check.verdict), check.latency_ms,
+            )  # fmt: skip
+    finally:
+        await engine.dispose()
+
+
+async def test_revision_0009_adds_the_probes_tables_and_goes_back(side_url: str) -> None:
+    await _on(side_url, _upgrade_to("0008_tally_points"))
+    await _on(side_url, _first_release_data)
+    await migrate(side_url)
+    assert await _probe_rows_read_back(side_url) == (
+        None, CheckPurpose.SCHEDULED, Vantage.HOST, Verdict.BLOCKED_TLS, ReportStatus.REMOVED,
+        Verdict, 0,
+    )  # fmt: skip
+    await _on(side_url, _downgrade_to("0008_tally_points"))
+    tables = await _on(side_url, lambda c: inspect(c).get_table_names())
+    assert not {"probe_check", "probe_run", "probe_alert"} & set(tables)
+    columns = await _on(side_url, lambda c: [x["name"] for x in inspect(c).get_columns("report")])
+    assert "next_check_at" not in columns
+    await migrate(side_url)
+    await _assert_models_and_migrations_agree(side_url)

@@ -18,9 +18,10 @@ from bot.factory import background_of, deps_of
 from bot.jobs.periodic import declare_jobs
 from bot.jobs.rechecks import Rechecks, RechecksRun
 from bot.jobs.runner import JobRunner
-from models.enums import ReportStatus, Role, TargetKind, Verdict
+from models.enums import NoticeEvent, ReportStatus, Role, TargetKind, Verdict
 from models.probe import ProbeAlert
 from models.volunteer import Volunteer
+from services.notices import NoticeLine, VolunteerNotice
 from services.pacing import PacedSender
 from services.probe.options import ProbeOptions
 from tests.support.accounts import ADMIN_ID
@@ -30,6 +31,7 @@ from tests.support.probe_world import ScriptedChecker, make_report
 from tests.support.recording_session import RecordingSession
 from tests.support.tally_world import almaty
 from tests.support.telegram_ids import tg_id
+from views.notices import render_notice
 
 S = ReportStatus
 ONLINE = Verdict.ONLINE
@@ -156,3 +158,16 @@ async def test_the_job_is_declared_only_with_a_checker_and_the_probe_enabled(
         declared.append("probe-rechecks" in runner.names)
     settings.probe.enabled = True
     assert declared == [False, True, False]
+
+
+def test_a_volunteer_hears_of_a_removed_report_in_their_language(i18n: I18n) -> None:
+    line = NoticeLine(NoticeEvent.REMOVED, (12, 15))
+    shown = {
+        language: render_notice(i18n, VolunteerNotice(1, tg_id(1), language, None, (1,), (line,)))
+        for language in ("ru", "kk", "en")
+    }
+    assert "• Reports #12, #15 have been taken down." in shown["en"]
+    assert "• Ресурсы по жалобам #12, #15 удалены." in shown["ru"]
+    assert "• #12, #15 шағымдары бойынша ресурстар жойылды." in shown["kk"]
+    # Good news: thanked, as for blocked reports; no probe details.
+    assert "Thank you" in shown["en"]

@@ -24,11 +24,14 @@ from models.enums import (
 from models.moderation import AuditEntry, Notice
 from models.probe import ProbeAlert, ProbeCheck, ProbeRun
 from models.report import Report
+from services.digest.counts import weekly_counts
+from services.digest.facts import median_days_to_block
 from services.lifecycle import change_status
 from services.probe.options import ProbeOptions
 from services.probe.rechecks import ByKind, RecheckResult, recheck_now, run_due
 from services.probe.results import CheckResult, Outcome, Stage
 from services.probe.status import latest_checks, probe_status
+from services.weeks import Week
 from tests.support.fake_clock import FrozenClock
 from tests.support.probe_world import ScriptedChecker, make_report, result
 from tests.support.tally_world import almaty
@@ -321,3 +324,30 @@ async def test_probe_status_shows_the_queue_the_last_run_and_the_days_verdicts(
     assert all(type(v) is Verdict for v in status.by_verdict)
     # A day later the window has moved past those checks.
     assert (await probe_status(db, now=later + timedelta(days=1))).by_verdict == {}
+
+
+async def test_the_digest_counts_removed_as_blocked_and_each_report_once(
+    db: AsyncSession, clock: FrozenClock
+) -> None:
+    start = clock.now
+    blocked = await make_report(db, status=S.SENT, now=start)
+    removed = await make_report(db, status=S.SENT, now=start)
+    both = await make_report(db, status=S.SENT, now=start)
+    db.add(
+        AuditEntry(
+            report_id=removed,
+            from_status=S.NEW,
+            to_status=S.ACCEPTED,
+            at=start - timedelta(days=2),
+        )
+    )
+    await db.commit()
+    await change_status(db, report_ids=[blocked, both], to=S.BLOCKED, actor_id=None)
+    await change_status(db, report_ids=[removed], to=S.REMOVED, actor_id=None)
+    for status in (S.REAPPEARED, S.REMOVED):
+        clock.set(clock.now + timedelta(hours=1))
+        await change_status(db, report_ids=[both], to=status, actor_id=None)
+    week = Week.of(start)
+    counts = (await weekly_counts(db, [week]))[week.key]
+    assert counts.blocked == 3
+    assert await median_days_to_block(db, week) == 2.0

@@ -114,7 +114,7 @@ async def run_due(
         session.add(run)
         await session.commit()
         run_id = run.id
-    result = await _check_all(
+    result = await check_targets(
         session_maker, targets, checker=checker, options=options,
         purpose=CheckPurpose.SCHEDULED, rng=rng,
     )  # fmt: skip
@@ -154,7 +154,7 @@ async def recheck_now(
             skipped.append(report_id)
             continue
         targets.append(ProbeTarget(report_id, report.kind, report.canonical_key, report.display))
-    result = await _check_all(
+    result = await check_targets(
         session_maker, targets, checker=checker, options=options,
         purpose=CheckPurpose.MANUAL, rng=rng,
     )  # fmt: skip
@@ -162,7 +162,7 @@ async def recheck_now(
     return result
 
 
-async def _check_all(
+async def check_targets(
     session_maker: async_sessionmaker[AsyncSession],
     targets: Iterable[ProbeTarget],
     *,
