@@ -41,7 +41,7 @@ def declare_jobs(
     bulk: BulkMessages,
     checker: Checker | None = None,
 ) -> None:
-    """`checker` looks at web and Telegram targets (e.g. services/probe/rechecks.ByKind of
+    """`checker` looks at web and Telegram targets (e.g. services/probe/by_kind.ByKind of
     both); without one, or with `[probe] enabled = false`, no rechecks are scheduled."""
     runner.add(
         NoticeDrainer(

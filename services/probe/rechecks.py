@@ -17,8 +17,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -172,15 +174,19 @@ async def _check_all(
     rng: random.Random | None,
 ) -> RecheckResult:
     limit = asyncio.Semaphore(max(options.concurrency, 1))
+    # One store at a time: each is a few milliseconds against a check's seconds, and two status
+    # changes at once could update shared volunteers' tally rows in opposite orders (a deadlock
+    # on PostgreSQL).
+    storing = asyncio.Lock()
 
     async def one(target: ProbeTarget) -> Recorded | None:
         async with limit:
             checked_at = utcnow()
             found = await _check(checker, target, options)
         # The check is over: only now a transaction begins (one per check).
-        async with session_maker() as session:
-            return await record_check(
-                session, report_id=target.report_id, result=found, purpose=purpose,
+        async with storing:
+            return await _store(
+                session_maker, target.report_id, found, purpose=purpose,
                 checked_at=checked_at, options=options, rng=rng,
             )  # fmt: skip
 
@@ -194,6 +200,25 @@ async def _check_all(
     return result
 
 
+async def _store(
+    session_maker: async_sessionmaker[AsyncSession],
+    report_id: int,
+    found: CheckResult,
+    **kwargs: Any,
+) -> Recorded | None:
+    """Store one check; tried once more when the database refused the transaction (a deadlock
+    with a moderator's verdict, a busy SQLite): a check already made is not thrown away."""
+    for attempt in (1, 2):
+        try:
+            async with session_maker() as session:
+                return await record_check(session, report_id=report_id, result=found, **kwargs)
+        except DBAPIError:
+            if attempt == 2:
+                raise
+            logger.warning("storing the check of #%s failed; trying again", report_id)
+    return None
+
+
 async def _check(checker: Checker, target: ProbeTarget, options: ProbeOptions) -> CheckResult:
     """The checker's result; a checker that fails or hangs counts as inconclusive (retried
     with backoff), never as a verdict."""
@@ -205,18 +230,3 @@ async def _check(checker: Checker, target: ProbeTarget, options: ProbeOptions) -
         return CheckResult(
             vantage=Vantage.HOST, verdict=Verdict.INCONCLUSIVE, error=type(error).__name__
         )
-
-
-class ByKind:
-    """One Checker that hands each target to the checker of its kind (web or Telegram)."""
-
-    def __init__(self, checkers: dict[TargetKind, Checker]) -> None:
-        self.checkers = checkers
-
-    async def check(self, target: ProbeTarget) -> CheckResult:
-        checker = self.checkers.get(target.kind)
-        if checker is None:
-            return CheckResult(
-                vantage=Vantage.HOST, verdict=Verdict.INCONCLUSIVE, error="no checker"
-            )
-        return await checker.check(target)
