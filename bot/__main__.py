@@ -137,6 +137,8 @@ async def run(settings: Settings) -> None:
                 phash_index=deps.phash_index,
                 storage=dispatcher.storage,
                 bulk=background.bulk,
+                checker=background.probe.checker(bot) if background.probe else None,
+                evidence_wakeup=background.probe.evidence_wakeup if background.probe else None,
             )
             runner.start()
             # What start-up built (modules, aiogram's types, catalogs) lives as long as the
@@ -157,6 +159,8 @@ async def run(settings: Settings) -> None:
                     )
             finally:
                 await runner.stop()
+                if background.probe is not None:
+                    await background.probe.aclose()
                 await dispatcher.storage.close()
                 await dispatcher.fsm.events_isolation.close()
     finally:

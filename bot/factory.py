@@ -23,6 +23,7 @@ from bot.jobs.runner import JobRunner
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
+from bot.probe_hub import ProbeHub
 from bot.response_models import KeepResponseModels
 from bot.storage import create_fsm_storage
 from bot.telegram_retry import TelegramRetryMiddleware
@@ -80,6 +81,9 @@ class Background:
     broadcasts: BroadcastRunner
     # Heavy reads' own connection budget (services/heavy_reads.py), shared with Deps.
     heavy_reads: HeavyReads
+    # The checks of forwarded targets (bot/probe_hub.py), shared with Deps; None when
+    # `[probe] enabled = false`.
+    probe: ProbeHub | None = None
 
 
 def background_of(dispatcher: Dispatcher) -> Background:
@@ -117,6 +121,9 @@ def create_background(
         heavy_reads=HeavyReads(
             read_session_maker or session_maker, at_once=HEAVY_READ_CONNECTIONS
         ),
+        probe=ProbeHub(settings.probe.options(), session_maker)
+        if settings.probe.enabled
+        else None,
     )
 
 
@@ -136,6 +143,7 @@ def create_deps(settings: Settings, background: Background) -> Deps:
         stats_cache=AnswerCache(ttl=STATS_TTL),
         sqlite_writer=SqliteWriter.for_engine(background.session_maker.kw["bind"]),
         database_file=_database_file(settings.database.url),
+        probe=background.probe,
     )
 
 

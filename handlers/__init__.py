@@ -33,6 +33,7 @@ from handlers import (
     my_reports,
     personal_data,
     privacy,
+    probe,
     refusals,
     roles,
     settings,
@@ -79,6 +80,7 @@ def build_routers() -> list[Router]:
         squad_admin.create_router(),
         broadcast.create_router(),
         backups.create_router(),
+        probe.create_router(),
     )
     private.include_routers(
         roles.create_admin_router(),

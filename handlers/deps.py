@@ -7,7 +7,8 @@ bot/factory.py builds it; background objects that live in bot/ (the job runner, 
 broadcast senders) appear here as protocols, because handlers may not import bot/.
 """
 
-from collections.abc import Coroutine
+import asyncio
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,6 +21,8 @@ from services.digest.deliveries import DigestRunReport
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.photo_index import PhashIndex
 from services.heavy_reads import HeavyReads
+from services.probe.check_lines import CheckLine
+from services.probe.options import ProbeOptions
 from services.standing import Standing
 from services.tallies import PointWeights
 from services.weeks import Week
@@ -41,6 +44,19 @@ class BroadcastSender(Protocol):
     """bot.jobs.broadcast.BroadcastRunner."""
 
     async def run(self, *, bot: Bot, broadcast_id: int) -> None: ...
+
+
+class ProbeAccess(Protocol):
+    """bot.probe_hub.ProbeHub: the checks of forwarded targets, for /recheck and intake."""
+
+    options: ProbeOptions
+    evidence_wakeup: asyncio.Event
+
+    def first_request(self, chat_id: int, message_id: int) -> bool: ...
+
+    async def recheck(
+        self, bot: Bot, report_ids: Sequence[int]
+    ) -> tuple[list[CheckLine], list[int]]: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,3 +83,5 @@ class Deps:
     sqlite_writer: SqliteWriter | None = None
     # The SQLite database file /backup copies; None on PostgreSQL or in memory.
     database_file: Path | None = None
+    # None when `[probe] enabled = false`.
+    probe: ProbeAccess | None = None

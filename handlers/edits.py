@@ -35,7 +35,9 @@ async def on_edited_message(
     links = message_links(message)
     if not links:
         return
-    result = await submit_message_links(message, session, actor, links, deps.max_links_per_message)
+    result = await submit_message_links(
+        message, session, actor, links, deps.max_links_per_message, probe=deps.probe
+    )
     if result.too_many:
         text = _(
             "After your edit this message has more than {limit} links, so I saved none of the "

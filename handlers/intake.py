@@ -8,7 +8,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from handlers.deps import Deps
+from handlers.deps import Deps, ProbeAccess
 from handlers.filters import PrivateChat
 from handlers.graffiti_filters import conversation_known_closed
 from handlers.message_links import is_forward_from_private_channel, message_links
@@ -65,8 +65,9 @@ async def on_link_message(
             await message.answer(no_link_hint())
         return
     result = await submit_message_links(
-        message, session, actor, links, deps.max_links_per_message, writer=deps.sqlite_writer
-    )
+        message, session, actor, links, deps.max_links_per_message,
+        writer=deps.sqlite_writer, probe=deps.probe,
+    )  # fmt: skip
     if work is not None and result.saved_any:
         work.committed = True  # the writer's commit is not the session's: say so here
     await message.reply(render_result(result, deps.max_links_per_message))
@@ -80,13 +81,14 @@ async def submit_message_links(
     limit: int,
     *,
     writer: SqliteWriter | None = None,
+    probe: ProbeAccess | None = None,
 ) -> IntakeResult:
     """A message's links as the volunteer's sightings, tied to the message they came in.
 
     With `writer` (link intake on SQLite) they are written on its connection and committed
     there; without it, in the session's transaction, committed as submit_links does.
     """
-    return await submit_links(
+    result = await submit_links(
         session,
         volunteer_id=actor.id,
         chat_id=message.chat.id,
@@ -95,6 +97,10 @@ async def submit_message_links(
         max_links=limit,
         writer=writer,
     )
+    if probe is not None and any(link.outcome is Outcome.NEW for link in result.links):
+        # Committed: the evidence job may look at the new targets now (bot/jobs/evidence.py).
+        probe.evidence_wakeup.set()
+    return result
 
 
 class OnlyIntakeWouldTakeIt(Filter):

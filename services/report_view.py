@@ -3,8 +3,8 @@
 Nothing here lazy-loads: each piece is one SELECT, so rendering never touches the database.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
@@ -18,6 +18,8 @@ from services.graffiti.view import GraffitiView, graffiti_details, graffiti_for_
 from services.identity import Target, canonicalize
 from services.identity.lookalike import is_lookalike, safe_display
 from services.lifecycle import Why, valid_id
+from services.probe.check_lines import CheckLine, latest_check_lines
+from services.probe.observed import sent_to_blocked_observed
 from services.refang import refang
 from services.report_photos import ReportPhoto, report_photos
 from services.reported_by import reported_by_one
@@ -55,6 +57,8 @@ class CardView:
     lookalike: bool = False  # the host mixes alphabets to pass for another site
     # What /photo N sends: a wall's photos, or an online report's screenshots.
     photos: tuple[ReportPhoto, ...] = ()
+    # The latest check of the target (the evidence check at intake, for a new web report).
+    last_check: CheckLine | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,9 @@ class FullReport:
     evidence: list[str]
     reporters: list[Reporter]
     reporters_total: int
+    checks: list[CheckLine] = field(default_factory=list)
+    # First sent → first check that found it blocked or removed (services/probe/observed.py).
+    sent_to_blocked_observed: timedelta | None = None
 
 
 async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
@@ -129,6 +136,7 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
         graffiti=await graffiti_details(session, report_id) if is_graffiti else None,
         walls=() if is_graffiti else tuple(await graffiti_for_target(session, report_id)),
         photos=tuple(await report_photos(session, report_id)),
+        last_check=next(iter(await latest_check_lines(session, report_id, limit=1)), None),
     )
 
 
@@ -181,7 +189,15 @@ async def load_full(
         )
         for volunteer, at in reporter_rows.all()
     ]
-    return FullReport(card, history, list(evidence), reporters, card.reported_by)
+    return FullReport(
+        card,
+        history,
+        list(evidence),
+        reporters,
+        card.reported_by,
+        checks=await latest_check_lines(session, report_id),
+        sent_to_blocked_observed=await sent_to_blocked_observed(session, report_id),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,8 @@ ALLOWED = frozenset(
         "punycode",
         "ID",
         "URL",
+        "API",
+        "TLS",
         "http",
         "https",
         # Language codes typed as command arguments: /broadcast kk Сәлем!

@@ -113,6 +113,7 @@ async def test_a_link_to_a_private_or_loopback_address_is_refused_unconnected(
     result = await check(url.format(port=victim.port))
     assert result.verdict is Verdict.REFUSED
     assert result.error
+    assert [s.name for s in result.stages if not s.ok][-1] == "guard"
     assert victim.connections == 0
     assert internet.connects == []
 
@@ -156,6 +157,8 @@ async def test_a_redirect_to_a_port_the_link_did_not_name_is_refused(
     result = await check("http://shop.test/")
     assert result.verdict is Verdict.REFUSED
     assert result.error == f"port {victim.port} is not one the link named"
+    assert result.stages[-1].name == "guard"
+    assert result.stages[-1].detail == f"refused: port {victim.port} is not one the link named"
     assert victim.connections == 0
     assert internet.connects == [(PUBLIC, 80)]
 
@@ -188,6 +191,8 @@ async def test_a_redirect_to_another_scheme_is_refused(
     result = await check("http://shop.test/")
     assert result.verdict is Verdict.REFUSED
     assert "scheme" in (result.error or "")
+    assert result.stages[-1].name == "guard"
+    assert not result.stages[-1].ok
     assert internet.connects == [(PUBLIC, 80)]
 
 

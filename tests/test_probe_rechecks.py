@@ -30,9 +30,8 @@ from services.digest.counts import weekly_counts
 from services.digest.facts import median_days_to_block
 from services.lifecycle import change_status
 from services.probe import rechecks
-from services.probe.by_kind import ByKind
 from services.probe.options import ProbeOptions
-from services.probe.rechecks import RecheckResult, recheck_now, run_due
+from services.probe.rechecks import ByKind, RecheckResult, recheck_now, run_due
 from services.probe.results import CheckResult, Outcome, Stage
 from services.probe.status import latest_checks, probe_status
 from services.weeks import Week

@@ -82,6 +82,11 @@ def digest_text(digest: Digest) -> str:
                 days=f"{digest.median_days:.1f}"
             )
         )
+    if digest.median_days_observed is not None:
+        lines.append(
+            _("Median days from sending to blocked, as the bot's checks saw it: <b>{days}</b>")
+            .format(days=f"{digest.median_days_observed:.1f}")
+        )  # fmt: skip
     lines += ["", _("<b>Graffiti by district</b> (reported / painted over)")]
     if not digest.districts:
         lines.append(_("No graffiti this week."))

@@ -42,6 +42,8 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("declined", N_("Record declined reports: /declined N… [reason]")),
     ("still_online", N_("Sent reports still online: /still_online N…")),
     ("reappeared", N_("Blocked reports back online: /reappeared N…")),
+    ("recheck", N_("Check reports' targets now: /recheck N…")),
+    ("probe_status", N_("The checks: queue, last run, verdicts")),
     ("ban", N_("Ban a volunteer: /ban id [reason]")),
     ("unban", N_("Lift a ban: /unban id")),
     ("digest_preview", N_("The weekly digest, not posted")),

@@ -26,6 +26,7 @@ from views.labels import (
     shorten,
     status_label,
 )
+from views.probe_checks import checks_section, evidence_line
 
 # The preset rejection reasons, by the short value their buttons carry (callback data is
 # limited to 64 bytes; buttons already on screens keep working). The code is stored.
@@ -45,7 +46,8 @@ def _line(report: ReportLine) -> str:
     return f"#{report.report_id} ({status_label(report.status)})"
 
 
-def card_lines(card: CardView) -> list[str]:
+def card_lines(card: CardView, *, last_check: bool = True) -> list[str]:
+    """The card; /report shows every latest check in a section of its own instead."""
     lines = [
         f"<b>#{card.report_id}</b> · {kind_label(card.kind)}",
         f"<code>{escape(shorten(card.display, 300))}</code>",
@@ -78,6 +80,8 @@ def card_lines(card: CardView) -> list[str]:
             f"#{wall.report_id} ({status_label(wall.status)})" for wall in card.walls[:20]
         )
         lines.append(_("Graffiti advertising it: {reports}").format(reports=walls))
+    if last_check and card.last_check is not None:
+        lines.append(evidence_line(card.last_check))
     return lines
 
 
@@ -275,7 +279,9 @@ def _reporter_lines(full: FullReport, *, named: bool) -> list[str]:
 def render_full(full: FullReport, *, name_reporters: bool = True) -> str:
     """/report N: the card, the status details, the history, evidence and the reporters
     (only counted, not named, when `name_reporters` is off: in a group)."""
-    lines = card_lines(full.card) + _status_lines(full.card) + _history_lines(full.history)
+    lines = card_lines(full.card, last_check=False) + _status_lines(full.card)
+    lines += _history_lines(full.history)
+    lines += checks_section(full.checks, full.sent_to_blocked_observed)
     if full.evidence:
         lines += ["", "<b>" + _("Evidence") + "</b>"]
         lines += [f"<code>{escape(shorten(url, 200))}</code>" for url in full.evidence]

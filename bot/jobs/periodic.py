@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.jobs.digest import BulkMessages, weekly_digest
+from bot.jobs.evidence import evidence_job
 from bot.jobs.graffiti import graffiti_finisher
 from bot.jobs.mod_summary import ModeratorSummary
 from bot.jobs.notices import NoticeDrainer
@@ -40,9 +41,11 @@ def declare_jobs(
     storage: BaseStorage,
     bulk: BulkMessages,
     checker: Checker | None = None,
+    evidence_wakeup: asyncio.Event | None = None,
 ) -> None:
-    """`checker` looks at web and Telegram targets (e.g. services/probe/by_kind.ByKind of
-    both); without one, or with `[probe] enabled = false`, no rechecks are scheduled."""
+    """`checker` looks at web and Telegram targets (e.g. services/probe/rechecks.ByKind of
+    both); without one, or with `[probe] enabled = false`, no rechecks are scheduled and no
+    evidence is collected. Intake sets `evidence_wakeup` when it saved new links."""
     runner.add(
         NoticeDrainer(
             bot=bot, session_maker=session_maker, sender=sender, i18n=i18n, wakeup=notice_wakeup
@@ -82,3 +85,11 @@ def declare_jobs(
             moderation_chat_id=moderation_chat_id,
         )
         runner.add(rechecks.job())
+        runner.add(
+            evidence_job(
+                session_maker=session_maker,
+                checker=checker,
+                options=probe,
+                wakeup=evidence_wakeup or asyncio.Event(),
+            )
+        )

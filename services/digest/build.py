@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.digest.counts import WeekCounts, weekly_counts
 from services.digest.facts import DistrictCount, graffiti_by_district, median_days_to_block
 from services.leaderboard import Board, board_from, points_of
+from services.probe.observed import median_days_observed
 from services.tallies import PointWeights, Tally, tallies
 from services.weeks import Week
 
@@ -19,6 +20,8 @@ class Digest:
     current: WeekCounts
     previous: WeekCounts
     median_days: float | None
+    # Sent → blocked as the checks saw it (services/probe/observed.py); None: none this week.
+    median_days_observed: float | None
     districts: list[DistrictCount]
     top: Board
     # Oldest first, ending with `week`: the chart's twelve points.
@@ -53,6 +56,7 @@ async def build_digest(session: AsyncSession, *, week: Week, weights: PointWeigh
         current=counts[week.key],
         previous=counts[week.previous().key],
         median_days=await median_days_to_block(session, week),
+        median_days_observed=await median_days_observed(session, week),
         districts=await graffiti_by_district(session, week),
         top=await board_from(session, points_of(week_tallies), limit=10),
         history=[(w, counts[w.key]) for w in weeks],

@@ -45,6 +45,12 @@ class ResolveError(GuardError):
     """Resolution failed for another reason (a time-out, a server failure): no conclusion."""
 
 
+def refuse(trail: Trail, reason: str) -> RefusedError:
+    """Records the refusal as the look's "guard" stage; the caller raises what it returns."""
+    trail.add("guard", False, f"refused: {reason}")
+    return RefusedError(reason)
+
+
 _NO_SUCH_NAME = {socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)}
 
 
@@ -94,13 +100,13 @@ class Guard:
     def judge_url(self, url: httpx.URL, trail: Trail) -> str:
         """The URL's host, once its scheme and port pass; raises RefusedError otherwise."""
         if url.scheme not in DEFAULT_PORTS:
-            raise RefusedError(f"scheme {url.scheme or 'none'!r} is not http or https")
+            raise refuse(trail, f"scheme {url.scheme or 'none'!r} is not http or https")
         port = url.port or DEFAULT_PORTS[url.scheme]
         if port not in trail.ports:
-            raise RefusedError(f"port {port} is not one the link named")
+            raise refuse(trail, f"port {port} is not one the link named")
         host = host_key(url.raw_host.decode("ascii"))
         if not host:
-            raise RefusedError("no host")
+            raise refuse(trail, "no host")
         return host
 
     async def admit(self, url: httpx.URL, trail: Trail) -> tuple[str, ...]:
@@ -133,8 +139,7 @@ class Guard:
         trail.add("dns", True, f"{host}: {', '.join(answers)}", started)
         reason = self.refusal_of(answers)
         if reason is not None:
-            trail.add("guard", False, f"refused: {reason}")
-            raise RefusedError(reason)
+            raise refuse(trail, reason)
         return answers
 
 
@@ -171,14 +176,14 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         trail = current_trail()
         if port not in trail.ports:
-            raise RefusedError(f"port {port} is not one the link named")
+            raise refuse(trail, f"port {port} is not one the link named")
         host = host_key(host)
         addresses = trail.pinned.get(host)
         if addresses is None:
             addresses = trail.pinned[host] = await self._guard.resolve(host, trail)
         reason = self._guard.refusal_of(addresses)
         if reason is not None:  # pinned answers were judged; judged again, it costs nothing
-            raise RefusedError(reason)
+            raise refuse(trail, reason)
         failure: Exception | None = None
         for address in addresses:
             started = time.monotonic()
@@ -234,7 +239,7 @@ class ProxyOnlyBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         trail = current_trail()
         if (host.strip("[]").lower(), port) != self._proxy:
-            raise RefusedError("the control client connects only to its proxy")
+            raise refuse(trail, "the control client connects only to its proxy")
         started = time.monotonic()
         try:
             stream = await self._inner.connect_tcp(

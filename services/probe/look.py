@@ -14,7 +14,14 @@ from enum import StrEnum
 
 import httpx
 
-from services.probe.guard import Guard, NoSuchNameError, RefusedError, ResolveError, describe
+from services.probe.guard import (
+    Guard,
+    NoSuchNameError,
+    RefusedError,
+    ResolveError,
+    describe,
+    refuse,
+)
 from services.probe.options import ProbeOptions
 from services.probe.page import decoded
 from services.probe.trail import DEFAULT_PORTS, Trail, following
@@ -99,7 +106,7 @@ async def _walk(
     try:
         url = httpx.URL(start)
     except httpx.InvalidURL as error:
-        result.fail(Failure.REFUSED, f"not a URL: {error}")
+        result.fail(Failure.REFUSED, str(refuse(trail, f"not a URL: {error}")))
         return
     named = url.port or DEFAULT_PORTS.get(url.scheme)
     trail.ports = frozenset({*DEFAULT_PORTS.values(), *([named] if named else [])})

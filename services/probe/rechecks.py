@@ -116,7 +116,7 @@ async def run_due(
         session.add(run)
         await session.commit()
         run_id = run.id
-    result = await _check_all(
+    result = await check_targets(
         session_maker, targets, checker=checker, options=options,
         purpose=CheckPurpose.SCHEDULED, rng=rng,
     )  # fmt: skip
@@ -156,7 +156,7 @@ async def recheck_now(
             skipped.append(report_id)
             continue
         targets.append(ProbeTarget(report_id, report.kind, report.canonical_key, report.display))
-    result = await _check_all(
+    result = await check_targets(
         session_maker, targets, checker=checker, options=options,
         purpose=CheckPurpose.MANUAL, rng=rng,
     )  # fmt: skip
@@ -164,7 +164,7 @@ async def recheck_now(
     return result
 
 
-async def _check_all(
+async def check_targets(
     session_maker: async_sessionmaker[AsyncSession],
     targets: Iterable[ProbeTarget],
     *,
@@ -173,6 +173,7 @@ async def _check_all(
     purpose: CheckPurpose,
     rng: random.Random | None,
 ) -> RecheckResult:
+    targets = list(targets)  # read twice: by the checks, then with their outcomes
     limit = asyncio.Semaphore(max(options.concurrency, 1))
     # One store at a time: each is a few milliseconds against a check's seconds, and two status
     # changes at once could update shared volunteers' tally rows in opposite orders (a deadlock
@@ -230,3 +231,18 @@ async def _check(checker: Checker, target: ProbeTarget, options: ProbeOptions) -
         return CheckResult(
             vantage=Vantage.HOST, verdict=Verdict.INCONCLUSIVE, error=type(error).__name__
         )
+
+
+class ByKind:
+    """One Checker that hands each target to the checker of its kind (web or Telegram)."""
+
+    def __init__(self, checkers: dict[TargetKind, Checker]) -> None:
+        self.checkers = checkers
+
+    async def check(self, target: ProbeTarget) -> CheckResult:
+        checker = self.checkers.get(target.kind)
+        if checker is None:
+            return CheckResult(
+                vantage=Vantage.HOST, verdict=Verdict.INCONCLUSIVE, error="no checker"
+            )
+        return await checker.check(target)
