@@ -63,6 +63,9 @@ class WebhookSettings(BaseModel):
     port: int = Field(default=8080, ge=1, le=65535)
     # Telegram sends it in X-Telegram-Bot-Api-Secret-Token; requests without it are refused.
     secret: SecretStr = SecretStr("")
+    # On SIGTERM, updates already taken get this long to finish; any left are answered 503 so
+    # that Telegram delivers them again (bot/webhook.py). Below Docker's 30 s stop grace.
+    drain_seconds: float = Field(default=25.0, gt=0, le=600)
 
     @field_validator("url")
     @classmethod

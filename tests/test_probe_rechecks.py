@@ -6,8 +6,10 @@ import asyncio
 import json
 import random
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,6 +29,7 @@ from models.report import Report
 from services.digest.counts import weekly_counts
 from services.digest.facts import median_days_to_block
 from services.lifecycle import change_status
+from services.probe import rechecks
 from services.probe.options import ProbeOptions
 from services.probe.rechecks import ByKind, RecheckResult, recheck_now, run_due
 from services.probe.results import CheckResult, Outcome, Stage
@@ -351,3 +354,26 @@ async def test_the_digest_counts_removed_as_blocked_and_each_report_once(
     counts = (await weekly_counts(db, [week]))[week.key]
     assert counts.blocked == 3
     assert await median_days_to_block(db, week) == 2.0
+
+
+async def test_a_check_the_database_refused_once_is_stored_on_the_second_try(
+    db: AsyncSession,
+    session_maker: async_sessionmaker[AsyncSession],
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    number = await make_report(db, status=S.SENT, now=clock.now)
+    checker = ScriptedChecker({number: [V.DEAD]})
+    real = rechecks.record_check
+    failures = [OperationalError("INSERT …", {}, Exception("deadlock detected"))]
+
+    async def refused_once(session: AsyncSession, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real(session, **kwargs)
+
+    monkeypatch.setattr(rechecks, "record_check", refused_once)
+    run = await _run(session_maker, checker)
+    assert [r.verdict for r in run.recorded] == [V.DEAD]
+    assert len(checker.seen) == 1  # the check was not made again
+    assert [c.verdict for c in await latest_checks(db, number)] == [V.DEAD]

@@ -17,8 +17,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -171,16 +173,21 @@ async def check_targets(
     purpose: CheckPurpose,
     rng: random.Random | None,
 ) -> RecheckResult:
+    targets = list(targets)  # read twice: by the checks, then with their outcomes
     limit = asyncio.Semaphore(max(options.concurrency, 1))
+    # One store at a time: each is a few milliseconds against a check's seconds, and two status
+    # changes at once could update shared volunteers' tally rows in opposite orders (a deadlock
+    # on PostgreSQL).
+    storing = asyncio.Lock()
 
     async def one(target: ProbeTarget) -> Recorded | None:
         async with limit:
             checked_at = utcnow()
             found = await _check(checker, target, options)
         # The check is over: only now a transaction begins (one per check).
-        async with session_maker() as session:
-            return await record_check(
-                session, report_id=target.report_id, result=found, purpose=purpose,
+        async with storing:
+            return await _store(
+                session_maker, target.report_id, found, purpose=purpose,
                 checked_at=checked_at, options=options, rng=rng,
             )  # fmt: skip
 
@@ -192,6 +199,25 @@ async def check_targets(
         elif outcome is not None:
             result.recorded.append(outcome)
     return result
+
+
+async def _store(
+    session_maker: async_sessionmaker[AsyncSession],
+    report_id: int,
+    found: CheckResult,
+    **kwargs: Any,
+) -> Recorded | None:
+    """Store one check; tried once more when the database refused the transaction (a deadlock
+    with a moderator's verdict, a busy SQLite): a check already made is not thrown away."""
+    for attempt in (1, 2):
+        try:
+            async with session_maker() as session:
+                return await record_check(session, report_id=report_id, result=found, **kwargs)
+        except DBAPIError:
+            if attempt == 2:
+                raise
+            logger.warning("storing the check of #%s failed; trying again", report_id)
+    return None
 
 
 async def _check(checker: Checker, target: ProbeTarget, options: ProbeOptions) -> CheckResult:
