@@ -63,6 +63,9 @@ class WebhookSettings(BaseModel):
     port: int = Field(default=8080, ge=1, le=65535)
     # Telegram sends it in X-Telegram-Bot-Api-Secret-Token; requests without it are refused.
     secret: SecretStr = SecretStr("")
+    # On SIGTERM, updates already taken get this long to finish; any left are answered 503 so
+    # that Telegram delivers them again (bot/webhook.py). Below Docker's 30 s stop grace.
+    drain_seconds: float = Field(default=25.0, gt=0, le=600)
 
     @field_validator("url")
     @classmethod
@@ -259,6 +262,13 @@ class ProbeSettings(BaseModel):
         )
 
 
+class ThrottleSettings(BaseModel):
+    # Per volunteer; over either, one polite notice, then nothing is answered or saved until the
+    # window (a clock minute, a clock hour) resets. Staff are never throttled. 0 turns it off.
+    messages_per_minute: int = Field(default=30, ge=0, le=10_000)
+    links_per_hour: int = Field(default=200, ge=0, le=1_000_000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CVBOT_", env_nested_delimiter="__", case_sensitive=False, extra="forbid"
@@ -277,6 +287,7 @@ class Settings(BaseSettings):
     graffiti: GraffitiSettings = Field(default_factory=GraffitiSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     probe: ProbeSettings = Field(default_factory=ProbeSettings)
+    throttle: ThrottleSettings = Field(default_factory=ThrottleSettings)
 
     @classmethod
     @override
