@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.batch_recovery import recover_batches
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings, load_settings
+from bot.data_folder import database_folder_problem
 from bot.factory import background_of, create_bot, create_dispatcher, deps_of
 from bot.i18n import create_i18n
 from bot.jobs.digest import weights_of
@@ -211,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command in ("backup", "restore"):
         return backup_or_restore(args.command, args.file, settings)
+    problem = database_folder_problem(settings.database.url)
+    if problem is not None:
+        sys.stderr.write(f"database error: {problem}\n")
+        return 5
     try:
         if args.command == "migrate":
             asyncio.run(upgrade_to_head(settings.database.url))

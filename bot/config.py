@@ -4,6 +4,7 @@ The key names are a public contract (README, config.example.toml): keep them sta
 """
 
 import ipaddress
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -323,6 +324,14 @@ def load_settings(path: Path, *, require_file: bool = False) -> Settings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: not valid TOML ({error})") from None
+        except OSError as error:
+            # A config mounted without read access for the bot's user (Docker: uid 10001).
+            raise ConfigError(
+                f"{path}: cannot be read ({error.strerror or error}); the bot runs as user id "
+                f"{os.getuid()}"
+            ) from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{path}: not UTF-8 text") from None
     elif require_file:
         raise ConfigError(f"{path}: file not found (copy config.example.toml)")
     try:

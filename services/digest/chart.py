@@ -1,18 +1,19 @@
 """The twelve-week chart as PNG bytes. Rendered off the event loop: matplotlib is slow and
-synchronous, and a Figure (not pyplot's global state) is safe to build in a worker thread."""
+synchronous, and a Figure (not pyplot's global state) is safe to build in a worker thread.
+
+matplotlib is imported on the first chart, not with the bot: it needs a writable cache folder
+(MPLCONFIGDIR), and a container started with an unwritable one must reach the bot's own
+start-up checks and their one-line messages, not die in an import.
+"""
 
 import asyncio
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # headless: no display on a server
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,15 @@ _STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 2)))
 
 def build_figure(
     *, title: str, weeks: Sequence[str], series: Sequence[Series], x_label: str = ""
-) -> Figure:
+) -> "Figure":
     """`weeks` are the tick labels as readers should see them (the weeks' Mondays)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # headless: no display on a server
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(9, 4.5), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
