@@ -28,6 +28,7 @@ async def cmd_digest_preview(
     session: AsyncSession,
     i18n: I18n,
     deps: Deps,
+    bot: Bot,
 ) -> None:
     try:
         week = Week.parse(command.args) if command.args else last_week()
@@ -36,7 +37,10 @@ async def cmd_digest_preview(
         return
     async with deps.heavy_reads.session(instead_of=session) as reads:  # a heavy read
         digest = await build_digest(reads, week=week, weights=deps.point_weights)
-    text, png = await render_for_chat(digest, i18n, i18n.current_locale)
+    me = await bot.me()
+    text, png = await render_for_chat(
+        digest, i18n, i18n.current_locale, bot_username=me.username
+    )
     await message.answer(_("Preview, not posted:") + "\n\n" + text)
     await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))
 
