@@ -24,6 +24,7 @@ def last_week() -> Week:
 
 async def cmd_digest_preview(
     message: Message,
+    *,
     command: CommandObject,
     session: AsyncSession,
     i18n: I18n,
@@ -38,9 +39,7 @@ async def cmd_digest_preview(
     async with deps.heavy_reads.session(instead_of=session) as reads:  # a heavy read
         digest = await build_digest(reads, week=week, weights=deps.point_weights)
     me = await bot.me()
-    text, png = await render_for_chat(
-        digest, i18n, i18n.current_locale, bot_username=me.username
-    )
+    text, png = await render_for_chat(digest, i18n, i18n.current_locale, bot_username=me.username)
     await message.answer(_("Preview, not posted:") + "\n\n" + text)
     await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))
 
