@@ -219,6 +219,8 @@ class ProbeSettings(BaseModel):
     block_page_markers: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCK_PAGE_MARKERS))
     block_page_addresses: list[str] = Field(default_factory=list)
     parked_markers: list[str] = Field(default_factory=lambda: list(DEFAULT_PARKED_MARKERS))
+    # A "no such name" counts as dead only while one of these still resolves.
+    dns_canaries: list[str] = Field(default_factory=lambda: ["telegram.org", "google.com"])
 
     @field_validator("allowlist")
     @classmethod
@@ -253,6 +255,7 @@ class ProbeSettings(BaseModel):
             block_page_markers=tuple(m.lower() for m in self.block_page_markers),
             block_page_addresses=tuple(self.block_page_addresses),
             parked_markers=tuple(m.lower() for m in self.parked_markers),
+            dns_canaries=tuple(self.dns_canaries),
             sent_every_hours=self.sent_every_hours,
             closed_every_hours=self.closed_every_hours,
             jitter=self.jitter_percent / 100,
