@@ -219,6 +219,8 @@ class ProbeSettings(BaseModel):
     block_page_markers: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCK_PAGE_MARKERS))
     block_page_addresses: list[str] = Field(default_factory=list)
     parked_markers: list[str] = Field(default_factory=lambda: list(DEFAULT_PARKED_MARKERS))
+    # A "no such name" counts as dead only while one of these still resolves.
+    dns_canaries: list[str] = Field(default_factory=lambda: ["telegram.org", "google.com"])
 
     @field_validator("allowlist")
     @classmethod
@@ -253,10 +255,18 @@ class ProbeSettings(BaseModel):
             block_page_markers=tuple(m.lower() for m in self.block_page_markers),
             block_page_addresses=tuple(self.block_page_addresses),
             parked_markers=tuple(m.lower() for m in self.parked_markers),
+            dns_canaries=tuple(self.dns_canaries),
             sent_every_hours=self.sent_every_hours,
             closed_every_hours=self.closed_every_hours,
             jitter=self.jitter_percent / 100,
         )
+
+
+class ThrottleSettings(BaseModel):
+    # Per volunteer; over either, one polite notice, then nothing is answered or saved until the
+    # window (a clock minute, a clock hour) resets. Staff are never throttled. 0 turns it off.
+    messages_per_minute: int = Field(default=30, ge=0, le=10_000)
+    links_per_hour: int = Field(default=200, ge=0, le=1_000_000)
 
 
 class OpsSettings(BaseModel):
@@ -299,6 +309,7 @@ class Settings(BaseSettings):
     graffiti: GraffitiSettings = Field(default_factory=GraffitiSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     probe: ProbeSettings = Field(default_factory=ProbeSettings)
+    throttle: ThrottleSettings = Field(default_factory=ThrottleSettings)
     ops: OpsSettings = Field(default_factory=OpsSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 

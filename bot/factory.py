@@ -22,15 +22,18 @@ from bot.jobs.graffiti import graffiti_options
 from bot.jobs.runner import JobRunner
 from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
+from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
 from bot.ops.metrics import Metrics, UpdateMetrics
 from bot.probe_hub import ProbeHub
 from bot.response_models import KeepResponseModels
 from bot.storage import create_fsm_storage
 from bot.telegram_retry import TelegramRetryMiddleware
+from bot.throttle_store import create_throttle
 from bot.unchanged_edits import UnchangedEditMiddleware
 from handlers import build_routers
 from handlers.deps import Deps
+from handlers.message_links import message_links
 from models.backup import BackupError, sqlite_file
 from models.engine import HEAVY_READ_CONNECTIONS
 from models.sqlite_writer import SqliteWriter
@@ -198,5 +201,13 @@ def create_dispatcher(
     dispatcher.edited_message.outer_middleware(volunteer_middleware)
     dispatcher.callback_query.outer_middleware(volunteer_middleware)
     LocaleMiddleware(i18n).setup(dispatcher)
+    # After both: it reads the sender's role, and its one notice is in their language.
+    throttle_middleware = ThrottleMiddleware(
+        create_throttle(settings, storage),
+        admin_ids=frozenset(settings.access.admins),
+        extract_links=message_links,
+    )
+    dispatcher.message.outer_middleware(throttle_middleware)
+    dispatcher.edited_message.outer_middleware(throttle_middleware)
     dispatcher.include_routers(*build_routers())
     return dispatcher

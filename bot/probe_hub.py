@@ -16,7 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.probe_chats import BotChatLookup
 from models.enums import TargetKind
 from services.probe.check_lines import CheckLine, check_lines_by_id
-from services.probe.guard import Resolver
+from services.probe.dns_canary import canaried
+from services.probe.guard import Resolver, system_resolver
 from services.probe.options import ProbeOptions
 from services.probe.rechecks import ByKind, recheck_now
 from services.probe.results import Checker
@@ -66,7 +67,8 @@ class ProbeHub:
     @property
     def web(self) -> WebProbe:
         if self._web is None:
-            self._web = WebProbe(self.options, self.resolver)
+            resolver = canaried(self.resolver or system_resolver, self.options.dns_canaries)
+            self._web = WebProbe(self.options, resolver)
         return self._web
 
     def checker(self, bot: Bot) -> Checker:

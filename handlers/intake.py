@@ -54,8 +54,11 @@ async def on_link_message(
     actor: Actor,
     deps: Deps,
     work: UpdateWork | None = None,
+    *,
+    counted_links: list[str] | None = None,
 ) -> None:
-    links = message_links(message)
+    # The throttle middleware already found them to count them (bot/middlewares/throttle.py).
+    links = message_links(message) if counted_links is None else counted_links
     if not links:
         if is_forward_from_private_channel(message):
             await message.answer(

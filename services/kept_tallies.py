@@ -77,9 +77,11 @@ def per_day(dialect: str) -> Select[Any]:
 async def add(session: AsyncSession, rows: Mapping[Key, Mapping[str, int]]) -> None:
     """Add counts to tally days, creating the days that are missing, and what they did to the
     kept points (services/kept_points.py); no commit."""
+    # In key order: two transactions adding to the same days then lock their rows in the same
+    # order, and PostgreSQL never finds them waiting for each other (a deadlock).
     values = [
         {"volunteer_id": volunteer_id, "day": day, **{name: n.get(name, 0) for name in COUNTS}}
-        for (volunteer_id, day), n in rows.items()
+        for (volunteer_id, day), n in sorted(rows.items())
         if any(n.values())
     ]
     if not values:

@@ -4,7 +4,7 @@ from typing import Any
 
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, TelegramMethod
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import NoticeEvent, ReportStatus
@@ -52,7 +52,13 @@ async def test_blocked_and_declined_by_number(client: BotClient, db: AsyncSessio
     assert declined is not None
     assert declined.status == S.DECLINED
     assert declined.resolution_note == "no drug content found"
-    audit = (await db.exec(select(AuditEntry).where(AuditEntry.report_id == sent[1]))).all()
+    audit = (
+        await db.exec(
+            select(AuditEntry)
+            .where(AuditEntry.report_id == sent[1])
+            .order_by(col(AuditEntry.id))  # without it PostgreSQL may return any order
+        )
+    ).all()
     assert audit[-1].to_status == S.DECLINED
     assert audit[-1].note == "no drug content found"
 

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import CheckPurpose, ReportStatus, Vantage, Verdict
 from models.probe import ProbeCheck
+from services.probe.status import latest_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +57,7 @@ async def latest_check_lines(
     session: AsyncSession, report_id: int, *, limit: int = 5
 ) -> list[CheckLine]:
     """Report `report_id`'s latest checks, newest first."""
-    rows = await session.exec(
-        select(ProbeCheck)
-        .where(ProbeCheck.report_id == report_id)
-        .order_by(col(ProbeCheck.checked_at).desc(), col(ProbeCheck.id).desc())
-        .limit(limit)
-    )
-    return [check_line(row) for row in rows.all()]
+    return [check_line(row) for row in await latest_checks(session, report_id, limit=limit)]
 
 
 async def check_lines_by_id(session: AsyncSession, check_ids: list[int]) -> list[CheckLine]:

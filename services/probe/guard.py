@@ -157,13 +157,33 @@ def _literal(host: str) -> tuple[str, ...]:
         return ()
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
+class _ProbeBackend(httpcore.AsyncNetworkBackend):
+    """What the probe's two backends share: TCP only, on an inner AnyIO backend."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    @override
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise RefusedError("unix sockets are not for the probe")
+
+    @override
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class GuardedBackend(_ProbeBackend):
     """httpcore's network backend that connects only to the running look's checked addresses
     (resolving and judging the host itself when no look pinned them)."""
 
     def __init__(self, guard: Guard, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        super().__init__(inner)
         self._guard = guard
-        self._inner = inner or httpcore.AnyIOBackend()
 
     @override
     async def connect_tcp(
@@ -204,29 +224,16 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert failure is not None  # addresses is never empty: resolve() refuses that
         raise failure
 
-    @override
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise RefusedError("unix sockets are not for the probe")
 
-    @override
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class ProxyOnlyBackend(httpcore.AsyncNetworkBackend):
+class ProxyOnlyBackend(_ProbeBackend):
     """The control vantage's backend: its one connection is to the configured proxy (the
     operator's choice, not a stranger's); the target is judged by the guard before."""
 
     def __init__(
         self, proxy_host: str, proxy_port: int, inner: httpcore.AsyncNetworkBackend | None = None
     ) -> None:
+        super().__init__(inner)
         self._proxy = (proxy_host.strip("[]").lower(), proxy_port)
-        self._inner = inner or httpcore.AnyIOBackend()
 
     @override
     async def connect_tcp(
@@ -252,19 +259,6 @@ class ProxyOnlyBackend(httpcore.AsyncNetworkBackend):
         trail.proxy_reached = True
         trail.add("tcp proxy", True, "connected", started)
         return RecordingStream(stream, trail)
-
-    @override
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise RefusedError("unix sockets are not for the probe")
-
-    @override
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
 
 
 class RecordingStream(httpcore.AsyncNetworkStream):

@@ -49,6 +49,9 @@ class ProbeOptions:
     # Each next check moves by up to this fraction of its interval, either way, so checks of
     # one batch spread out instead of arriving at a host together.
     jitter: float = 0.2
+    # Well-known names the resolver must still resolve for a "no such name" to mean *dead*
+    # (services/probe/dns_canary.py); empty: always believed (tests' own resolvers).
+    dns_canaries: tuple[str, ...] = ()
     # An inconclusive check is retried sooner: after this many minutes, doubling each time.
     retry_after_minutes: float = 30.0
     user_agent: str = field(
