@@ -127,6 +127,11 @@ async def forget(session: AsyncSession, *, volunteer_id: int) -> bool:
     sightings = update(Sighting).where(col(Sighting.volunteer_id) == volunteer_id)
     # Their words are personal too; the sightings stay as anonymous credits.
     await session.exec(sightings.values(chat_id=tombstone, words=None))
+    # A wall photo's sighting also kept its caption as sent: that is their words as well.
+    walls = select(Report.id).where(col(Report.kind) == TargetKind.GRAFFITI.value)
+    await session.exec(
+        sightings.where(col(Sighting.report_id).in_(walls)).values(text_as_sent="[photo]")
+    )
     await session.exec(delete(SquadMember).where(col(SquadMember.volunteer_id) == volunteer_id))
     await session.exec(delete(SquadCurator).where(col(SquadCurator.volunteer_id) == volunteer_id))
     await session.exec(

@@ -168,4 +168,6 @@ async def test_a_wall_photos_caption_is_kept_and_forget_me_erases_it(
     asked = await painter.send("/forget_me")
     await painter.press(asked, "Да, удалить мои данные")
     assert quoted not in text(await moderator.send(f"/report {number}", **IN_GROUP), GROUP)
-    assert (await db.exec(select(Sighting.words))).all() == [None]
+    db.expire_all()
+    [kept] = (await db.exec(select(Sighting))).all()
+    assert (kept.words, kept.text_as_sent) == (None, "[photo]")

@@ -1,7 +1,7 @@
 """What a volunteer wrote around their links or under a wall photo (`sighting.words`, issue 11):
 shown to moderators on the card and in /report, erased by /forget_me.
 
-Nothing to backfill: sightings taken before keep no words (their `text_as_sent` is the link).
+Nothing to backfill: sightings taken before this revision keep no words.
 
 Revision ID: 0010_sighting_words
 Revises: 0009_probe_checks
