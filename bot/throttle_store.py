@@ -50,7 +50,10 @@ class MemoryCounters:
 
 class RedisCounters:
     """Counters shared by every instance on one Redis: INCRBY and EXPIRE in one transaction
-    (one round trip), SET NX EX for "first"."""
+    (one round trip), SET NX EX for "first".
+
+    A Redis outage is not hidden here: the update fails as it would anyway, since the
+    conversation state and aiogram's event lock live on the same Redis."""
 
     def __init__(self, redis: Redis) -> None:
         self.redis = redis

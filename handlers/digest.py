@@ -24,10 +24,12 @@ def last_week() -> Week:
 
 async def cmd_digest_preview(
     message: Message,
+    *,
     command: CommandObject,
     session: AsyncSession,
     i18n: I18n,
     deps: Deps,
+    bot: Bot,
 ) -> None:
     try:
         week = Week.parse(command.args) if command.args else last_week()
@@ -36,7 +38,8 @@ async def cmd_digest_preview(
         return
     async with deps.heavy_reads.session(instead_of=session) as reads:  # a heavy read
         digest = await build_digest(reads, week=week, weights=deps.point_weights)
-    text, png = await render_for_chat(digest, i18n, i18n.current_locale)
+    me = await bot.me()
+    text, png = await render_for_chat(digest, i18n, i18n.current_locale, bot_username=me.username)
     await message.answer(_("Preview, not posted:") + "\n\n" + text)
     await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))
 

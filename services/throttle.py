@@ -35,6 +35,10 @@ HOUR = 3600
 # A key outlives its window by this much, so a slightly slow clock of another instance still
 # finds the count; the window index in the key keeps old counts from ever being read again.
 EXPIRY_SLACK_S = 60
+# An album's parts arrive within a second or two; its shared verdict is kept this long.
+ALBUM_TTL_S = 10 * MINUTE
+# Added to an album's part count when its first part was refused: later parts are refused too.
+_ALBUM_REFUSED = 1_000_000
 
 
 class CounterStore(Protocol):
@@ -89,10 +93,32 @@ class Throttle:
     def enabled(self) -> bool:
         return self.limits.messages_per_minute > 0 or self.limits.links_per_hour > 0
 
-    async def check(self, user_id: int, *, links: int = 0) -> Decision:
-        """Count a message from `user_id` carrying `links` links, and decide."""
+    async def check(self, user_id: int, *, links: int = 0, album: str | None = None) -> Decision:
+        """Count a message from `user_id` carrying `links` links, and decide.
+
+        `album`: the message's media group id. The parts of one album (up to ten photos, each
+        its own message, handled one at a time per user under aiogram's event isolation) count
+        as one message and share the first part's verdict, so the limit never cuts a photo
+        report in half; a later part's caption links are still counted.
+        """
         now = utcnow().timestamp()
-        if self.limits.messages_per_minute > 0:
+        if album is None:
+            return await self._check(user_id, links, now)
+        key = f"throttle:album:{user_id}:{album}"
+        parts = await self.store.add(key, 1, ttl_s=ALBUM_TTL_S, now=now)
+        if parts > _ALBUM_REFUSED:
+            return Decision(Verdict.SILENT)
+        if parts > 1:
+            return await self._check(user_id, links, now, message=False)
+        decision = await self._check(user_id, links, now)
+        if decision is not ADMITTED:
+            await self.store.add(key, _ALBUM_REFUSED, ttl_s=ALBUM_TTL_S, now=now)
+        return decision
+
+    async def _check(
+        self, user_id: int, links: int, now: float, *, message: bool = True
+    ) -> Decision:
+        if message and self.limits.messages_per_minute > 0:
             decision = await self._count(
                 Limit.MESSAGES, user_id, amount=1, allowed=self.limits.messages_per_minute,
                 window_s=MINUTE, now=now,

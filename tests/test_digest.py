@@ -342,3 +342,33 @@ async def test_a_chart_refused_by_the_chat_does_not_repeat_the_text_every_hour(
     assert _copies_sent(session)[-1001] == 1
     rows = (await db.exec(select(DigestDelivery.recipient_id))).all()
     assert -1001 in rows
+
+
+async def test_the_channel_digest_ends_by_inviting_readers_to_the_bot(
+    db: AsyncSession,
+    clock: FrozenClock,
+    settings: Settings,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+) -> None:
+    """Through the scheduled job: each chat's post ends with the bot's @username from getMe, in
+    the chat's language; volunteers' personal messages carry no invitation."""
+    [person] = await active_before_digest(clock, db, 1)
+    config = with_digest_chats(settings, [(-1001, "ru"), (-1002, "kk"), (-1003, "en")])
+    session = RecordingSession()
+    runner = JobRunner(clock=clock)
+    bot = create_bot(config, session)
+    runner.add(weekly_digest(bot=bot, bulk=_bulk(config, session_maker, i18n), settings=config))
+
+    report = await runner.run_once("weekly-digest")
+
+    assert isinstance(report, DigestRunReport)
+    last_lines = {int(m.chat_id): m.text.splitlines()[-1] for m in session.sent(SendMessage)}
+    assert last_lines == {
+        -1001: "Хотите помочь? Станьте киберволонтёром: @test_bot",
+        -1002: "Көмектескіңіз келе ме? Киберволонтер болыңыз: @test_bot",
+        -1003: "Want to help? Become a cyber-volunteer: @test_bot",
+        person.telegram_id: last_lines[person.telegram_id],
+    }
+    assert "@test_bot" not in last_lines[person.telegram_id]
+    assert sum(type(r).__name__ == "GetMe" for r in session.requests) == 1

@@ -7,18 +7,21 @@ import pytest
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.factory import create_dispatcher
 from bot.throttle_store import MemoryCounters
 from models.enums import Role
+from models.graffiti import GraffitiDraft
 from models.report import Report, Sighting
 from models.volunteer import Volunteer
 from services.throttle import Limit, Throttle, ThrottleLimits, Verdict
 from tests.support.accounts import ADMIN_ID
 from tests.support.client import BotClient, texts
 from tests.support.fake_clock import FrozenClock
+from tests.support.graffiti_helpers import jpeg, send_photo, wall_image
 from tests.support.recording_session import RecordingSession
 from tests.support.report_setup import count
 from tests.support.telegram_ids import tg_id
@@ -111,6 +114,27 @@ def five_links_an_hour(
     return client.as_user(1003, language_code="en")
 
 
+@pytest.mark.usefixtures("clock")
+async def test_an_album_counts_once_and_is_never_cut_in_half(
+    three_a_minute: BotClient, db: AsyncSession
+) -> None:
+    await three_a_minute.send("hello")
+    await three_a_minute.send("hello")
+    album = {"media_group_id": "wall-album-1"}
+    assert len(texts(await send_photo(three_a_minute, jpeg(wall_image(1)), extra=album))) == 2
+    for seed in (2, 3):  # parts two and three: the third and fourth messages of the minute
+        assert texts(await send_photo(three_a_minute, jpeg(wall_image(seed)), extra=album)) == []
+    assert await count(db, GraffitiDraft) == 1
+    [notice] = texts(await three_a_minute.send("hello"))
+    assert "слишком часто" in notice
+
+    refused = {"media_group_id": "wall-album-2"}
+    for seed in (4, 5, 6):  # over the limit from its first part: no part is kept
+        assert await send_photo(three_a_minute, jpeg(wall_image(seed)), extra=refused) == []
+    drafts = (await db.exec(select(GraffitiDraft))).all()
+    assert [draft.media_group_id for draft in drafts] == ["wall-album-1"]
+
+
 async def test_over_the_link_limit_refuses_the_whole_message(
     five_links_an_hour: BotClient, db: AsyncSession, clock: FrozenClock
 ) -> None:
@@ -173,6 +197,18 @@ async def test_the_service_decides_admit_notify_silent(clock: FrozenClock) -> No
     assert (await throttle.check(8)).verdict is Verdict.ADMIT  # another volunteer's count
     clock.set(START + timedelta(minutes=1))
     assert (await throttle.check(7)).verdict is Verdict.ADMIT
+
+
+async def test_the_parts_of_an_album_share_its_first_verdict(clock: FrozenClock) -> None:
+    throttle = Throttle(MemoryCounters(), ThrottleLimits(messages_per_minute=2, links_per_hour=2))
+    parts = [(await throttle.check(7, album="a")).verdict for _ in range(5)]
+    assert parts == [Verdict.ADMIT] * 5
+    assert (await throttle.check(7, album="a", links=3)).verdict is Verdict.NOTIFY  # links count
+    assert (await throttle.check(7)).verdict is Verdict.ADMIT  # the album was one message
+    over = [(await throttle.check(7, album="b")).verdict for _ in range(3)]
+    assert over == [Verdict.NOTIFY, Verdict.SILENT, Verdict.SILENT]
+    clock.set(START + timedelta(minutes=1))
+    assert (await throttle.check(7, album="b")).verdict is Verdict.SILENT  # still that album
 
 
 async def test_memory_counters_expire_and_are_swept() -> None:

@@ -67,7 +67,12 @@ def _funnel(current: WeekCounts, previous: WeekCounts) -> list[str]:
     return lines
 
 
-def digest_text(digest: Digest) -> str:
+def invitation(bot_username: str) -> str:
+    """The digest's last line: readers of the channel can join from the post itself."""
+    return _("Want to help? Become a cyber-volunteer: @{bot}").format(bot=escape(bot_username))
+
+
+def digest_text(digest: Digest, *, bot_username: str | None = None) -> str:
     lines = [
         _("<b>Weekly digest</b> · {week}").format(week=week_label(digest.week)),
         "",
@@ -94,6 +99,8 @@ def digest_text(digest: Digest) -> str:
         name = district_label(item.district) if item.district else _("district not given")
         lines.append(f"• {name}: {item.reported} / {item.painted_over}")
     lines += ["", _("<b>Top ten of the week</b>"), *board_lines(digest.top)]
+    if bot_username:
+        lines += ["", invitation(bot_username)]
     return "\n".join(lines)
 
 
@@ -150,10 +157,13 @@ def chart_x_label(digest: Digest) -> str:
     return f"{label} ({first})" if first == last else f"{label} ({first}–{last})"
 
 
-async def render_for_chat(digest: Digest, i18n: I18n, locale: str) -> tuple[str, bytes]:
+async def render_for_chat(
+    digest: Digest, i18n: I18n, locale: str, *, bot_username: str | None = None
+) -> tuple[str, bytes]:
     """The digest's text and chart in one language (the chart is drawn off the event loop)."""
     with i18n.context(), i18n.use_locale(locale):
-        text, title, series = digest_text(digest), chart_title(), chart_series(digest)
+        text = digest_text(digest, bot_username=bot_username)
+        title, series = chart_title(), chart_series(digest)
         x_label = chart_x_label(digest)
     png = await render_png_async(
         title=title, weeks=chart_weeks(digest), series=series, x_label=x_label

@@ -141,10 +141,15 @@ class BulkMessages:
         deliveries: list[Delivery] = []
         rendered: dict[str, tuple[str, bytes]] = {}
         text_sent: set[int] = set()
+        # The channel post ends with the bot's @username, so readers can join from it; getMe is
+        # asked once per Bot (aiogram keeps the answer) and only when a chat is waiting.
+        username = (await bot.me()).username if chat_ids else None
         for chat_id in chat_ids:
             locale = languages[chat_id]
             if locale not in rendered:
-                rendered[locale] = await render_for_chat(digest, self.i18n, locale)
+                rendered[locale] = await render_for_chat(
+                    digest, self.i18n, locale, bot_username=username
+                )
             deliveries.append(_chat_delivery(bot, chat_id, *rendered[locale], text_sent))
         texts = _personal_texts(self.i18n, week, people, numbers)
         deliveries += [

@@ -56,7 +56,9 @@ class ThrottleMiddleware(BaseMiddleware):
         ):
             return await handler(event, data)
         links = self.extract_links(event) if event.text or event.caption else []
-        decision = await self.throttle.check(actor.telegram_id, links=len(links))
+        decision = await self.throttle.check(
+            actor.telegram_id, links=len(links), album=event.media_group_id
+        )
         if decision.verdict is Verdict.ADMIT:
             data[LINKS_KEY] = links
             return await handler(event, data)

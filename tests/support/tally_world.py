@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
-from aiogram.methods import TelegramMethod
+from aiogram.methods import GetMe, TelegramMethod
 from aiogram.methods.base import TelegramType
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -125,7 +125,8 @@ class ScriptedSession(RecordingSession):
                 description="Forbidden: bot was blocked by the user",
             )
         result = await super().make_request(bot, method, timeout)
-        self.delivered.append(method)
+        if not isinstance(method, GetMe):  # the digest asks who the bot is: not a delivery
+            self.delivered.append(method)
         return result
 
     async def settled(self, *, besides: set["asyncio.Future[Any]"]) -> None:
@@ -232,8 +233,11 @@ class SlowAnswers(RecordingSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         result = await super().make_request(bot, method, timeout)
+        if isinstance(method, GetMe):  # who the bot is: answered at once, not a delivery
+            return result
         self.arrived.set()
-        if self.answer_after is not None and len(self.requests) >= self.answer_after:
+        deliveries = [r for r in self.requests if not isinstance(r, GetMe)]
+        if self.answer_after is not None and len(deliveries) >= self.answer_after:
             self.answers.set()
         await self.answers.wait()
         return result
