@@ -14,8 +14,11 @@ import asyncio
 import gc
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from aiogram import Bot, Dispatcher
+from aiohttp import web
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -28,6 +31,9 @@ from bot.i18n import create_i18n
 from bot.jobs.digest import weights_of
 from bot.jobs.periodic import declare_jobs
 from bot.log_redaction import install_log_redaction, redact
+from bot.ops.json_logs import use_log_format
+from bot.ops.metrics import CountingChecker
+from bot.ops.server import ops_routes, serving_ops
 from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
 from models.backup import BackupError, restore, snapshot, sqlite_file, table_counts
@@ -137,7 +143,9 @@ async def run(settings: Settings) -> None:
                 phash_index=deps.phash_index,
                 storage=dispatcher.storage,
                 bulk=background.bulk,
-                checker=background.probe.checker(bot) if background.probe else None,
+                checker=CountingChecker(background.probe.checker(bot), background.metrics)
+                if background.probe
+                else None,
                 evidence_wakeup=background.probe.evidence_wakeup if background.probe else None,
             )
             runner.start()
@@ -147,16 +155,16 @@ async def run(settings: Settings) -> None:
             gc.freeze()
             # A broadcast the last process left half-sent goes on to the volunteers still waiting.
             runner.spawn(background.broadcasts.resume(bot=bot), name="broadcast")
+            ops = ops_routes(
+                settings,
+                session_maker=session_maker,
+                jobs=runner,
+                metrics=background.metrics,
+                storage=dispatcher.storage,
+            )
             try:
-                if settings.webhook.url:
-                    await serve_webhook(dispatcher, bot, settings.webhook)
-                else:
-                    # A webhook left from an earlier run would make Telegram refuse polling.
-                    await bot.delete_webhook()
-                    # aiogram's polling handles SIGINT/SIGTERM and stops cleanly on them.
-                    await dispatcher.start_polling(
-                        bot, handle_signals=True, close_bot_session=False
-                    )
+                async with serving_ops(ops, settings):
+                    await serve_updates(dispatcher, bot, settings, ops.register)
             finally:
                 await runner.stop()
                 if background.probe is not None:
@@ -167,6 +175,22 @@ async def run(settings: Settings) -> None:
         if read_engine is not None:
             await read_engine.dispose()
         await engine.dispose()
+
+
+async def serve_updates(
+    dispatcher: Dispatcher,
+    bot: Bot,
+    settings: Settings,
+    add_ops: Callable[[web.Application], None],
+) -> None:
+    """Until SIGTERM or SIGINT: the webhook (with /healthz and /metrics), or long polling."""
+    if settings.webhook.url:
+        await serve_webhook(dispatcher, bot, settings.webhook, add_routes=[add_ops])
+        return
+    # A webhook left from an earlier run would make Telegram refuse polling.
+    await bot.delete_webhook()
+    # aiogram's polling handles SIGINT/SIGTERM and stops cleanly on them.
+    await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
 
 
 def backup_or_restore(command: str, file: Path | None, settings: Settings) -> int:
@@ -209,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         sys.stderr.write(f"configuration error: {error}\n")
         return 2
+    use_log_format(settings.logging.format)
     if args.command in ("backup", "restore"):
         return backup_or_restore(args.command, args.file, settings)
     try:

@@ -269,6 +269,28 @@ class ThrottleSettings(BaseModel):
     links_per_hour: int = Field(default=200, ge=0, le=1_000_000)
 
 
+class OpsSettings(BaseModel):
+    # GET /healthz and /metrics (README, "Operations"), in polling mode too; port 0: not served
+    # apart (webhook mode still serves them on the webhook's server).
+    listen: str = "127.0.0.1"
+    port: int = Field(default=9090, ge=0, le=65535)
+    # /healthz turns unhealthy when a periodic job has not completed a run for twice its
+    # interval plus this long.
+    job_grace_seconds: float = Field(default=600.0, gt=0)
+
+
+class LoggingSettings(BaseModel):
+    # "text": one human line a record; "json": one JSON object a line, for log collectors.
+    format: str = "text"
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in ("text", "json"):
+            raise ValueError('must be "text" or "json"')
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CVBOT_", env_nested_delimiter="__", case_sensitive=False, extra="forbid"
@@ -288,6 +310,8 @@ class Settings(BaseSettings):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     probe: ProbeSettings = Field(default_factory=ProbeSettings)
     throttle: ThrottleSettings = Field(default_factory=ThrottleSettings)
+    ops: OpsSettings = Field(default_factory=OpsSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod
     @override

@@ -24,6 +24,7 @@ from bot.middlewares.db import DbSessionMiddleware
 from bot.middlewares.locale import LocaleMiddleware
 from bot.middlewares.throttle import ThrottleMiddleware
 from bot.middlewares.volunteer import VolunteerMiddleware
+from bot.ops.metrics import Metrics, UpdateMetrics
 from bot.probe_hub import ProbeHub
 from bot.response_models import KeepResponseModels
 from bot.storage import create_fsm_storage
@@ -87,6 +88,8 @@ class Background:
     # The checks of forwarded targets (bot/probe_hub.py), shared with Deps; None when
     # `[probe] enabled = false`.
     probe: ProbeHub | None = None
+    # The process's Prometheus registry and counters (bot/ops/metrics.py).
+    metrics: Metrics
 
 
 def background_of(dispatcher: Dispatcher) -> Background:
@@ -110,13 +113,14 @@ def create_background(
     read_session_maker: async_sessionmaker[AsyncSession] | None = None,
 ) -> Background:
     sender = sender or PacedSender(rate_per_second=settings.sender.rate_per_second)
+    jobs = JobRunner()
     return Background(
         settings=settings,
         session_maker=session_maker,
         i18n=i18n,
         sender=sender,
         notice_wakeup=asyncio.Event(),
-        jobs=JobRunner(),
+        jobs=jobs,
         bulk=BulkMessages(
             settings=settings, session_maker=session_maker, i18n=i18n, sender=sender
         ),
@@ -127,6 +131,7 @@ def create_background(
         probe=ProbeHub(settings.probe.options(), session_maker)
         if settings.probe.enabled
         else None,
+        metrics=Metrics(jobs=jobs, sender=sender),
     )
 
 
@@ -185,6 +190,7 @@ def create_dispatcher(
         deps=create_deps(settings, background),
         background=background,
     )
+    dispatcher.update.outer_middleware(UpdateMetrics(background.metrics))
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_maker))
     # Registration must run before the locale middleware, which reads the volunteer's choice.
     volunteer_middleware = VolunteerMiddleware(

@@ -127,10 +127,6 @@ class UpdateIntake:
             logger.exception("update %s failed", update.update_id)
 
 
-async def _health(_request: web.Request) -> web.Response:
-    return web.Response(text="ok")
-
-
 def _not_taken() -> web.Response:
     # Anything but 200 makes Telegram keep the update and deliver it again later.
     return web.Response(status=503, text="stopping; deliver again later")
@@ -156,7 +152,6 @@ async def serve_webhook(
         drain_seconds=settings.drain_seconds,
     )
     intake.register(app, path)
-    app.router.add_get("/healthz", _health)
     for add in add_routes:
         add(app)
     runner = web.AppRunner(app, handle_signals=False)

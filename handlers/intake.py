@@ -11,7 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.deps import Deps, ProbeAccess
 from handlers.filters import PrivateChat
 from handlers.graffiti_filters import conversation_known_closed
-from handlers.message_links import is_forward_from_private_channel, message_links
+from handlers.message_links import (
+    is_forward_from_private_channel,
+    message_links,
+    message_words,
+)
 from models.enums import Role
 from models.sqlite_writer import SqliteWriter
 from services.actor import Actor
@@ -99,6 +103,7 @@ async def submit_message_links(
         links=links,
         max_links=limit,
         writer=writer,
+        words=message_words(message),
     )
     if probe is not None and any(link.outcome is Outcome.NEW for link in result.links):
         # Committed: the evidence job may look at the new targets now (bot/jobs/evidence.py).

@@ -4,6 +4,7 @@ from aiogram.enums import MessageEntityType
 from aiogram.types import Message, MessageOriginChannel
 
 from services.extraction import LinkSpan, find_links
+from services.words import words_of
 
 _LINK_ENTITIES = {MessageEntityType.URL, MessageEntityType.TEXT_LINK, MessageEntityType.MENTION}
 
@@ -40,6 +41,11 @@ def forwarded_channel_post(message: Message) -> str | None:
 def is_forward_from_private_channel(message: Message) -> bool:
     origin = message.forward_origin
     return isinstance(origin, MessageOriginChannel) and not origin.chat.username
+
+
+def message_words(message: Message) -> str | None:
+    """What the volunteer (or the forwarded post) said around the links, links taken out."""
+    return words_of(*link_spans(message))
 
 
 def message_links(message: Message) -> list[str]:

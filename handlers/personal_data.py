@@ -55,10 +55,15 @@ def render_data(data: PersonalData) -> str:
         _("Links sent: {links}; photos sent: {photos}").format(
             links=data.links, photos=data.photos
         ),
+        _(
+            "Your words kept with your reports: {count} (only moderators read them, never "
+            "other volunteers)"
+        ).format(count=data.words),
         "",
         _(
-            "/forget_me erases your name, username, nickname and settings. The reports you "
-            "sent stay, without your name, and you leave every board."
+            "/forget_me erases your name, username, nickname, settings and the words you wrote "
+            "with your reports. The reports you sent stay, without your name, and you leave "
+            "every board."
         ),
     ]
     return "\n".join(lines)

@@ -30,7 +30,8 @@ def _new_report(insert: Insert) -> Any:
 
 
 def _new_sighting(insert: Insert) -> Any:
-    columns = ("report_id", "volunteer_id", "chat_id", "message_id", "text_as_sent", "created_at")
+    columns = ("report_id", "volunteer_id", "chat_id", "message_id", "text_as_sent", "words",
+               "created_at")  # fmt: skip
     return (
         insert(sighting)
         .values(**_values(sighting, *columns))

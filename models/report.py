@@ -82,6 +82,9 @@ class Sighting(SQLModel, table=True):
     chat_id: int = Field(sa_type=BigInteger)
     message_id: int = Field(sa_type=BigInteger)
     text_as_sent: str = Field(max_length=2100)
+    # What the volunteer wrote around the links (or under a wall photo), links taken out: for
+    # moderators only, never shown to another volunteer; /forget_me empties it.
+    words: str | None = Field(default=None, max_length=500)
     # Weekly counts (digest, /top, /stats) select sightings by time.
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 

@@ -73,6 +73,7 @@ class _Sender:
     chat_id: int
     message_id: int
     at: datetime
+    words: str | None = None  # the message's text without its links (services/words.py)
 
 
 async def submit_links(
@@ -84,15 +85,18 @@ async def submit_links(
     links: Sequence[str],
     max_links: int,
     writer: SqliteWriter | None = None,
+    words: str | None = None,
 ) -> IntakeResult:
     """Record every link of one message in one transaction; the caller replies afterwards.
 
     With a `writer` (SQLite) and nothing begun in `session`, the transaction is the writer's
-    own: one hand-off instead of three. Otherwise it is the session's, committed here."""
+    own: one hand-off instead of three. Otherwise it is the session's, committed here.
+    `words` go on every sighting the message makes (moderators read them; services/words.py).
+    """
     if len(links) > max_links:
         return IntakeResult(links=[], too_many=True)
     identities = [(raw, canonicalize(raw)) for raw in links]
-    sender = _Sender(volunteer_id, chat_id, message_id, utcnow())
+    sender = _Sender(volunteer_id, chat_id, message_id, utcnow(), words)
 
     def record_all(run: Run) -> list[LinkResult]:
         by_key: dict[str, LinkResult] = {}
@@ -168,6 +172,7 @@ def _record(run: Run, target: Target, raw: str, sender: _Sender) -> LinkResult:
             "chat_id": sender.chat_id,
             "message_id": sender.message_id,
             "text_as_sent": raw[:2100],
+            "words": sender.words,
             "created_at": sender.at,
         },
     )

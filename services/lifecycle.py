@@ -362,6 +362,7 @@ async def _move_sightings(session: AsyncSession, source: Report, into: Report) -
             session.add(sighting)
             continue
         existing.created_at = min(existing.created_at, sighting.created_at)
+        existing.words = existing.words or sighting.words  # what they wrote stays readable
         session.add(existing)
         await session.delete(sighting)
     if source.created_at < into.created_at:

@@ -12,7 +12,7 @@ import asyncio
 import heapq
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -146,6 +146,9 @@ class PacedSender:
         self._group_sent: dict[int, deque[float]] = {}
         self._wakeup = asyncio.Event()
         self._scheduler: asyncio.Task[None] | None = None
+        # Read by /metrics (bot/ops): sends by final outcome, and Telegram's 429s.
+        self.outcomes: Counter[DeliveryOutcome] = Counter()
+        self.rate_limited = 0
 
     async def deliver(
         self,
@@ -288,6 +291,7 @@ class PacedSender:
         if outcome is None:
             return  # queued again after a 429 or a transient error
         progress = job.progress
+        self.outcomes[outcome] += 1
         if outcome is DeliveryOutcome.SENT:
             progress.sent += 1
         elif outcome is DeliveryOutcome.UNAVAILABLE:
@@ -307,6 +311,7 @@ class PacedSender:
         try:
             await item.target.send()
         except RetryAfter as error:
+            self.rate_limited += 1
             now = self.clock.monotonic()
             self._paused_until = max(self._paused_until, now + error.seconds)
             logger.warning(

@@ -4,7 +4,8 @@ Erasing keeps the volunteer's row, emptied, because their sightings are part of 
 a report's "reported by N volunteers" and the finder's credit must not change when someone
 leaves. The row loses the name, username, nickname, languages and settings, and its Telegram
 id is replaced by a tombstone (minus the row's id: Telegram user ids are positive, so it can
-never match anyone), as is the chat id of every sighting; the squad membership goes, and
+never match anyone), as is the chat id of every sighting; the sightings lose the volunteer's
+words (services/words.py); the squad membership goes, and
 boards skip forgotten rows. Whoever writes to the bot afterwards starts as a new volunteer.
 
 Staff cannot erase themselves while they hold a role (their actions in the audit trail name
@@ -45,6 +46,7 @@ class PersonalData:
     squad: str | None
     links: int
     photos: int
+    words: int  # sightings that keep what the volunteer wrote (moderators read them)
 
 
 async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalData:
@@ -57,9 +59,9 @@ async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalDat
         )
     ).first()
     graffiti = func.sum(case((col(Report.kind) == TargetKind.GRAFFITI.value, 1), else_=0))
-    sightings, photos = (
+    sightings, photos, words = (
         await session.exec(
-            select(func.count(), graffiti)
+            select(func.count(), graffiti, func.count(col(Sighting.words)))
             .select_from(Sighting)
             .join(Report, col(Report.id) == col(Sighting.report_id))
             .where(Sighting.volunteer_id == volunteer_id)
@@ -79,6 +81,7 @@ async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalDat
         squad=squad,
         links=int(sightings or 0) - int(photos or 0),
         photos=int(photos or 0),
+        words=int(words or 0),
     )
 
 
@@ -122,7 +125,13 @@ async def forget(session: AsyncSession, *, volunteer_id: int) -> bool:
         await session.rollback()
         return False
     sightings = update(Sighting).where(col(Sighting.volunteer_id) == volunteer_id)
-    await session.exec(sightings.values(chat_id=tombstone))
+    # Their words are personal too; the sightings stay as anonymous credits.
+    await session.exec(sightings.values(chat_id=tombstone, words=None))
+    # A wall photo's sighting also kept its caption as sent: that is their words as well.
+    walls = select(Report.id).where(col(Report.kind) == TargetKind.GRAFFITI.value)
+    await session.exec(
+        sightings.where(col(Sighting.report_id).in_(walls)).values(text_as_sent="[photo]")
+    )
     await session.exec(delete(SquadMember).where(col(SquadMember.volunteer_id) == volunteer_id))
     await session.exec(delete(SquadCurator).where(col(SquadCurator.volunteer_id) == volunteer_id))
     await session.exec(

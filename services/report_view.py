@@ -25,6 +25,9 @@ from services.report_photos import ReportPhoto, report_photos
 from services.reported_by import reported_by_one
 
 SIBLING_LIMIT = 10
+# Whose words a card quotes (newest first); /report quotes more. Never with a name on the card.
+WORDS_ON_CARD = 3
+WORDS_IN_REPORT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,9 @@ class CardView:
     photos: tuple[ReportPhoto, ...] = ()
     # The latest check of the target (the evidence check at intake, for a new web report).
     last_check: CheckLine | None = None
+    # What volunteers wrote around their links or under their photo, newest first, no names:
+    # for moderators only (services/words.py).
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +98,20 @@ class FullReport:
     sent_to_blocked_observed: timedelta | None = None
 
 
-async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
+async def volunteers_words(session: AsyncSession, report_id: int, *, limit: int) -> list[str]:
+    """The words kept with the report's sightings, newest first (one volunteer, one entry)."""
+    rows = await session.exec(
+        select(Sighting.words)
+        .where(Sighting.report_id == report_id, col(Sighting.words).is_not(None))
+        .order_by(col(Sighting.created_at).desc(), col(Sighting.id).desc())
+        .limit(limit)
+    )
+    return [words for words in rows.all() if words]
+
+
+async def load_card(
+    session: AsyncSession, report_id: int, *, words_limit: int = WORDS_ON_CARD
+) -> CardView | None:
     if not valid_id(report_id):
         return None
     report = await session.get(Report, report_id, populate_existing=True)
@@ -137,13 +156,14 @@ async def load_card(session: AsyncSession, report_id: int) -> CardView | None:
         walls=() if is_graffiti else tuple(await graffiti_for_target(session, report_id)),
         photos=tuple(await report_photos(session, report_id)),
         last_check=next(iter(await latest_check_lines(session, report_id, limit=1)), None),
+        words=tuple(await volunteers_words(session, report_id, limit=words_limit)),
     )
 
 
 async def load_full(
     session: AsyncSession, report_id: int, *, reporter_limit: int = 25, history_limit: int = 20
 ) -> FullReport | None:
-    card = await load_card(session, report_id)
+    card = await load_card(session, report_id, words_limit=WORDS_IN_REPORT)
     if card is None:
         return None
     history_rows = await session.exec(

@@ -480,3 +480,20 @@ async def test_revision_0009_adds_the_probes_tables_and_goes_back(side_url: str)
     assert "next_check_at" not in columns
     await migrate(side_url)
     await _assert_models_and_migrations_agree(side_url)
+
+
+async def test_revision_0010_keeps_volunteers_words_and_goes_back(side_url: str) -> None:
+    await _on(side_url, _upgrade_to("0009_probe_checks"))
+    await _on(side_url, _first_release_data)
+    await migrate(side_url)
+
+    def words(connection: Connection) -> list[Any]:
+        connection.execute(text("UPDATE sighting SET words = :w"), {"w": "у школы " * 62})
+        return list(connection.execute(text("SELECT words FROM sighting")).scalars())
+
+    assert await _on(side_url, words) == ["у школы " * 62]  # 496 characters fit
+    await _on(side_url, _downgrade_to("0009_probe_checks"))
+    columns = await _on(side_url, lambda c: inspect(c).get_columns("sighting"))
+    assert "words" not in {column["name"] for column in columns}
+    await migrate(side_url)
+    await _assert_models_and_migrations_agree(side_url)

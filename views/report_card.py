@@ -80,9 +80,24 @@ def card_lines(card: CardView, *, last_check: bool = True) -> list[str]:
             f"#{wall.report_id} ({status_label(wall.status)})" for wall in card.walls[:20]
         )
         lines.append(_("Graffiti advertising it: {reports}").format(reports=walls))
+    lines += words_lines(card.words)
     if last_check and card.last_check is not None:
         lines.append(evidence_line(card.last_check))
     return lines
+
+
+# How much of each volunteer's words a moderator reads (500 are kept: services/words.py).
+WORDS_SHOWN = 200
+
+
+def words_lines(words: tuple[str, ...]) -> list[str]:
+    """What volunteers wrote, quoted and escaped, with no name: the card goes to the
+    moderators' group, where reporters stay anonymous."""
+    if not words:
+        return []
+    return ["💬 " + _("In the volunteers' words:")] + [
+        f"«{escape(shorten(text, WORDS_SHOWN))}»" for text in words
+    ]
 
 
 def _wall_lines(wall: GraffitiView) -> list[str]:

@@ -45,10 +45,23 @@ class Periodic:
     wakeup: asyncio.Event | None = None
 
 
+@dataclass(slots=True)
+class JobRecord:
+    """What /healthz and /metrics read of a periodic job (bot/ops)."""
+
+    runs: int = 0
+    failures: int = 0
+    last_success: datetime | None = None
+    # The wait its schedule gave after that run: when the next one was expected.
+    interval: float | None = None
+
+
 class JobRunner:
     def __init__(self, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         self._jobs: dict[str, Periodic] = {}
+        self.records: dict[str, JobRecord] = {}
+        self.started_at: datetime | None = None
         self._loops: list[asyncio.Task[None]] = []
         self._spawned: set[asyncio.Task[None]] = set()
 
@@ -60,12 +73,29 @@ class JobRunner:
         if job.name in self._jobs:
             raise ValueError(f"a job named {job.name!r} is already declared")
         self._jobs[job.name] = job
+        self.records[job.name] = JobRecord()
+
+    def overdue(self, now: datetime, grace: float) -> list[str]:
+        """Jobs whose last successful run (or the start) is older than twice the interval its
+        schedule gave then, plus `grace` seconds: stuck, or failing every time."""
+        if self.started_at is None:
+            return []
+        late = []
+        for name, record in self.records.items():
+            since = record.last_success or self.started_at
+            interval = record.interval
+            if interval is None:
+                interval = self._jobs[name].schedule.wait_after(since)
+            if (now - since).total_seconds() > 2 * interval + grace:
+                late.append(name)
+        return late
 
     async def run_once(self, name: str) -> object:
         """One run of a declared job at the clock's time; its errors reach the caller (tests)."""
         return await self._jobs[name].run(self.clock.utcnow())
 
     def start(self) -> None:
+        self.started_at = self.clock.utcnow()
         for job in self._jobs.values():
             self._loops.append(asyncio.create_task(self._loop(job), name=job.name))
 
@@ -94,11 +124,17 @@ class JobRunner:
             logger.error("job %s failed", task.get_name(), exc_info=task.exception())
 
     async def _loop(self, job: Periodic) -> None:
+        record = self.records[job.name]
         while True:
             try:
                 await job.run(self.clock.utcnow())
             except Exception:
+                record.failures += 1
                 logger.exception("job %s failed", job.name)
+            else:
+                record.last_success = self.clock.utcnow()
+                record.interval = job.schedule.wait_after(record.last_success)
+            record.runs += 1
             await self._pause(job)
 
     async def _pause(self, job: Periodic) -> None:

@@ -23,6 +23,7 @@ from services.graffiti.handle import wall_handle
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.photo_index import PhashIndex
 from services.lifecycle import surviving
+from services.words import words_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ async def take_photo(
                 "chat_id": chat_id,
                 "message_id": photo.message_id,
                 "text_as_sent": (caption or "[photo]")[:2100],
+                "words": words_of(caption),
                 "created_at": now,
             },
             ["report_id", "volunteer_id"],

@@ -27,6 +27,7 @@ from services.graffiti.options import GraffitiOptions
 from services.graffiti.photo_index import PhashIndex
 from services.intake import Outcome
 from services.lifecycle import Why, change_status
+from services.words import words_of
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ async def finish_draft(
             chat_id=draft.chat_id,
             message_id=draft.message_id,
             text_as_sent=(draft.caption or "[photo]")[:2100],
+            words=words_of(draft.caption),
             created_at=draft.created_at,
         )
     )
