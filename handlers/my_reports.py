@@ -1,48 +1,28 @@
-from html import escape
-
 from aiogram import Router
-from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.actor import Actor
-from services.clock import to_almaty
-from services.my_reports import MyReportsPage as Page
+from services.my_report import my_report
 from services.my_reports import list_my_reports
-from views.callbacks import MyReportsPage
-from views.labels import shorten, status_label
+from services.report_numbers import parse_number
+from views.callbacks import MyReportOpen, MyReportsPage
+from views.my_reports import render_no_report, render_page, render_report, render_usage
 
 PAGE_SIZE = 10
 
 
-def render_page(page: Page) -> tuple[str, InlineKeyboardMarkup | None]:
-    if page.total == 0:
-        return _("You have not sent any reports yet. Send me a link to start."), None
-    lines = [
-        _("<b>Your reports</b> ({total}), page {page} of {pages}:").format(
-            total=page.total, page=page.page + 1, pages=page.pages
-        )
-    ]
-    for item in page.items:
-        lines.append(
-            "#{id} · <code>{display}</code>\n    {status} · {date}".format(
-                id=item.report_id,
-                display=escape(shorten(item.display, 60)),
-                status=status_label(item.status),
-                date=to_almaty(item.status_changed_at).strftime("%d.%m.%Y"),
-            )
-        )
-    keyboard = InlineKeyboardBuilder()
-    if page.page > 0:
-        keyboard.button(text="« " + _("Newer"), callback_data=MyReportsPage(page=page.page - 1))
-    if page.page + 1 < page.pages:
-        keyboard.button(text=_("Older") + " »", callback_data=MyReportsPage(page=page.page + 1))
-    return "\n".join(lines), keyboard.as_markup() if keyboard.buttons else None
-
-
-async def cmd_my(message: Message, session: AsyncSession, actor: Actor) -> None:
+async def cmd_my(
+    message: Message, command: CommandObject, session: AsyncSession, actor: Actor
+) -> None:
+    if command.args:
+        number = parse_number(command.args)
+        if number is None:
+            await message.answer(render_usage())
+        else:
+            await message.answer(await _one_report(session, actor, number))
+        return
     page = await list_my_reports(session, volunteer_id=actor.id, page=0, page_size=PAGE_SIZE)
     text, keyboard = render_page(page)
     await message.answer(text, reply_markup=keyboard)
@@ -64,8 +44,25 @@ async def on_my_page(
         await query.message.edit_text(text, reply_markup=keyboard)
 
 
+async def on_my_report(
+    query: CallbackQuery, callback_data: MyReportOpen, session: AsyncSession, actor: Actor
+) -> None:
+    # The number comes from the button; what is shown depends on the presser's own sightings.
+    text = await _one_report(session, actor, callback_data.report_id)
+    await query.answer()
+    # A new message each press: pressing twice shows the same answer twice, never an error.
+    if isinstance(query.message, Message):
+        await query.message.answer(text)
+
+
+async def _one_report(session: AsyncSession, actor: Actor, number: int) -> str:
+    view = await my_report(session, volunteer_id=actor.id, report_id=number)
+    return render_no_report(number) if view is None else render_report(view)
+
+
 def create_router() -> Router:
     router = Router(name="my_reports")
     router.message.register(cmd_my, Command("my"))
     router.callback_query.register(on_my_page, MyReportsPage.filter())
+    router.callback_query.register(on_my_report, MyReportOpen.filter())
     return router

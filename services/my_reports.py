@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import ReportStatus, TargetKind
+from models.enums import NoteCode, ReportStatus, TargetKind
 from models.report import Report, Sighting
 
 
@@ -18,6 +18,9 @@ class MyReport:
     display: str
     status: ReportStatus
     status_changed_at: datetime
+    # Why it was rejected or declined (a preset's code and/or a moderator's words).
+    resolution_code: NoteCode | None = None
+    resolution_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ async def list_my_reports(
             display=report.display,
             status=report.status,
             status_changed_at=report.status_changed_at,
+            resolution_code=report.resolution_code,
+            resolution_note=report.resolution_note,
         )
         for report, _ in rows.all()
     ]

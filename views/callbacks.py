@@ -13,6 +13,12 @@ class MyReportsPage(CallbackData, prefix="my"):
     page: int
 
 
+class MyReportOpen(CallbackData, prefix="myr"):
+    """A report's button under /my; the handler shows it as the presser may see it."""
+
+    report_id: int
+
+
 class TriageAction(StrEnum):
     """What a button on a queue card does; short values keep callback data under 64 bytes."""
 
