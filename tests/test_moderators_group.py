@@ -4,17 +4,11 @@ in any other group they point to the private chat."""
 from typing import Any
 
 import pytest
-from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup
-from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.factory import create_dispatcher
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.client import BotClient, buttons, message_text, text, texts
-from tests.support.recording_session import RecordingSession
 from tests.support.telegram_ids import tg_id
 from tests.support.triage_helpers import NUMBER, make_moderator
 
@@ -24,23 +18,14 @@ REPORTER_ID = tg_id(80001)
 
 
 @pytest.fixture
-def client(
-    database_url: str,
-    session_maker: async_sessionmaker[AsyncSession],
-    i18n: I18n,
-    bot: Bot,
-    fake_session: RecordingSession,
-) -> BotClient:
-    settings = Settings(
+def settings(database_url: str) -> Settings:
+    """The suite's settings with a moderators' group (the `client` fixture builds on them)."""
+    return Settings(
         telegram={"token": TEST_TOKEN},
         database={"url": database_url},
         access={"admins": [ADMIN_ID]},
         moderation={"chat_id": GROUP},
     )
-    dispatcher: Dispatcher = create_dispatcher(
-        settings=settings, session_maker=session_maker, i18n=i18n
-    )
-    return BotClient(dispatcher, bot, fake_session)
 
 
 async def test_staff_commands_are_answered_in_the_moderators_group(client: BotClient) -> None:

@@ -6,15 +6,11 @@ to another volunteer. /forget_me erases them; /mydata counts them."""
 from typing import Any
 
 import pytest
-from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
-from aiogram.utils.i18n import I18n
-from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.factory import create_dispatcher
 from models.report import Sighting
 from services.extraction import LinkSpan
 from services.words import WORDS_KEPT, words_of
@@ -32,23 +28,14 @@ ABAY_DOSTYK = (43.2389, 76.9453)
 
 
 @pytest.fixture
-def client(
-    database_url: str,
-    session_maker: async_sessionmaker[AsyncSession],
-    i18n: I18n,
-    bot: Bot,
-    fake_session: RecordingSession,
-) -> BotClient:
-    settings = Settings(
+def settings(database_url: str) -> Settings:
+    """The suite's settings with a moderators' group (the `client` fixture builds on them)."""
+    return Settings(
         telegram={"token": TEST_TOKEN},
         database={"url": database_url},
         access={"admins": [ADMIN_ID]},
         moderation={"chat_id": GROUP},
     )
-    dispatcher: Dispatcher = create_dispatcher(
-        settings=settings, session_maker=session_maker, i18n=i18n
-    )
-    return BotClient(dispatcher, bot, fake_session)
 
 
 def test_words_are_the_text_without_its_links() -> None:
