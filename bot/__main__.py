@@ -33,7 +33,6 @@ from bot.jobs.digest import weights_of
 from bot.jobs.periodic import declare_jobs
 from bot.log_redaction import install_log_redaction, redact
 from bot.ops.json_logs import use_log_format
-from bot.ops.metrics import CountingChecker
 from bot.ops.server import ops_routes, serving_ops
 from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
@@ -144,9 +143,7 @@ async def run(settings: Settings) -> None:
                 phash_index=deps.phash_index,
                 storage=dispatcher.storage,
                 bulk=background.bulk,
-                checker=CountingChecker(background.probe.checker(bot), background.metrics)
-                if background.probe
-                else None,
+                checker=background.probe.checker(bot) if background.probe else None,
                 evidence_wakeup=background.probe.evidence_wakeup if background.probe else None,
             )
             runner.start()

@@ -114,6 +114,7 @@ def create_background(
 ) -> Background:
     sender = sender or PacedSender(rate_per_second=settings.sender.rate_per_second)
     jobs = JobRunner()
+    metrics = Metrics(jobs=jobs, sender=sender)
     return Background(
         settings=settings,
         session_maker=session_maker,
@@ -128,10 +129,10 @@ def create_background(
         heavy_reads=HeavyReads(
             read_session_maker or session_maker, at_once=HEAVY_READ_CONNECTIONS
         ),
-        probe=ProbeHub(settings.probe.options(), session_maker)
+        probe=ProbeHub(settings.probe.options(), session_maker, metrics=metrics)
         if settings.probe.enabled
         else None,
-        metrics=Metrics(jobs=jobs, sender=sender),
+        metrics=metrics,
     )
 
 

@@ -13,6 +13,7 @@ from aiogram import Bot
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.ops.metrics import CountingChecker, Metrics
 from bot.probe_chats import BotChatLookup
 from models.enums import TargetKind
 from services.probe.check_lines import CheckLine, check_lines_by_id
@@ -54,12 +55,15 @@ class ProbeHub:
         session_maker: async_sessionmaker[AsyncSession],
         *,
         resolver: Resolver | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.options = options
         self._session_maker = session_maker
         # Name resolution for the web client; tests map their names to loopback servers.
         self.resolver = resolver
         self._web: WebProbe | None = None
+        # Every check counted by verdict, whoever asked: the schedule, intake or /recheck.
+        self._metrics = metrics
         self._requests: dict[tuple[int, int], float] = {}
         # Set by intake after it saved links: the evidence job looks at new web targets at once.
         self.evidence_wakeup = asyncio.Event()
@@ -73,7 +77,8 @@ class ProbeHub:
 
     def checker(self, bot: Bot) -> Checker:
         telegram = TelegramProbe(chats=BotChatLookup(bot), pages=WebPages(self.web))
-        return ByKind({TargetKind.WEBSITE: self.web, TargetKind.TELEGRAM: telegram})
+        checker = ByKind({TargetKind.WEBSITE: self.web, TargetKind.TELEGRAM: telegram})
+        return checker if self._metrics is None else CountingChecker(checker, self._metrics)
 
     def first_request(self, chat_id: int, message_id: int) -> bool:
         """False for a /recheck message seen in the last REDELIVERY_SECONDS."""

@@ -127,7 +127,7 @@ async def test_a_new_web_link_is_looked_at_once_and_only_moderators_see_what_was
 
 
 async def test_recheck_looks_now_and_a_redelivered_command_looks_no_second_time(
-    client: BotClient, db: AsyncSession, shop: str
+    client: BotClient, dispatcher: Dispatcher, db: AsyncSession, shop: str
 ) -> None:
     report_id = await _report(client, 7002, shop)
     moderator = client.as_user(ADMIN_ID, language_code="en")
@@ -143,6 +143,9 @@ async def test_recheck_looks_now_and_a_redelivered_command_looks_no_second_time(
 
     assert await moderator.feed(command) == []  # Telegram delivered it again
     assert len(await _checks(db, report_id)) == 1
+    background = background_of(dispatcher)
+    scraped = (await background.metrics.render(background.session_maker)).decode()
+    assert 'cvbot_probe_checks_total{verdict="online"} 1.0' in scraped
 
     refused = text(await client.as_user(7002, language_code="en").send(f"/recheck {report_id}"))
     assert "moderators only" in refused

@@ -2,7 +2,8 @@
 two dispatchers in one test process must not count into each other).
 
 Counted as they happen: updates by type and outcome (the middleware below), probe verdicts
-(`CountingChecker`, around the scheduled checks' checker). Read when scraped: job runs and
+(`CountingChecker`, around every checker bot/probe_hub.py gives out: the schedule, the
+evidence at intake and /recheck). Read when scraped: job runs and
 failures (bot/jobs/runner.py keeps them), the paced sender's sends and 429s (services/pacing.py
 keeps plain counters, so services import no Prometheus), and from the database the reports by
 kind and the notices outbox. Every label is an enum's value or a declared job's name.
@@ -161,7 +162,7 @@ class UpdateMetrics(BaseMiddleware):
 
 
 class CountingChecker:
-    """The scheduled checks' checker, counting each verdict."""
+    """A checker counting each verdict (bot/probe_hub.py wraps every checker it gives out)."""
 
     def __init__(self, checker: Checker, metrics: Metrics) -> None:
         self._checker = checker
