@@ -5,10 +5,7 @@ in a thread, so volunteers are not kept waiting. A bot may send files of 50 MB a
 larger database is backed up on the server with `python -m bot backup FILE`.
 """
 
-import asyncio
 import logging
-import tempfile
-from pathlib import Path
 
 from aiogram import Router
 from aiogram.filters import Command
@@ -16,8 +13,9 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
 from handlers.deps import Deps
-from models.backup import BackupError, snapshot, table_counts
+from models.backup import BackupError
 from services.actor import Actor
+from services.backups import copy_for_sending
 from services.clock import utcnow
 from services.roles import is_admin
 from views.backups import (
@@ -41,26 +39,19 @@ async def cmd_backup(message: Message, *, actor: Actor, deps: Deps) -> None:
         return
     await message.answer(making_backup())
     name = f"cvbot-backup-{utcnow():%Y%m%d-%H%M}.db"
-    with tempfile.TemporaryDirectory(prefix="cvbot-backup-") as folder:
-        try:
-            copy = await asyncio.to_thread(_copy, deps.database_file, Path(folder) / name)
-        except (BackupError, OSError):
-            logger.exception("/backup failed")
-            await message.answer(backup_failed())
-            return
-    if copy is None:
-        await message.answer(backup_too_big(deps.database_file.stat().st_size / 2**20))
+    try:
+        copy = await copy_for_sending(
+            deps.database_file, name=name, limit_bytes=UPLOAD_LIMIT_BYTES
+        )
+    except (BackupError, OSError):
+        logger.exception("/backup failed")
+        await message.answer(backup_failed())
         return
-    data, counts = copy
-    caption = backup_caption(counts.get("report", 0), counts.get("volunteer", 0))
-    await message.answer_document(BufferedInputFile(data, filename=name), caption=caption)
-
-
-def _copy(database: Path, target: Path) -> tuple[bytes, dict[str, int]] | None:
-    """The copy's bytes and row counts; None when it is too big to send."""
-    if snapshot(database, target) > UPLOAD_LIMIT_BYTES:
-        return None
-    return target.read_bytes(), table_counts(target)
+    if not copy.fits:
+        await message.answer(backup_too_big(copy.size / 2**20))
+        return
+    caption = backup_caption(copy.counts.get("report", 0), copy.counts.get("volunteer", 0))
+    await message.answer_document(BufferedInputFile(copy.data, filename=name), caption=caption)
 
 
 def create_router() -> Router:

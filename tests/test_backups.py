@@ -17,7 +17,7 @@ from bot.__main__ import backup_or_restore, main
 from bot.config import Settings
 from models.backup import snapshot, table_counts
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
-from tests.support.client import BotClient, text
+from tests.support.client import BotClient, text, texts
 from tests.support.recording_session import RecordingSession
 from tests.support.triage_helpers import make_moderator
 
@@ -146,3 +146,17 @@ async def test_backup_in_russian_and_kazakh(
             assert not fake_session.sent(SendDocument)
             assert "pg_dump" in text(replies)
             assert word in text(replies).lower()
+
+
+async def test_a_copy_too_big_to_send_points_to_the_server_command(
+    client: BotClient,
+    settings: Settings,
+    fake_session: RecordingSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _database_file(settings)
+    monkeypatch.setattr("handlers.backups.UPLOAD_LIMIT_BYTES", 1024)
+    reply = texts(await client.as_user(ADMIN_ID, language_code="en").send("/backup"))[-1]
+    assert "more than a bot may send" in reply
+    assert "python -m bot backup FILE" in reply
+    assert not fake_session.sent(SendDocument)
