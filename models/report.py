@@ -85,6 +85,9 @@ class Sighting(SQLModel, table=True):
     # What the volunteer wrote around the links (or under a wall photo), links taken out: for
     # moderators only, never shown to another volunteer; /forget_me empties it.
     words: str | None = Field(default=None, max_length=500)
+    # What the finder added later, while the report was still new (a correction, a doubt): for
+    # moderators only, like the words; /forget_me empties it.
+    note: str | None = Field(default=None, max_length=500)
     # Weekly counts (digest, /top, /stats) select sightings by time.
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
 

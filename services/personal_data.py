@@ -126,7 +126,7 @@ async def forget(session: AsyncSession, *, volunteer_id: int) -> bool:
         return False
     sightings = update(Sighting).where(col(Sighting.volunteer_id) == volunteer_id)
     # Their words are personal too; the sightings stay as anonymous credits.
-    await session.exec(sightings.values(chat_id=tombstone, words=None))
+    await session.exec(sightings.values(chat_id=tombstone, words=None, note=None))
     # A wall photo's sighting also kept its caption as sent: that is their words as well.
     walls = select(Report.id).where(col(Report.kind) == TargetKind.GRAFFITI.value)
     await session.exec(
