@@ -2,10 +2,8 @@
 pre-check new reports with /check; two agreeing counting votes move a report up the moderators'
 queue or flag it; each senior's agreement with the moderators decides whether they count."""
 
-from typing import Any
-
 import pytest
-from aiogram.methods import AnswerCallbackQuery, SetMyCommands, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, SetMyCommands
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,6 +13,14 @@ from models.seniors import RoleChange, SeniorVote
 from models.volunteer import Volunteer
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.client import BotClient, text, texts
+from tests.support.senior_helpers import (
+    DRUGS,
+    NOT_DRUGS,
+    UNSURE,
+    check_number,
+    make_senior,
+    vote,
+)
 from tests.support.triage_helpers import (
     NUMBER,
     admin,
@@ -24,8 +30,6 @@ from tests.support.triage_helpers import (
     report_link,
     report_row,
 )
-
-DRUGS, NOT_DRUGS, UNSURE = "Looks like drugs", "Not drugs", "Not sure"
 
 
 @pytest.fixture
@@ -37,14 +41,6 @@ def settings(database_url: str) -> Settings:
         access={"admins": [ADMIN_ID]},
         seniors={"min_decided": 2, "min_agreement": 0.7},
     )
-
-
-async def make_senior(client: BotClient, user_id: int, **kwargs: Any) -> BotClient:
-    senior = client.as_user(user_id, language_code="en", **kwargs)
-    await senior.send("/start")
-    granted = await admin(client).send(f"/grant_senior {senior.user_id}")
-    assert "now a senior volunteer" in text(granted, ADMIN_ID)
-    return senior
 
 
 async def _volunteer(db: AsyncSession, user: BotClient) -> Volunteer:
@@ -61,27 +57,6 @@ async def _votes(db: AsyncSession) -> list[tuple[int, int, SeniorChoice]]:
         )
     )
     return list(rows.all())
-
-
-def _check_number(requests: list[TelegramMethod[Any]]) -> int | None:
-    """The report on the last /check card shown, None when the bot said nothing is waiting."""
-    shown = [t for t in texts(requests) if "Pre-check" in t or "Nothing to check" in t]
-    assert shown, texts(requests)
-    if "Nothing to check" in shown[-1]:
-        return None
-    return int(shown[-1].split("#", 1)[1].split(" ", 1)[0])
-
-
-async def vote(senior: BotClient, choices: list[str]) -> list[int]:
-    """/check, then press one button per card in turn; the reports voted on."""
-    screen = await senior.send("/check")
-    voted = []
-    for choice in choices:
-        number = _check_number(screen)
-        assert number is not None
-        voted.append(number)
-        screen = await senior.press(screen, choice)
-    return voted
 
 
 async def test_grant_and_revoke_senior_are_audited_and_ranked(
@@ -180,7 +155,7 @@ async def test_check_shows_the_target_only_oldest_first_never_ones_own(client: B
         UNSURE,
     ]
     after = await senior.press(card, UNSURE)
-    assert _check_number(after) is None  # their own report is never shown to them
+    assert check_number(after) is None  # their own report is never shown to them
     assert own != first
 
 
@@ -296,7 +271,7 @@ async def test_old_buttons_of_a_revoked_senior_or_a_decided_report_change_nothin
         f"#{first} is no longer waiting for a pre-check; nothing was recorded."
     ]
     assert await _votes(db) == []
-    assert _check_number(pressed) is None
+    assert check_number(pressed) is None
 
 
 async def test_pressing_twice_votes_once(client: BotClient, db: AsyncSession) -> None:
@@ -313,5 +288,5 @@ async def test_pressing_twice_votes_once(client: BotClient, db: AsyncSession) ->
         f"Vote on #{first} saved.",
         f"You have already voted on #{first}; your vote stays as it was.",
     ]
-    assert _check_number(once) == second
+    assert check_number(once) == second
     assert not any("went wrong" in t for t in texts(twice))
