@@ -51,12 +51,9 @@ async def _volunteer(db: AsyncSession, user: BotClient) -> Volunteer:
 
 async def _votes(db: AsyncSession) -> list[tuple[int, int, SeniorChoice]]:
     db.expire_all()
-    rows = await db.exec(
-        select(SeniorVote.report_id, SeniorVote.volunteer_id, SeniorVote.choice).order_by(
-            col(SeniorVote.id)
-        )
-    )
-    return list(rows.all())
+    rows = (await db.exec(select(SeniorVote).order_by(col(SeniorVote.id)))).all()
+    assert all(type(row.choice) is SeniorChoice for row in rows)
+    return [(row.report_id, row.volunteer_id, row.choice) for row in rows]
 
 
 async def test_grant_and_revoke_senior_are_audited_and_ranked(
