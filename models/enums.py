@@ -62,6 +62,9 @@ class NoticeEvent(StrEnum):
     # To the volunteer whose «after» photo a moderator judged (see services/graffiti/claims).
     CLAIM_CONFIRMED = "claim_confirmed"
     CLAIM_REJECTED = "claim_rejected"
+    # The volunteer's report was merged into another (services/lifecycle.merge): which number
+    # it now lives under is read when the notice is sent (Report.merged_into_id, followed).
+    MERGED = "merged"
 
 
 class District(StrEnum):
@@ -132,6 +135,11 @@ class NoteCode(StrEnum):
     PROBE_ONLINE = "probe_online"
     PROBE_BLOCKED = "probe_blocked"
     PROBE_GONE = "probe_gone"
+    # A volunteer withdrew their own sighting of a new report (services/withdrawals.py): the
+    # report stayed new, others' sightings keep it alive (the audit entry is new → new) …
+    SIGHTING_WITHDRAWN = "sighting_withdrawn"
+    # … or theirs was the last one, and the report was closed as rejected with this reason.
+    WITHDRAWN = "withdrawn"
 
 
 # The probe's enums live here, beside the tables that store them (models import no services);

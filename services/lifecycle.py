@@ -304,6 +304,9 @@ async def merge(
     now = utcnow()
     tracked = await kept_tallies.track(session, reports)
     trail = _Trail()
+    # Read before any sighting moves: whoever had already sighted the survivor follows it
+    # already, so a merge into it is no news for them.
+    following = set(await sighting_volunteers(session, into_id))
     for source_id in dict.fromkeys(source_ids):
         source = reports.get(source_id)
         if source is None or source_id == into_id or S.MERGED not in allowed_next(source):
@@ -317,7 +320,9 @@ async def merge(
             # into a channel would never be painted over.
             refused.append(Refused(source_id, source.status, other_kind=True))
             continue
+        moving = [v for v in await sighting_volunteers(session, source_id) if v not in following]
         await _move_sightings(session, source, into)
+        trail.notices += _merged_notices(source_id, moving, now)
         _apply(
             trail,
             source,
@@ -332,6 +337,25 @@ async def merge(
     await tracked.settle(session)
     await session.commit()
     return MergeResult(merged, refused, into)
+
+
+def _merged_notices(
+    source_id: int, volunteer_ids: Sequence[int], now: datetime
+) -> list[dict[str, Any]]:
+    """Tell each volunteer whose sighting moved which number it now lives under: the number is
+    read when the notice goes out (services/notices.py), so a later merge is followed too."""
+    return [
+        {
+            "volunteer_id": volunteer_id,
+            "report_id": source_id,
+            "event": NoticeEvent.MERGED,
+            "code": None,
+            "note": None,
+            "created_at": now,
+            "done_at": None,
+        }
+        for volunteer_id in dict.fromkeys(volunteer_ids)
+    ]
 
 
 def _held_by_other(report: Report, actor_id: int | None, now: datetime) -> bool:
@@ -363,6 +387,7 @@ async def _move_sightings(session: AsyncSession, source: Report, into: Report) -
             continue
         existing.created_at = min(existing.created_at, sighting.created_at)
         existing.words = existing.words or sighting.words  # what they wrote stays readable
+        existing.note = existing.note or sighting.note
         session.add(existing)
         await session.delete(sighting)
     if source.created_at < into.created_at:

@@ -7,7 +7,7 @@ payload per remaining volunteer. A row is marked done only after its message was
 a crash in between means the volunteer may hear the news twice, never not at all.
 """
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
@@ -16,9 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enums import NoteCode, NoticeEvent
 from models.moderation import Notice
+from models.report import Report
 from models.volunteer import Volunteer
 from services import volunteers
 from services.clock import utcnow
+from services.lifecycle import MAX_MERGE_HOPS
 
 EVENT_ORDER = (
     NoticeEvent.ACCEPTED,
@@ -28,6 +30,7 @@ EVENT_ORDER = (
     NoticeEvent.PAINTED_OVER,
     NoticeEvent.CLAIM_CONFIRMED,
     NoticeEvent.CLAIM_REJECTED,
+    NoticeEvent.MERGED,
 )
 # Keeps every UPDATE … WHERE id IN (…) under the parameter limits of SQLite and asyncpg.
 _CHUNK = 1000
@@ -42,6 +45,8 @@ class NoticeLine:
     # A rejection's reason: a preset's code (rendered in the volunteer's language) or as typed.
     code: NoteCode | None = None
     reason: str | None = None
+    # Merges: the number these reports now live under (one line per surviving report).
+    into: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,22 +62,66 @@ class VolunteerNotice:
 @dataclass(frozen=True, slots=True)
 class PendingNotices:
     to_send: list[VolunteerNotice]
-    skipped: int  # rows closed without a message: notices off, banned or unreachable
+    # Rows closed without a message: notices off, banned or unreachable, or nothing to say.
+    skipped: int
 
 
 def wants_notices(volunteer: Volunteer) -> bool:
     return volunteer.notices_enabled and volunteer.is_reachable and volunteer.banned_at is None
 
 
-def group_lines(notices: Iterable[Notice]) -> tuple[NoticeLine, ...]:
-    """One line per outcome (per reason for rejections), reports in number order, no repeats."""
-    groups: dict[tuple[NoticeEvent, NoteCode | None, str | None], set[int]] = {}
+def group_lines(
+    notices: Iterable[Notice], homes: Mapping[int, int] | None = None
+) -> tuple[NoticeLine, ...]:
+    """One line per outcome (per reason for rejections, per surviving report for merges),
+    reports in number order, no repeats.
+
+    `homes`: merged report → the report it now lives under (`merge_homes`); a merge whose
+    survivor is unknown says nothing."""
+    homes = homes or {}
+    groups: dict[tuple[NoticeEvent, NoteCode | None, str | None, int | None], set[int]] = {}
     for notice in notices:
         why = (notice.code, notice.note or None)
         code, reason = why if notice.event == NoticeEvent.REJECTED else (None, None)
-        groups.setdefault((notice.event, code, reason), set()).add(notice.report_id)
-    ordered = sorted(groups, key=lambda k: (EVENT_ORDER.index(k[0]), k[1] or "", k[2] or ""))
-    return tuple(NoticeLine(e, tuple(sorted(groups[e, c, r])), c, r) for e, c, r in ordered)
+        into = None
+        if notice.event == NoticeEvent.MERGED:
+            into = homes.get(notice.report_id)
+            if into is None or into == notice.report_id:
+                continue
+        groups.setdefault((notice.event, code, reason, into), set()).add(notice.report_id)
+    ordered = sorted(
+        groups, key=lambda k: (EVENT_ORDER.index(k[0]), k[1] or "", k[2] or "", k[3] or 0)
+    )
+    return tuple(
+        NoticeLine(e, tuple(sorted(groups[e, c, r, i])), c, r, i) for e, c, r, i in ordered
+    )
+
+
+async def merge_homes(session: AsyncSession, report_ids: Iterable[int]) -> dict[int, int]:
+    """Merged report → the report it lives under now, through every later merge."""
+    wanted = set(report_ids)
+    homes: dict[int, int] = {}
+    pointers: dict[int, int | None] = {}
+    unread = set(wanted)
+    for _hop in range(MAX_MERGE_HOPS):
+        unread -= pointers.keys()
+        if not unread:
+            break
+        rows = await session.exec(
+            select(Report.id, Report.merged_into_id).where(col(Report.id).in_(sorted(unread)))
+        )
+        found = dict(rows.all())
+        pointers.update((i, found.get(i)) for i in unread)
+        unread = {into for into in found.values() if into is not None}
+    for report_id in pointers.keys() & wanted:
+        current = report_id
+        for _hop in range(MAX_MERGE_HOPS):
+            into = pointers.get(current)
+            if into is None:
+                break
+            current = into
+        homes[report_id] = current
+    return homes
 
 
 async def take_pending(
@@ -111,11 +160,15 @@ async def take_pending(
     by_volunteer: dict[int, list[Notice]] = {}
     for row in rows:
         by_volunteer.setdefault(row.volunteer_id, []).append(row)
+    homes = await merge_homes(
+        session, {row.report_id for row in rows if row.event == NoticeEvent.MERGED}
+    )
     to_send: list[VolunteerNotice] = []
     to_skip: list[int] = []
     for volunteer_id, notices in by_volunteer.items():
         volunteer = volunteers[volunteer_id]
-        if not wants_notices(volunteer):
+        lines = group_lines(notices, homes)
+        if not wants_notices(volunteer) or not lines:
             to_skip.extend(n.id for n in notices if n.id is not None)
             continue
         to_send.append(
@@ -125,7 +178,7 @@ async def take_pending(
                 language=volunteer.language,
                 telegram_language=volunteer.telegram_language,
                 notice_ids=tuple(n.id for n in notices if n.id is not None),
-                lines=group_lines(notices),
+                lines=lines,
             )
         )
     if to_skip:

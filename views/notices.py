@@ -19,8 +19,8 @@ MAX_NUMBERS = 40
 # Typed rejection reasons make one line each: after a backlog they could fill more than one
 # message, and a message over the limit would never go out (and block the volunteer's notices).
 MAX_LINES_CHARS = 3500
-# News that earns no "thank you: your reports make the city safer".
-_BAD_NEWS = frozenset({NoticeEvent.REJECTED, NoticeEvent.CLAIM_REJECTED})
+# News that earns no "thank you: your reports make the city safer" (a merge is only a move).
+_NO_THANKS = frozenset({NoticeEvent.REJECTED, NoticeEvent.CLAIM_REJECTED, NoticeEvent.MERGED})
 
 
 def render_line(line: NoticeLine) -> str:
@@ -55,6 +55,13 @@ def render_line(line: NoticeLine) -> str:
             "Your «after» photos of {numbers} were not confirmed by the moderators.",
             n,
         )
+    elif line.event == NoticeEvent.MERGED:
+        # Only numbers: who else reported the surviving report is never said.
+        text = _(
+            "Your report {numbers} was joined with #{into}: follow it there.",
+            "Your reports {numbers} were joined with #{into}: follow it there.",
+            n,
+        )
     else:
         text = _(
             "The graffiti {numbers} was painted over.",
@@ -62,7 +69,8 @@ def render_line(line: NoticeLine) -> str:
             n,
         )
     shown = escape(shorten(reason, 300))
-    return "• " + text.format(numbers=numbers(line.report_ids, MAX_NUMBERS), reason=shown)
+    shown_numbers = numbers(line.report_ids, MAX_NUMBERS)
+    return "• " + text.format(numbers=shown_numbers, reason=shown, into=line.into)
 
 
 def render_notice(i18n: I18n, notice: VolunteerNotice) -> str:
@@ -76,7 +84,7 @@ def render_notice(i18n: I18n, notice: VolunteerNotice) -> str:
                 lines.append(_("• … and more news: see /my"))
                 break
             lines.append(line)
-        if any(line.event not in _BAD_NEWS for line in notice.lines):
+        if any(line.event not in _NO_THANKS for line in notice.lines):
             lines.append(_("Thank you: your reports make the city safer."))
         lines.append("")
         lines.append(_("Details: /my. Turn these messages off: /settings"))
