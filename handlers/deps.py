@@ -81,7 +81,8 @@ class Deps:
     claim_minutes: int
     point_weights: PointWeights
     graffiti_options: GraffitiOptions
-    # Loaded from the database on first use; one per process (services/graffiti/photo_index).
+    # One per process; it catches up with the database before each match, so it sees the
+    # photos every process saved (services/graffiti/photo_index.py).
     phash_index: PhashIndex
     jobs: JobSpawner
     # Whether staff one-off jobs (/broadcast, /digest_now) run in this process or the worker's.
