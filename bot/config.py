@@ -288,6 +288,15 @@ class OpsSettings(BaseModel):
     job_grace_seconds: float = Field(default=600.0, gt=0)
 
 
+class WorkerSettings(BaseModel):
+    # `--role worker` (and `--role all` on PostgreSQL): a process that finds the worker lock
+    # taken stands by and asks again this often; the lock's connection is checked as often.
+    standby_retry_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # How often the active worker looks for staff jobs a web process left in the database
+    # (a broadcast started, a /digest_now asked for).
+    poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+
+
 class LoggingSettings(BaseModel):
     # "text": one human line a record; "json": one JSON object a line, for log collectors.
     format: str = "text"
@@ -321,6 +330,7 @@ class Settings(BaseSettings):
     probe: ProbeSettings = Field(default_factory=ProbeSettings)
     throttle: ThrottleSettings = Field(default_factory=ThrottleSettings)
     ops: OpsSettings = Field(default_factory=OpsSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

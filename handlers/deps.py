@@ -47,6 +47,18 @@ class BroadcastSender(Protocol):
     async def run(self, *, bot: Bot, broadcast_id: int) -> None: ...
 
 
+class WorkPlace(Protocol):
+    """bot.roles.WorkHere: whether this process does the background work right now.
+
+    True in `--role all` while it holds the worker lock (always, on SQLite): staff one-off jobs
+    are spawned here at once. False in `--role web`, or while standing by: the job is left in
+    the database (a broadcast in state SENDING, a /digest_now request) and the active worker
+    carries it out within `[worker] poll_seconds`."""
+
+    @property
+    def active(self) -> bool: ...
+
+
 class ProbeAccess(Protocol):
     """bot.probe_hub.ProbeHub: the checks of forwarded targets, for /recheck and intake."""
 
@@ -76,6 +88,8 @@ class Deps:
     # photos every process saved (services/graffiti/photo_index.py).
     phash_index: PhashIndex
     jobs: JobSpawner
+    # Whether staff one-off jobs (/broadcast, /digest_now) run in this process or the worker's.
+    work_here: WorkPlace
     digests: DigestPoster
     broadcasts: BroadcastSender
     # Statistics, leaderboards, the digest preview and exports read through this, on their own
