@@ -67,13 +67,14 @@ async def test_two_votes_at_once_make_the_call(
 
     async def waits_for_a_lock() -> bool:
         async with session_maker() as watcher:
-            found = await watcher.exec(
+            connection = await watcher.connection()
+            found = await connection.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity "
                     "WHERE wait_event_type = 'Lock' AND datname = current_database()"
                 )
             )
-            return bool(found.one()[0])
+            return bool(found.scalar_one())
 
     first = asyncio.create_task(one_vote(first_id))
     await asyncio.wait_for(first_counting.wait(), 10)
