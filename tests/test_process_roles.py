@@ -8,11 +8,13 @@ through stepped clocks, never real sleeps."""
 import asyncio
 import logging
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.methods import EditMessageText, SendMessage
@@ -40,10 +42,11 @@ from services.pacing import PacedSender
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.bot_process import ROOT, START_TIMEOUT, TOKEN, child_env
 from tests.support.client import BotClient, texts
-from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.fake_clock import FakeClock, FrozenClock, SteppedClock
 from tests.support.recording_session import RecordingSession
 from tests.support.tally_world import active_before_digest, almaty, make_volunteer
+from tests.support.telegram_ids import tg_id
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -376,9 +379,11 @@ async def _step_until_started(clock: SteppedClock, work: BackgroundWork) -> None
     raise AssertionError("the work never started again")
 
 
-async def _start_worker(config: Path, database_url: str) -> asyncio.subprocess.Process:
+async def _start(
+    config: Path, database_url: str, role: str = "worker"
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--config", str(config), "--role", "worker",
+        sys.executable, "-m", "bot", "--config", str(config), "--role", role,
         cwd=ROOT, env=child_env(database_url),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -405,11 +410,11 @@ async def test_two_worker_processes_one_works_the_other_takes_over(
             "[probe]\nenabled = false\n[worker]\nstandby_retry_seconds = 0.5\n",
             encoding="utf-8",
         )
-        first = await _start_worker(config, postgres_url)
+        first = await _start(config, postgres_url)
         second = None
         try:
             await _log_line(first, "worker lock taken")
-            second = await _start_worker(config, postgres_url)
+            second = await _start(config, postgres_url)
             await _log_line(second, "standing by: another worker holds the worker lock")
             first.kill()  # no goodbye: PostgreSQL ends its connection, and the lock with it
             await first.wait()
@@ -424,3 +429,39 @@ async def test_two_worker_processes_one_works_the_other_takes_over(
         # A worker takes no updates.
         assert api.requests("getUpdates") == []
         assert api.requests("setWebhook") == []
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.usefixtures("engine")
+async def test_a_web_process_takes_updates_and_leaves_the_background_work(
+    postgres_url: str, tmp_path: Path, locks: list[WorkerLock]
+) -> None:
+    port = _free_port()
+    async with FakeBotAPI() as api, aiohttp.ClientSession() as http:
+        config = tmp_path / "cfg.toml"
+        config.write_text(
+            f'[telegram]\ntoken = "{TOKEN}"\napi_base = "{api.base_url}"\n'
+            f"[ops]\nport = {port}\n[probe]\nenabled = false\n",
+            encoding="utf-8",
+        )
+        web = await _start(config, postgres_url, "web")
+        try:
+            api.enqueue_update(private_message(tg_id(5301), "t.me/web_role_shop"))
+            await api.wait_for("sendMessage", chat_id=tg_id(5301), timeout=START_TIMEOUT)
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                assert health.status == 200
+                body = await health.json()
+            # It holds no worker lock: a worker would take it at once.
+            await asyncio.wait_for(_lock(locks, postgres_url, SteppedClock(START)).acquire(), 30)
+            web.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(web.wait(), 30) == 0
+        finally:
+            if web.returncode is None:
+                web.kill()
+                await web.wait()
+    assert body["checks"] == {"database": "ok", "redis": "off", "jobs": "off"}
