@@ -19,6 +19,7 @@ import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.methods import EditMessageText, SendMessage
 from aiogram.utils.i18n import I18n
+from prometheus_client import generate_latest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -32,6 +33,7 @@ from bot.jobs.periodic import declare_jobs
 from bot.jobs.runner import JobRunner, Periodic
 from bot.jobs.schedules import Every
 from bot.ops.health import Health
+from bot.ops.metrics import Metrics
 from bot.roles import BackgroundWork, WorkHere
 from bot.single_process import hold_single_process_lock, lock_file_of
 from bot.worker_lock import WorkerLock
@@ -333,11 +335,13 @@ async def test_losing_the_lock_stops_the_work_and_stands_by_again(
     here = WorkHere()
     lock = _lock(locks, postgres_url, lock_clock)
     work = BackgroundWork(runner=runner, here=here, lock=lock)
+    metrics = Metrics(jobs=runner, sender=PacedSender(clock=FakeClock()))
     rival = _lock(locks, postgres_url, rival_clock)
     task = asyncio.create_task(work.run())
     try:
         await asyncio.wait_for(work.started.wait(), 30)
         assert here.active
+        assert _active(metrics) == 1
         await jobs_clock.until_slept(1)
         assert len(runs) == 1
         await lock_clock.until_slept(1)  # watching the lock's connection
@@ -349,6 +353,7 @@ async def test_losing_the_lock_stops_the_work_and_stands_by_again(
         await asyncio.wait_for(work.stopped.wait(), 30)
         assert not here.active
         assert runner.started_at is None  # /healthz: standby, nothing overdue
+        assert _active(metrics) == 0
         await lock_clock.until_slept(2)  # standing by: the rival holds the lock
         assert not work.started.is_set()
 
@@ -361,6 +366,12 @@ async def test_losing_the_lock_stops_the_work_and_stands_by_again(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert not here.active
+
+
+def _active(metrics: Metrics) -> float:
+    line = "cvbot_background_active "
+    scraped = generate_latest(metrics.registry).decode().splitlines()
+    return float(next(s for s in scraped if s.startswith(line)).removeprefix(line))
 
 
 async def _step_until_started(clock: SteppedClock, work: BackgroundWork) -> None:
