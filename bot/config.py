@@ -117,6 +117,14 @@ class ModerationSettings(BaseModel):
     claim_minutes: int = Field(default=5, ge=1, le=120)
 
 
+class SeniorsSettings(BaseModel):
+    # A senior's votes count while they have fewer than `min_decided` votes on reports a
+    # moderator has since decided; from then on only while at least `min_agreement` of those
+    # votes agreed with the moderators (services/senior_agreement.py).
+    min_agreement: float = Field(default=0.7, ge=0, le=1)
+    min_decided: int = Field(default=10, ge=0, le=100_000)
+
+
 class SenderSettings(BaseModel):
     # Telegram allows about 30 messages a second to different chats; stay below it.
     rate_per_second: float = Field(default=25.0, gt=0, le=30)
@@ -312,6 +320,7 @@ class Settings(BaseSettings):
     access: AccessSettings = Field(default_factory=AccessSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     moderation: ModerationSettings = Field(default_factory=ModerationSettings)
+    seniors: SeniorsSettings = Field(default_factory=SeniorsSettings)
     sender: SenderSettings = Field(default_factory=SenderSettings)
     redis: RedisSettings = Field(default_factory=RedisSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)

@@ -43,6 +43,7 @@ from services.graffiti.photo_index import PhashIndex
 from services.heavy_reads import HeavyReads
 from services.pacing import PacedSender
 from services.photos.pixel_limit import configure_pillow
+from services.senior_agreement import SeniorRule
 from services.volunteer_cache import VolunteerCache
 
 # A volunteer who repeats /stats within this gets the same answer without a query. Long enough
@@ -147,6 +148,9 @@ def create_deps(settings: Settings, background: Background) -> Deps:
         moderation_chat_id=settings.moderation.chat_id,
         max_links_per_message=settings.intake.max_links_per_message,
         claim_minutes=settings.moderation.claim_minutes,
+        senior_rule=SeniorRule(
+            min_agreement=settings.seniors.min_agreement, min_decided=settings.seniors.min_decided
+        ),
         point_weights=weights_of(settings),
         graffiti_options=graffiti_options(settings),
         phash_index=PhashIndex(),

@@ -9,7 +9,7 @@ broadcast senders) appear here as protocols, because handlers may not import bot
 
 import asyncio
 from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,6 +23,7 @@ from services.graffiti.photo_index import PhashIndex
 from services.heavy_reads import HeavyReads
 from services.probe.check_lines import CheckLine
 from services.probe.options import ProbeOptions
+from services.senior_agreement import SeniorRule
 from services.standing import Standing
 from services.tallies import PointWeights
 from services.weeks import Week
@@ -79,6 +80,8 @@ class Deps:
     max_links_per_message: int
     # How long a moderator holds a queue card before another may take it.
     claim_minutes: int
+    # `[seniors]`: when a senior volunteer's votes stop counting.
+    senior_rule: SeniorRule = field(default_factory=SeniorRule)
     point_weights: PointWeights
     graffiti_options: GraffitiOptions
     # One per process; it catches up with the database before each match, so it sees the

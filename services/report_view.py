@@ -23,6 +23,7 @@ from services.probe.observed import sent_to_blocked_observed
 from services.refang import refang
 from services.report_photos import ReportPhoto, report_photos
 from services.reported_by import reported_by_one
+from services.senior_votes import SeniorTally, tally
 
 SIBLING_LIMIT = 10
 # Whose words a card quotes (newest first); /report quotes more. Never with a name on the card.
@@ -65,6 +66,8 @@ class CardView:
     # What volunteers wrote around their links or under their photo, newest first, no names:
     # for moderators only (services/words.py).
     words: tuple[str, ...] = ()
+    # Senior volunteers' votes, counted without names, and their call once two agreed.
+    seniors: SeniorTally | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +160,7 @@ async def load_card(
         photos=tuple(await report_photos(session, report_id)),
         last_check=next(iter(await latest_check_lines(session, report_id, limit=1)), None),
         words=tuple(await volunteers_words(session, report_id, limit=words_limit)),
+        seniors=await tally(session, report_id, report.seniors_say),
     )
 
 
