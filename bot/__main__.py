@@ -136,6 +136,12 @@ async def rebuild_tallies_in(session_maker: async_sessionmaker[AsyncSession]) ->
 
 
 async def run(settings: Settings, role: Role = Role.ALL) -> None:
+    if role is not Role.ALL and not settings.redis.url:
+        logger.warning(
+            "--role %s without redis.url: conversations and throttle counts stay in this"
+            " process; set redis.url when several processes take updates",
+            role,
+        )
     engine = create_engine(settings.database.url)
     read_engine = create_read_engine(settings.database.url)
     try:
