@@ -186,7 +186,10 @@ async def run(settings: Settings, role: Role = Role.ALL) -> None:
                 storage=dispatcher.storage,
             )
             try:
-                async with serving_ops(ops, settings), doing(work) as working:
+                async with (
+                    serving_ops(ops, settings, takes_updates=role.takes_updates),
+                    doing(work) as working,
+                ):
                     if role.takes_updates:
                         await serve_updates(dispatcher, bot, settings, ops.register)
                     else:

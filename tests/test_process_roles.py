@@ -34,6 +34,7 @@ from bot.jobs.runner import JobRunner, Periodic
 from bot.jobs.schedules import Every
 from bot.ops.health import Health
 from bot.ops.metrics import Metrics
+from bot.ops.server import ops_routes, serving_ops
 from bot.roles import BackgroundWork, WorkHere
 from bot.single_process import hold_single_process_lock, lock_file_of
 from bot.worker_lock import WorkerLock
@@ -476,3 +477,34 @@ async def test_a_web_process_takes_updates_and_leaves_the_background_work(
                 web.kill()
                 await web.wait()
     assert body["checks"] == {"database": "ok", "redis": "off", "jobs": "off"}
+
+
+async def test_a_worker_serves_health_on_the_address_a_web_process_shares_with_its_webhook(
+    settings: Settings, dispatcher: Dispatcher
+) -> None:
+    """One config for every role: ops and webhook on one address. The webhook's server has
+    /healthz in a web process; a worker serves no webhook, so it serves them itself."""
+    port = _free_port()
+    shared = settings.model_copy(
+        update={
+            "webhook": settings.webhook.model_copy(
+                update={"url": "https://bot.example.kz/hook", "secret": "s" * 20, "port": port}
+            ),
+            "ops": settings.ops.model_copy(update={"listen": "127.0.0.1", "port": port}),
+        }
+    )
+    background = background_of(dispatcher)
+    routes = ops_routes(
+        shared,
+        session_maker=background.session_maker,
+        jobs=background.jobs,
+        metrics=background.metrics,
+        storage=dispatcher.storage,
+    )
+    url = f"http://127.0.0.1:{port}/healthz"
+    async with aiohttp.ClientSession() as http:
+        async with serving_ops(routes, shared, takes_updates=False), http.get(url) as health:
+            assert health.status == 200
+        async with serving_ops(routes, shared, takes_updates=True):
+            with pytest.raises(aiohttp.ClientConnectionError):
+                await http.get(url)  # left to the webhook's server, not started here
