@@ -1,4 +1,27 @@
-"""`python -m bot --config PATH`: run the bot (long polling, or a webhook if configured).
+"""`python -m bot --config PATH [--role all|web|worker]`: run the bot (long polling, or a webhook
+if configured).
+
+Roles (bot/roles.py). `all` (the default) does everything in one process, as SQLite requires.
+`web` handles updates (polling or the webhook) and serves /healthz and /metrics: no periodic
+job, no bulk send, and /healthz reports its jobs "off". `worker` does the background work (the
+periodic jobs, broadcasts, /digest_now requests, the paced bulk sender) and serves /healthz
+and /metrics; it takes no updates and runs until SIGTERM/SIGINT. Run any number of `web`
+processes beside one or more `worker`s, on PostgreSQL only: `--role web|worker` on SQLite is a
+configuration error (exit 2).
+
+On PostgreSQL, `worker` and `all` work only while holding the worker lock, a session-level
+advisory lock on a connection of their own (bot/worker_lock.py). Another one stands by, says
+so in one log line ("standing by: …"), asks again every `[worker] standby_retry_seconds`, and
+takes over when the holder's connection ends (it stopped or died). /healthz of a standby
+reports its jobs "standby" (healthy). A holder whose lock connection is lost stops every job at
+once and stands by again (it does not exit). A `web` process leaves staff one-off jobs in the
+database: a started broadcast stays in state "sending", /digest_now writes a request row; the
+worker looks for both every `[worker] poll_seconds` (at once in `all`). Notices are Notice rows
+the worker's drainer reads every two seconds, whichever process wrote them.
+
+On SQLite, `run` holds an exclusive lock on `<database file>.lock` (bot/single_process.py): a
+second process on the same database refuses to start with one line `database error: another
+bot process is using the database …` and exit 5.
 
 `python -m bot migrate --config PATH`: upgrade the database to the newest schema and exit.
 
@@ -19,6 +42,7 @@ from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiohttp import web
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,8 +58,11 @@ from bot.jobs.periodic import declare_jobs
 from bot.log_redaction import install_log_redaction, redact
 from bot.ops.json_logs import use_log_format
 from bot.ops.server import ops_routes, serving_ops
+from bot.roles import BackgroundWork, Role, doing, until_stopped
+from bot.single_process import AlreadyRunningError, hold_single_process_lock
 from bot.startup_check import StartupCheckError, check_bot_api
 from bot.webhook import serve_webhook
+from bot.worker_lock import WorkerLock
 from models.backup import BackupError, restore, snapshot, sqlite_file, table_counts
 from models.engine import create_engine, create_read_engine, create_session_maker
 from models.migrate import MigrationError, ensure_at_head, upgrade_to_head
@@ -59,6 +86,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         " restore the SQLite database",
     )
     parser.add_argument("file", nargs="?", type=Path, help="the backup file (backup, restore)")
+    parser.add_argument(
+        "--role",
+        choices=[role.value for role in Role],
+        default=Role.ALL.value,
+        help="run: all (default) does everything; web only takes updates; worker only does the"
+        " background work (PostgreSQL only for web and worker)",
+    )
     parser.add_argument(
         "--config", type=Path, default=None, help="TOML file (default: config.toml if present)"
     )
@@ -101,7 +135,7 @@ async def rebuild_tallies_in(session_maker: async_sessionmaker[AsyncSession]) ->
     return days
 
 
-async def run(settings: Settings) -> None:
+async def run(settings: Settings, role: Role = Role.ALL) -> None:
     engine = create_engine(settings.database.url)
     read_engine = create_read_engine(settings.database.url)
     try:
@@ -126,45 +160,34 @@ async def run(settings: Settings) -> None:
             read_session_maker=create_session_maker(read_engine) if read_engine else None,
         )
         async with bot:
-            await recover_batches(bot, session_maker, i18n)
-            await register_commands(bot, i18n, settings.access.admins, session_maker)
-            background, deps = background_of(dispatcher), deps_of(dispatcher)
-            runner = background.jobs
-            declare_jobs(
-                runner,
-                bot=bot,
-                settings=settings,
-                session_maker=session_maker,
-                sender=background.sender,
-                i18n=i18n,
-                notice_wakeup=background.notice_wakeup,
-                moderation_chat_id=settings.moderation.chat_id,
-                graffiti_options=deps.graffiti_options,
-                phash_index=deps.phash_index,
-                storage=dispatcher.storage,
-                bulk=background.bulk,
-                checker=background.probe.checker(bot) if background.probe else None,
-                evidence_wakeup=background.probe.evidence_wakeup if background.probe else None,
-            )
-            runner.start()
+            if role is Role.ALL:
+                # Only where no other process can be in the middle of a /batch.
+                await recover_batches(bot, session_maker, i18n)
+            if role.takes_updates:
+                await register_commands(bot, i18n, settings.access.admins, session_maker)
+            background = background_of(dispatcher)
+            background.here.active = False  # until the background work starts (if it does)
+            work = background_work(dispatcher, bot, settings) if role.does_background else None
             # What start-up built (modules, aiogram's types, catalogs) lives as long as the
             # process: frozen, full collections no longer walk it, and their pauses of the
             # event loop shrink (a third of a second to a tenth in bench/bench_load.py).
             gc.freeze()
-            # A broadcast the last process left half-sent goes on to the volunteers still waiting.
-            runner.spawn(background.broadcasts.resume(bot=bot), name="broadcast")
             ops = ops_routes(
                 settings,
                 session_maker=session_maker,
-                jobs=runner,
+                jobs=background.jobs,
                 metrics=background.metrics,
                 storage=dispatcher.storage,
             )
             try:
-                async with serving_ops(ops, settings):
-                    await serve_updates(dispatcher, bot, settings, ops.register)
+                async with serving_ops(ops, settings), doing(work) as working:
+                    if role.takes_updates:
+                        await serve_updates(dispatcher, bot, settings, ops.register)
+                    else:
+                        await until_stopped(working)
             finally:
-                await runner.stop()
+                # One-off jobs a web process's handlers spawned (/recheck) end here too.
+                await background.jobs.stop()
                 if background.probe is not None:
                     await background.probe.aclose()
                 await dispatcher.storage.close()
@@ -173,6 +196,35 @@ async def run(settings: Settings) -> None:
         if read_engine is not None:
             await read_engine.dispose()
         await engine.dispose()
+
+
+def background_work(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> BackgroundWork:
+    """Every periodic job declared on the runner, started when this process may work: at once
+    on SQLite, once it holds the worker lock on PostgreSQL."""
+    background, deps = background_of(dispatcher), deps_of(dispatcher)
+    declare_jobs(
+        background.jobs,
+        bot=bot,
+        settings=settings,
+        session_maker=background.session_maker,
+        sender=background.sender,
+        i18n=background.i18n,
+        notice_wakeup=background.notice_wakeup,
+        moderation_chat_id=settings.moderation.chat_id,
+        graffiti_options=deps.graffiti_options,
+        phash_index=deps.phash_index,
+        storage=dispatcher.storage,
+        bulk=background.bulk,
+        checker=background.probe.checker(bot) if background.probe else None,
+        evidence_wakeup=background.probe.evidence_wakeup if background.probe else None,
+        broadcasts=background.broadcasts,
+    )
+    lock = None
+    if make_url(settings.database.url).get_backend_name() == "postgresql":
+        lock = WorkerLock(
+            settings.database.url, retry_seconds=settings.worker.standby_retry_seconds
+        )
+    return BackgroundWork(runner=background.jobs, here=background.here, lock=lock)
 
 
 async def serve_updates(
@@ -238,18 +290,41 @@ def main(argv: list[str] | None = None) -> int:
     if problem is not None:
         sys.stderr.write(f"database error: {problem}\n")
         return 5
+    role = Role(args.role)
+    if args.command != "run":
+        return run_command(args.command, settings, role)
+    if role is not Role.ALL and make_url(settings.database.url).get_backend_name() == "sqlite":
+        sys.stderr.write(
+            f"configuration error: --role {role} needs PostgreSQL (database.url): on SQLite"
+            " one process does everything, run it without --role\n"
+        )
+        return 2
     try:
-        if args.command == "migrate":
+        single_process = hold_single_process_lock(settings.database.url)
+    except AlreadyRunningError as error:
+        sys.stderr.write(f"database error: {error}\n")
+        return 5
+    try:
+        return run_command(args.command, settings, role)
+    finally:
+        if single_process is not None:
+            single_process.close()
+
+
+def run_command(command: str, settings: Settings, role: Role) -> int:
+    """run, migrate or rebuild-tallies: 0, or the exit code of the one line written."""
+    try:
+        if command == "migrate":
             asyncio.run(upgrade_to_head(settings.database.url))
-        elif args.command == "rebuild-tallies":
+        elif command == "rebuild-tallies":
             asyncio.run(rebuild_tallies(settings))
         else:
-            asyncio.run(run(settings))
+            asyncio.run(run(settings, role))
     except MigrationError as error:
         sys.stderr.write(f"database migration error: {error}\n")
         return 5
     except (OSError, DBAPIError) as error:
-        if args.command != "migrate":
+        if command != "migrate":
             raise
         # One line, without the URL (it may hold a password).
         first_line = (str(error).splitlines() or [""])[0]

@@ -117,6 +117,14 @@ class ModerationSettings(BaseModel):
     claim_minutes: int = Field(default=5, ge=1, le=120)
 
 
+class SeniorsSettings(BaseModel):
+    # A senior's votes count while they have fewer than `min_decided` votes on reports a
+    # moderator has since decided; from then on only while at least `min_agreement` of those
+    # votes agreed with the moderators (services/senior_agreement.py).
+    min_agreement: float = Field(default=0.7, ge=0, le=1)
+    min_decided: int = Field(default=10, ge=0, le=100_000)
+
+
 class SenderSettings(BaseModel):
     # Telegram allows about 30 messages a second to different chats; stay below it.
     rate_per_second: float = Field(default=25.0, gt=0, le=30)
@@ -280,6 +288,15 @@ class OpsSettings(BaseModel):
     job_grace_seconds: float = Field(default=600.0, gt=0)
 
 
+class WorkerSettings(BaseModel):
+    # `--role worker` (and `--role all` on PostgreSQL): a process that finds the worker lock
+    # taken stands by and asks again this often; the lock's connection is checked as often.
+    standby_retry_seconds: float = Field(default=5.0, gt=0, le=3600)
+    # How often the active worker looks for staff jobs a web process left in the database
+    # (a broadcast started, a /digest_now asked for).
+    poll_seconds: float = Field(default=5.0, gt=0, le=3600)
+
+
 class LoggingSettings(BaseModel):
     # "text": one human line a record; "json": one JSON object a line, for log collectors.
     format: str = "text"
@@ -303,6 +320,7 @@ class Settings(BaseSettings):
     access: AccessSettings = Field(default_factory=AccessSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     moderation: ModerationSettings = Field(default_factory=ModerationSettings)
+    seniors: SeniorsSettings = Field(default_factory=SeniorsSettings)
     sender: SenderSettings = Field(default_factory=SenderSettings)
     redis: RedisSettings = Field(default_factory=RedisSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
@@ -312,6 +330,7 @@ class Settings(BaseSettings):
     probe: ProbeSettings = Field(default_factory=ProbeSettings)
     throttle: ThrottleSettings = Field(default_factory=ThrottleSettings)
     ops: OpsSettings = Field(default_factory=OpsSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

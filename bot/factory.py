@@ -27,6 +27,7 @@ from bot.middlewares.volunteer import VolunteerMiddleware
 from bot.ops.metrics import Metrics, UpdateMetrics
 from bot.probe_hub import ProbeHub
 from bot.response_models import KeepResponseModels
+from bot.roles import WorkHere
 from bot.storage import create_fsm_storage
 from bot.telegram_retry import TelegramRetryMiddleware
 from bot.throttle_store import create_throttle
@@ -42,6 +43,7 @@ from services.graffiti.photo_index import PhashIndex
 from services.heavy_reads import HeavyReads
 from services.pacing import PacedSender
 from services.photos.pixel_limit import configure_pillow
+from services.senior_agreement import SeniorRule
 from services.volunteer_cache import VolunteerCache
 
 # A volunteer who repeats /stats within this gets the same answer without a query. Long enough
@@ -81,6 +83,9 @@ class Background:
     # The one runner of background work: /digest_now and /broadcast spawn their jobs on it;
     # bot/__main__.py declares the periodic jobs and starts it.
     jobs: JobRunner
+    # Whether this process does the background work now (bot/roles.py): True unless
+    # `python -m bot` says otherwise (`--role web`, or standing by for the worker lock).
+    here: WorkHere
     bulk: BulkMessages
     broadcasts: BroadcastRunner
     # Heavy reads' own connection budget (services/heavy_reads.py), shared with Deps.
@@ -122,6 +127,7 @@ def create_background(
         sender=sender,
         notice_wakeup=asyncio.Event(),
         jobs=jobs,
+        here=WorkHere(),
         bulk=BulkMessages(
             settings=settings, session_maker=session_maker, i18n=i18n, sender=sender
         ),
@@ -142,10 +148,14 @@ def create_deps(settings: Settings, background: Background) -> Deps:
         moderation_chat_id=settings.moderation.chat_id,
         max_links_per_message=settings.intake.max_links_per_message,
         claim_minutes=settings.moderation.claim_minutes,
+        senior_rule=SeniorRule(
+            min_agreement=settings.seniors.min_agreement, min_decided=settings.seniors.min_decided
+        ),
         point_weights=weights_of(settings),
         graffiti_options=graffiti_options(settings),
         phash_index=PhashIndex(),
         jobs=background.jobs,
+        work_here=background.here,
         digests=background.bulk,
         broadcasts=background.broadcasts,
         heavy_reads=background.heavy_reads,

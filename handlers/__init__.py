@@ -6,7 +6,7 @@
    (commands only, pointing people to the private chat); banned volunteers (answered
    politely, nothing stored);
 3. volunteers' private screens;
-4. staff routers, each gated by the role read from the database for this update;
+4. staff and senior routers, each gated by the role read from the database for this update;
 5. graffiti photos and their conversation;
 6. refusals for staff commands and buttons that reached no staff router;
 7. link intake, the catch-all for everything else in a private chat;
@@ -37,6 +37,7 @@ from handlers import (
     probe,
     refusals,
     roles,
+    seniors,
     settings,
     squad_admin,
     squads,
@@ -88,10 +89,13 @@ def build_routers() -> list[Router]:
     private.include_routers(
         roles.create_admin_router(),
         roles.create_moderator_router(),
+        seniors.create_admin_router(),
+        seniors.create_router(),
         staff,
         # Photos and the graffiti conversation (its buttons and commands too) come before the
         # refusals, which answer every callback and /command nobody else took.
         graffiti_intake.create_router(),
+        seniors.create_refusals(),
         refusals.create_router(),
     )
     return [

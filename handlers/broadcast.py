@@ -5,7 +5,9 @@ The command is recorded as a broadcast keyed by its chat and message, so a redel
 finds the broadcast it made and sends no second preview. Send and Cancel carry only the
 broadcast's number; the role is read from the database on every press, and the state moves
 only from "preview", so a second press changes nothing. The sending itself runs as a job
-(bot/jobs/broadcast.py, `deps.broadcasts`) and resumes after a restart.
+(bot/jobs/broadcast.py, `deps.broadcasts`) and resumes after a restart: at once in this
+process when it does the background work, else by the worker, which looks for broadcasts in
+state "sending" every `[worker] poll_seconds`.
 """
 
 import re
@@ -123,7 +125,8 @@ async def on_broadcast_answer(
         return
     await query.answer(_("Sending to {count} volunteers…").format(count=started.total))
     await _drop_buttons(query)
-    deps.jobs.spawn(deps.broadcasts.run(bot=bot, broadcast_id=broadcast_id), name="broadcast")
+    if deps.work_here.active:
+        deps.jobs.spawn(deps.broadcasts.run(bot=bot, broadcast_id=broadcast_id), name="broadcast")
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:

@@ -9,7 +9,7 @@ broadcast senders) appear here as protocols, because handlers may not import bot
 
 import asyncio
 from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,6 +23,7 @@ from services.graffiti.photo_index import PhashIndex
 from services.heavy_reads import HeavyReads
 from services.probe.check_lines import CheckLine
 from services.probe.options import ProbeOptions
+from services.senior_agreement import SeniorRule
 from services.standing import Standing
 from services.tallies import PointWeights
 from services.weeks import Week
@@ -46,6 +47,18 @@ class BroadcastSender(Protocol):
     async def run(self, *, bot: Bot, broadcast_id: int) -> None: ...
 
 
+class WorkPlace(Protocol):
+    """bot.roles.WorkHere: whether this process does the background work right now.
+
+    True in `--role all` while it holds the worker lock (always, on SQLite): staff one-off jobs
+    are spawned here at once. False in `--role web`, or while standing by: the job is left in
+    the database (a broadcast in state SENDING, a /digest_now request) and the active worker
+    carries it out within `[worker] poll_seconds`."""
+
+    @property
+    def active(self) -> bool: ...
+
+
 class ProbeAccess(Protocol):
     """bot.probe_hub.ProbeHub: the checks of forwarded targets, for /recheck and intake."""
 
@@ -67,11 +80,16 @@ class Deps:
     max_links_per_message: int
     # How long a moderator holds a queue card before another may take it.
     claim_minutes: int
+    # `[seniors]`: when a senior volunteer's votes stop counting.
+    senior_rule: SeniorRule = field(default_factory=SeniorRule)
     point_weights: PointWeights
     graffiti_options: GraffitiOptions
-    # Loaded from the database on first use; one per process (services/graffiti/photo_index).
+    # One per process; it catches up with the database before each match, so it sees the
+    # photos every process saved (services/graffiti/photo_index.py).
     phash_index: PhashIndex
     jobs: JobSpawner
+    # Whether staff one-off jobs (/broadcast, /digest_now) run in this process or the worker's.
+    work_here: WorkPlace
     digests: DigestPoster
     broadcasts: BroadcastSender
     # Statistics, leaderboards, the digest preview and exports read through this, on their own

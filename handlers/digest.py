@@ -1,7 +1,8 @@
 """Staff commands of the weekly digest.
 
 Moderators: /digest_preview [week] shows the digest without posting it; /digest_now posts the
-last week's digest to everyone still waiting for it.
+last week's digest to everyone still waiting for it: at once in this process when it does the
+background work, else through a request row the worker carries out (services/digest/requests).
 """
 
 from aiogram import Bot, Router
@@ -13,9 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.deps import Deps, DigestPoster
 from services.clock import utcnow
+from services.digest import requests as digest_requests
 from services.digest.build import build_digest
 from services.weeks import Week
-from views.digest import render_for_chat
+from views.digest import render_for_chat, run_report_text
 
 
 def last_week() -> Week:
@@ -44,33 +46,25 @@ async def cmd_digest_preview(
     await message.answer_photo(BufferedInputFile(png, filename=f"digest-{week.key}.png"))
 
 
-async def cmd_digest_now(message: Message, bot: Bot, deps: Deps) -> None:
+async def cmd_digest_now(
+    message: Message, *, bot: Bot, session: AsyncSession, i18n: I18n, deps: Deps
+) -> None:
     week = last_week()
-    await message.answer(_("Posting the digest of {week}…").format(week=week.key))
-    deps.jobs.spawn(_post_digest(message, bot, deps.digests, week), name=f"digest {week.key}")
+    posting = _("Posting the digest of {week}…").format(week=week.key)
+    if deps.work_here.active:
+        await message.answer(posting)
+        deps.jobs.spawn(_post_digest(message, bot, deps.digests, week), name=f"digest {week.key}")
+        return
+    # Saved first: the worker posts it and answers here when done.
+    await digest_requests.ask(
+        session, week=week, chat_id=message.chat.id, locale=i18n.current_locale, now=utcnow()
+    )
+    await message.answer(posting)
 
 
 async def _post_digest(message: Message, bot: Bot, digests: DigestPoster, week: Week) -> None:
     report = await digests.run_digest(bot=bot, week=week)
-    if report.predates_bot:
-        text = _("The bot was not running yet in {week}: there is no digest to post for it.")
-        await message.answer(text.format(week=week.key))
-        return
-    if report.progress is None:
-        await message.answer(_("Everyone already has the digest of {week}.").format(week=week.key))
-        return
-    progress = report.progress
-    await message.answer(
-        _(
-            "Digest of {week} posted: {sent} delivered, {unavailable} unreachable, "
-            "{failed} failed."
-        ).format(
-            week=week.key,
-            sent=progress.sent,
-            unavailable=progress.unavailable,
-            failed=progress.failed,
-        )
-    )
+    await message.answer(run_report_text(report))
 
 
 def create_router() -> Router:

@@ -9,7 +9,7 @@ from typing_extensions import override
 
 from handlers.deps import Deps
 from services.actor import Actor
-from services.roles import is_admin, is_moderator
+from services.roles import is_admin, is_moderator, is_senior
 
 
 class PrivateChat(Filter):
@@ -56,3 +56,12 @@ class AdminOnly(Filter):
     async def __call__(self, event: Any, *, deps: Deps,
                        actor: Actor | None = None) -> bool:  # fmt: skip
         return is_admin(actor, deps.admin_ids)
+
+
+class SeniorOnly(Filter):
+    """Passes senior volunteers, judged by the actor read from the database for this update:
+    a revoked senior's old buttons stop working at once."""
+
+    @override
+    async def __call__(self, event: Any, *, actor: Actor | None = None) -> bool:
+        return is_senior(actor)

@@ -132,7 +132,8 @@ class OnlyIntakeWouldTakeIt(Filter):
             and not text.startswith("/")  # type: ignore[union-attr]
             and actor is not None
             and not actor.banned
-            and actor.role == Role.VOLUNTEER
+            # A senior's plain text is a volunteer's: only /check and its buttons are theirs.
+            and actor.role in (Role.VOLUNTEER, Role.SENIOR)
             and actor.telegram_id not in deps.admin_ids
             and raw_state is None
             and state is not None

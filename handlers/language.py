@@ -15,7 +15,7 @@ from handlers.deps import Deps
 from services import volunteers
 from services.actor import Actor
 from services.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
-from services.roles import is_admin, is_moderator
+from services.roles import is_admin, is_moderator, is_senior
 from views.callbacks import LanguageChoice, WelcomeLanguage
 from views.menu import set_menu_for
 from views.start import welcome_text
@@ -57,6 +57,7 @@ async def _choose(
         locale=code,
         moderator=is_moderator(actor, deps.admin_ids),
         admin=is_admin(actor, deps.admin_ids),
+        senior=is_senior(actor),
     )
     with i18n.use_locale(code):
         text = render()

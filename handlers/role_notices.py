@@ -45,6 +45,18 @@ async def tell_new_moderator(bot: Bot, i18n: I18n, volunteer: Volunteer) -> bool
     return await _tell(bot, volunteer, text)
 
 
+async def tell_new_senior(bot: Bot, i18n: I18n, volunteer: Volunteer) -> bool:
+    with i18n.use_locale(locale_of(volunteer)):
+        text = _(
+            "You are now a senior volunteer. /check shows new reports one at a time, only the "
+            "link: say whether each looks like drugs, not drugs, or that you are not sure. Two "
+            "agreeing seniors move a report up the moderators' queue; a moderator still decides. "
+            "Your votes count while they mostly agree with the moderators' decisions. Never "
+            "write to sellers, never pay, never follow payment links."
+        )
+    return await _tell(bot, volunteer, text)
+
+
 async def tell_new_curator(
     bot: Bot, i18n: I18n, volunteer: Volunteer, *, squad_name: str, code: str
 ) -> bool:

@@ -1,4 +1,5 @@
-"""Administrators grant and revoke the moderator role; moderators ban and unban volunteers."""
+"""Administrators grant and revoke the moderator and senior roles; moderators ban and unban
+volunteers. Every role change is audited (services/roles.py)."""
 
 from html import escape
 
@@ -11,11 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from handlers.deps import Deps
 from handlers.filters import AdminOnly, ModeratorOnly
-from handlers.role_notices import locale_of, tell_new_moderator
+from handlers.role_notices import locale_of, tell_new_moderator, tell_new_senior
 from models.enums import Role
 from models.volunteer import Volunteer
 from services import roles
-from views.menu import remove_staff_menu, set_staff_menu
+from services.actor import Actor
+from views.menu import remove_staff_menu, set_staff_menu, set_volunteer_menu
 
 
 def _who(volunteer: Volunteer) -> str:
@@ -46,12 +48,20 @@ async def _target(
 
 
 async def cmd_grant(
-    message: Message, command: CommandObject, session: AsyncSession, bot: Bot, i18n: I18n
+    message: Message,
+    *,
+    command: CommandObject,
+    session: AsyncSession,
+    bot: Bot,
+    i18n: I18n,
+    actor: Actor,
 ) -> None:
     volunteer = await _target(message, session, command.args)
     if volunteer is None:
         return
-    change = await roles.set_role(session, volunteer=volunteer, role=Role.MODERATOR)
+    change = await roles.set_role(
+        session, volunteer=volunteer, role=Role.MODERATOR, actor_id=actor.id
+    )
     if change.refused is roles.Refusal.BANNED:
         await message.answer(_("{who} is banned: lift the ban first.").format(who=_who(volunteer)))
     elif change.changed:
@@ -65,17 +75,79 @@ async def cmd_grant(
 
 
 async def cmd_revoke(
-    message: Message, command: CommandObject, session: AsyncSession, bot: Bot
+    message: Message, command: CommandObject, session: AsyncSession, bot: Bot, actor: Actor
 ) -> None:
     volunteer = await _target(message, session, command.args)
     if volunteer is None:
         return
-    change = await roles.set_role(session, volunteer=volunteer, role=Role.VOLUNTEER)
+    change = await roles.revoke_role(
+        session, volunteer=volunteer, role=Role.MODERATOR, actor_id=actor.id
+    )
     if change.changed:
         await remove_staff_menu(bot, chat_id=volunteer.telegram_id)
         await message.answer(_("{who} is no longer a moderator.").format(who=_who(volunteer)))
     else:
         await message.answer(_("{who} was not a moderator.").format(who=_who(volunteer)))
+
+
+async def cmd_grant_senior(
+    message: Message,
+    *,
+    command: CommandObject,
+    session: AsyncSession,
+    bot: Bot,
+    i18n: I18n,
+    actor: Actor,
+) -> None:
+    volunteer = await _target(message, session, command.args)
+    if volunteer is None:
+        return
+    change = await roles.set_role(
+        session, volunteer=volunteer, role=Role.SENIOR, actor_id=actor.id
+    )
+    who = _who(volunteer)
+    if change.refused is roles.Refusal.BANNED:
+        await message.answer(_("{who} is banned: lift the ban first.").format(who=who))
+    elif change.refused is roles.Refusal.OUTRANKED:
+        await message.answer(
+            _("{who} is a moderator; /revoke them first to make them a senior.").format(who=who)
+        )
+    elif change.changed:
+        locale = locale_of(volunteer)
+        await set_volunteer_menu(
+            bot, i18n, chat_id=volunteer.telegram_id, locale=locale, senior=True
+        )
+        text = _("{who} is now a senior volunteer.").format(who=who)
+        if not await tell_new_senior(bot, i18n, volunteer):
+            text += "\n" + _("I could not tell them: they have not opened the bot or blocked it.")
+        await message.answer(text)
+    else:
+        await message.answer(_("{who} is already a senior volunteer.").format(who=who))
+
+
+async def cmd_revoke_senior(
+    message: Message,
+    *,
+    command: CommandObject,
+    session: AsyncSession,
+    bot: Bot,
+    i18n: I18n,
+    actor: Actor,
+) -> None:
+    volunteer = await _target(message, session, command.args)
+    if volunteer is None:
+        return
+    change = await roles.revoke_role(
+        session, volunteer=volunteer, role=Role.SENIOR, actor_id=actor.id
+    )
+    if change.changed:
+        locale = locale_of(volunteer)
+        await set_volunteer_menu(bot, i18n, chat_id=volunteer.telegram_id, locale=locale)
+        await message.answer(
+            _("{who} is no longer a senior volunteer.").format(who=_who(volunteer))
+        )
+    else:
+        await message.answer(_("{who} was not a senior volunteer.").format(who=_who(volunteer)))
 
 
 async def cmd_ban(
@@ -89,6 +161,14 @@ async def cmd_ban(
     change = await roles.ban(session, volunteer=volunteer, reason=reason, admin_ids=deps.admin_ids)
     if change.refused is roles.Refusal.STAFF:
         await message.answer(_("Moderators cannot be banned; revoke the role first."))
+        return
+    if change.refused is roles.Refusal.SENIOR:
+        await message.answer(
+            _(
+                "Senior volunteers cannot be banned; an administrator takes the role back first "
+                "with /revoke_senior."
+            )
+        )
         return
     text = _("{who} is banned.") if change.changed else _("{who} was already banned.")
     await message.answer(text.format(who=_who(volunteer)))
@@ -108,6 +188,8 @@ def create_admin_router() -> Router:
     router.message.filter(AdminOnly())
     router.message.register(cmd_grant, Command("grant"))
     router.message.register(cmd_revoke, Command("revoke"))
+    router.message.register(cmd_grant_senior, Command("grant_senior"))
+    router.message.register(cmd_revoke_senior, Command("revoke_senior"))
     return router
 
 

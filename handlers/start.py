@@ -8,7 +8,8 @@ from handlers.language import language_keyboard
 from handlers.squads import SquadDeepLink, cmd_start_squad
 from services import squads
 from services.actor import Actor
-from services.roles import is_admin, is_moderator
+from services.roles import is_admin, is_moderator, is_senior
+from views.seniors import senior_help
 from views.start import (
     choose_language_hint,
     curator_help,
@@ -34,6 +35,8 @@ async def cmd_help(message: Message, actor: Actor, deps: Deps, session: AsyncSes
     text = volunteer_help()
     if await squads.curated_squads(session, actor.id):
         text += "\n\n" + curator_help()
+    if is_senior(actor):
+        text += "\n\n" + senior_help()
     if is_moderator(actor, deps.admin_ids):
         text += "\n\n" + staff_help(admin=is_admin(actor, deps.admin_ids))
     await message.answer(text)

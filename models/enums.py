@@ -35,10 +35,24 @@ class ReportStatus(StrEnum):
 
 
 class Role(StrEnum):
-    """Stored role. Administrators are not stored: they come from `[access] admins`."""
+    """Stored role. Administrators are not stored: they come from `[access] admins`.
+
+    A senior is a volunteer trusted to pre-check new reports (/check); a moderator outranks a
+    senior. One role a person: making a senior a moderator replaces the senior role.
+    """
 
     VOLUNTEER = "volunteer"
+    SENIOR = "senior"
     MODERATOR = "moderator"
+
+
+class SeniorChoice(StrEnum):
+    """A senior volunteer's vote on a new report (/check), and the seniors' call on a report
+    once two counting votes agree. "Not sure" is kept but never counts."""
+
+    DRUGS = "drugs"
+    NOT_DRUGS = "not_drugs"
+    NOT_SURE = "not_sure"
 
 
 class Category(StrEnum):

@@ -4,7 +4,7 @@ from sqlalchemy import BigInteger, Column, ForeignKey, Integer, String, UniqueCo
 from sqlmodel import Field, SQLModel
 
 from models.base import StrEnumType, UTCDateTime, utcnow
-from models.enums import Category, NoteCode, ReportStatus, TargetKind
+from models.enums import Category, NoteCode, ReportStatus, SeniorChoice, TargetKind
 
 
 class Report(SQLModel, table=True):
@@ -60,6 +60,11 @@ class Report(SQLModel, table=True):
     # When the probe next looks at the report (services/probe/rechecks.py); None: at once,
     # once its status is one the probe checks.
     next_check_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # The senior volunteers' call once two counting votes agree (services/senior_votes.py):
+    # "drugs" puts a new report first in the moderators' queue, "not drugs" flags its card.
+    seniors_say: SeniorChoice | None = Field(
+        default=None, sa_column=Column(StrEnumType(SeniorChoice), nullable=True)
+    )
 
 
 class Sighting(SQLModel, table=True):

@@ -13,6 +13,7 @@ from models.graffiti import (
 from models.moderation import AuditEntry, Batch, Notice
 from models.probe import ProbeAlert, ProbeCheck, ProbeRun
 from models.report import Evidence, EvidencePhoto, Report, Sighting
+from models.seniors import RoleChange, SeniorVote
 from models.squads import Squad, SquadCurator, SquadMember
 from models.tally import TallyDay, TallyPoints, TallyWeek, TallyWeights
 from models.volunteer import Volunteer
@@ -37,6 +38,8 @@ __all__ = [
     "ProbeCheck",
     "ProbeRun",
     "Report",
+    "RoleChange",
+    "SeniorVote",
     "Sighting",
     "Squad",
     "SquadCurator",

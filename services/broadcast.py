@@ -140,6 +140,9 @@ async def cancel(session: AsyncSession, *, broadcast_id: int) -> bool:
 
 
 async def waiting_recipients(session: AsyncSession, *, broadcast_id: int) -> list[Recipient]:
+    """The recipients still without an outcome. On PostgreSQL their rows are read FOR UPDATE
+    SKIP LOCKED (a no-op on SQLite): a second sender reading at the same moment gets the
+    others. The lock ends with the caller's transaction; one worker sends (services/notices)."""
     rows = await session.exec(
         select(BroadcastDelivery.volunteer_id, Volunteer.telegram_id)
         .join(Volunteer, col(Volunteer.id) == col(BroadcastDelivery.volunteer_id))
@@ -148,6 +151,7 @@ async def waiting_recipients(session: AsyncSession, *, broadcast_id: int) -> lis
             col(BroadcastDelivery.outcome).is_(None),
         )
         .order_by(col(BroadcastDelivery.id))
+        .with_for_update(skip_locked=True, of=BroadcastDelivery)
     )
     return [Recipient(volunteer_id, telegram_id) for volunteer_id, telegram_id in rows.all()]
 
@@ -155,11 +159,13 @@ async def waiting_recipients(session: AsyncSession, *, broadcast_id: int) -> lis
 async def record_outcome(
     session: AsyncSession, *, broadcast_id: int, volunteer_id: int, outcome: BroadcastOutcome
 ) -> None:
+    # The first outcome written stands: a copy sent twice is still one delivery in the counts.
     await session.exec(
         update(BroadcastDelivery)
         .where(
             col(BroadcastDelivery.broadcast_id) == broadcast_id,
             col(BroadcastDelivery.volunteer_id) == volunteer_id,
+            col(BroadcastDelivery.outcome).is_(None),
         )
         .values(outcome=outcome, done_at=utcnow())
     )

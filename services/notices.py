@@ -5,6 +5,11 @@ A drain pass takes the pending rows of a set of volunteers, marks done at once t
 volunteers who turned notices off, are banned or have blocked the bot, and hands back one
 payload per remaining volunteer. A row is marked done only after its message was delivered, so
 a crash in between means the volunteer may hear the news twice, never not at all.
+
+The rows are claimed FOR UPDATE SKIP LOCKED on PostgreSQL, so two passes reading at once never
+take the same row. That lock ends with the read transaction, before the sending: what keeps a
+second pass from sending rows the first is still delivering is that one worker process runs
+the drainer (`--role worker` holds an advisory lock); a lease column would be the next step.
 """
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -124,13 +129,15 @@ async def merge_homes(session: AsyncSession, report_ids: Iterable[int]) -> dict[
     return homes
 
 
-async def take_pending(
+async def claim_pending(
     session: AsyncSession, *, max_volunteers: int = 500, exclude: Collection[int] = ()
-) -> PendingNotices:
-    """The pending notices of the volunteers waiting longest, one payload per volunteer.
+) -> list[Notice]:
+    """The pending rows of the volunteers waiting longest, locked until the transaction ends.
 
-    `exclude` lists volunteers whose last message failed, so that one undeliverable message
-    does not block the outbox; their rows stay pending for a later pass.
+    On PostgreSQL the rows are read FOR UPDATE SKIP LOCKED: two claimers at once (two workers
+    started by mistake) get disjoint rows, and the second never waits for the first; it takes
+    what is left of the same volunteers, possibly nothing. On SQLite the clause is left out:
+    one process writes there.
     """
     waiting = (
         select(Notice.volunteer_id)
@@ -143,23 +150,37 @@ async def take_pending(
         waiting = waiting.where(col(Notice.volunteer_id).not_in(list(exclude)))
     volunteer_ids = list((await session.exec(waiting)).all())
     if not volunteer_ids:
+        return []
+    rows = await session.exec(
+        select(Notice)
+        .where(col(Notice.volunteer_id).in_(volunteer_ids), col(Notice.done_at).is_(None))
+        .order_by(col(Notice.id))
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows.all())
+
+
+async def take_pending(
+    session: AsyncSession, *, max_volunteers: int = 500, exclude: Collection[int] = ()
+) -> PendingNotices:
+    """The pending notices of the volunteers waiting longest, one payload per volunteer.
+
+    `exclude` lists volunteers whose last message failed, so that one undeliverable message
+    does not block the outbox; their rows stay pending for a later pass.
+    """
+    rows = await claim_pending(session, max_volunteers=max_volunteers, exclude=exclude)
+    if not rows:
+        await session.commit()
         return PendingNotices([], 0)
-    volunteers = {
-        v.id: v
-        for v in (
-            await session.exec(select(Volunteer).where(col(Volunteer.id).in_(volunteer_ids)))
-        ).all()
-    }
-    rows = (
-        await session.exec(
-            select(Notice)
-            .where(col(Notice.volunteer_id).in_(volunteer_ids), col(Notice.done_at).is_(None))
-            .order_by(col(Notice.id))
-        )
-    ).all()
     by_volunteer: dict[int, list[Notice]] = {}
     for row in rows:
         by_volunteer.setdefault(row.volunteer_id, []).append(row)
+    volunteers = {
+        v.id: v
+        for v in (
+            await session.exec(select(Volunteer).where(col(Volunteer.id).in_(list(by_volunteer))))
+        ).all()
+    }
     homes = await merge_homes(
         session, {row.report_id for row in rows if row.event == NoticeEvent.MERGED}
     )

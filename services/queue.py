@@ -10,17 +10,20 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import case, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.enums import ReportStatus
+from models.enums import ReportStatus, SeniorChoice
 from models.report import Report
 from services.clock import utcnow
 from services.lifecycle import valid_id
 
 # Candidates read per round; a lost race moves on to the next one without a new query.
 _CANDIDATES = 20
+# Reports two senior volunteers called drug-related come first (services/senior_votes.py); the
+# flag is a column of the row, so the order stays one query over the `status` index.
+_SENIORS_FIRST = case((col(Report.seniors_say) == SeniorChoice.DRUGS, 0), else_=1)
 
 
 def _free_for(moderator_id: int, now: datetime) -> Any:
@@ -39,7 +42,8 @@ async def claim_next(
     skip: Collection[int] = (),
     now: datetime | None = None,
 ) -> Report | None:
-    """Claim the oldest `new` report nobody else holds; None when there is none.
+    """Claim the oldest `new` report nobody else holds, those the seniors called drug-related
+    first; None when there is none.
 
     The moderator's previous claims are released in the same transaction: one moderator holds
     at most one card, so a card left on an old screen returns to the pool at once.
@@ -50,7 +54,7 @@ async def claim_next(
         statement = (
             select(Report.id)
             .where(Report.status == ReportStatus.NEW, _free_for(moderator_id, now))
-            .order_by(col(Report.created_at), col(Report.id))
+            .order_by(_SENIORS_FIRST, col(Report.created_at), col(Report.id))
             .limit(_CANDIDATES)
         )
         skipped = [i for i in skip if valid_id(i)]

@@ -23,6 +23,7 @@ from services.probe.observed import sent_to_blocked_observed
 from services.refang import refang
 from services.report_photos import ReportPhoto, report_photos
 from services.reported_by import reported_by_one
+from services.senior_votes import SeniorTally, tally
 
 SIBLING_LIMIT = 10
 # Whose words a card quotes (newest first); /report quotes more. Never with a name on the card.
@@ -68,6 +69,8 @@ class CardView:
     # Notes volunteers added later to their own new report (services/finder_notes.py), newest
     # first, no names: for moderators only, like the words.
     notes: tuple[str, ...] = ()
+    # Senior volunteers' votes, counted without names, and their call once two agreed.
+    seniors: SeniorTally | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,7 @@ async def load_card(
         last_check=next(iter(await latest_check_lines(session, report_id, limit=1)), None),
         words=tuple(await volunteers_words(session, report_id, limit=words_limit)),
         notes=tuple(await volunteers_notes(session, report_id, limit=words_limit)),
+        seniors=await tally(session, report_id, report.seniors_say),
     )
 
 

@@ -1,10 +1,13 @@
 """Who may do what. Roles are read from the database on every action, never from a button.
 
 The rules between roles and bans live here, so that every path that grants or bans obeys them:
-a banned person is not made a moderator (they could not moderate anyway: `is_moderator`), and
-a moderator or administrator is not banned (revoke the role first). Each change reads the
-target's row again, locked on PostgreSQL, so a ban and a grant racing each other cannot both
-pass their check.
+a banned person is given no role (they could not use it anyway: `is_moderator`, `is_senior`),
+and a moderator, senior or administrator is not banned (revoke the role first: one rule, "a
+banned person holds no role", instead of roles that lie dormant under a ban). A moderator is
+not made a senior (they outrank one); a senior made a moderator is a moderator. Every change
+is written to `role_change` (who, whom, from, to, when) in the transaction that makes it.
+Each change reads the target's row again, locked on PostgreSQL, so a ban and a grant racing
+each other cannot both pass their check.
 """
 
 from collections.abc import Collection
@@ -15,7 +18,9 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.base import saved_id
 from models.enums import Role
+from models.seniors import RoleChange as RoleChangeEntry
 from models.volunteer import Volunteer
 from services.actor import Actor, actor_of
 from services.clock import utcnow
@@ -23,6 +28,11 @@ from services.clock import utcnow
 
 def is_admin(actor: Actor | None, admin_ids: Collection[int]) -> bool:
     return actor is not None and actor.telegram_id in admin_ids
+
+
+def is_senior(actor: Actor | None) -> bool:
+    """A senior volunteer (/check); a banned one is not (they cannot be banned, but stay safe)."""
+    return actor is not None and not actor.banned and actor.role == Role.SENIOR
 
 
 def is_moderator(actor: Actor | None, admin_ids: Collection[int]) -> bool:
@@ -61,6 +71,8 @@ async def find_volunteers(session: AsyncSession, reference: str) -> list[Volunte
 class Refusal(StrEnum):
     BANNED = "banned"  # a banned person is not given a role
     STAFF = "staff"  # a moderator or administrator is not banned
+    SENIOR = "senior"  # nor a senior: an administrator takes the role back first
+    OUTRANKED = "outranked"  # a moderator is not made a senior
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +89,47 @@ async def _fresh(session: AsyncSession, volunteer: Volunteer) -> None:
     await session.refresh(volunteer, with_for_update=True)
 
 
-async def set_role(session: AsyncSession, *, volunteer: Volunteer, role: Role) -> RoleChange:
+async def set_role(
+    session: AsyncSession, *, volunteer: Volunteer, role: Role, actor_id: int | None = None
+) -> RoleChange:
+    """Give `role` (moderator or senior); `actor_id` is the administrator, for the audit."""
     await _fresh(session, volunteer)
     if role != Role.VOLUNTEER and volunteer.banned_at is not None:
         return RoleChange(volunteer, changed=False, refused=Refusal.BANNED)
     if volunteer.role == role:
         return RoleChange(volunteer, changed=False)
+    if role == Role.SENIOR and volunteer.role == Role.MODERATOR:
+        return RoleChange(volunteer, changed=False, refused=Refusal.OUTRANKED)
+    await _change(session, volunteer, role, actor_id)
+    return RoleChange(volunteer, changed=True)
+
+
+async def revoke_role(
+    session: AsyncSession, *, volunteer: Volunteer, role: Role, actor_id: int | None = None
+) -> RoleChange:
+    """Take `role` back, making them a volunteer; someone who does not hold exactly that role
+    keeps theirs (/revoke_senior leaves a moderator a moderator, /revoke a senior a senior)."""
+    await _fresh(session, volunteer)
+    if volunteer.role != role or role == Role.VOLUNTEER:
+        return RoleChange(volunteer, changed=False)
+    await _change(session, volunteer, Role.VOLUNTEER, actor_id)
+    return RoleChange(volunteer, changed=True)
+
+
+async def _change(
+    session: AsyncSession, volunteer: Volunteer, role: Role, actor_id: int | None
+) -> None:
+    session.add(
+        RoleChangeEntry(
+            volunteer_id=saved_id(volunteer),
+            from_role=volunteer.role,
+            to_role=role,
+            actor_id=actor_id,
+        )
+    )
     volunteer.role = role
     session.add(volunteer)
     await session.commit()
-    return RoleChange(volunteer, changed=True)
 
 
 async def ban(
@@ -95,6 +138,8 @@ async def ban(
     await _fresh(session, volunteer)
     if is_moderator(actor_of(volunteer), admin_ids):
         return RoleChange(volunteer, changed=False, refused=Refusal.STAFF)
+    if volunteer.role == Role.SENIOR:
+        return RoleChange(volunteer, changed=False, refused=Refusal.SENIOR)
     if volunteer.banned_at is not None:
         return RoleChange(volunteer, changed=False)
     volunteer.banned_at = utcnow()
@@ -132,3 +177,13 @@ async def staff_languages(
     for volunteer in found:
         languages[volunteer.telegram_id] = (volunteer.language, volunteer.telegram_language)
     return languages
+
+
+async def senior_languages(session: AsyncSession) -> dict[int, tuple[str | None, str | None]]:
+    """Telegram id → (chosen language, Telegram's language) of every senior volunteer."""
+    found = await session.exec(
+        select(Volunteer).where(
+            col(Volunteer.role) == Role.SENIOR, col(Volunteer.banned_at).is_(None)
+        )
+    )
+    return {v.telegram_id: (v.language, v.telegram_language) for v in found}

@@ -1,10 +1,11 @@
 """The senders of recent updates, remembered in this process so most updates need no query.
 
 Decisions (README, "Speed"):
-- Only plain volunteers are kept. Moderators, curators and administrators are read from the
-  database on every update, so every staff action is judged by the role the database holds
-  now, in whichever process the role was changed; a volunteer promoted meanwhile waits at
-  most `ttl_seconds` for their new commands (the safe direction: it never grants).
+- Only plain volunteers are kept. Moderators, senior volunteers, curators and administrators
+  are read from the database on every update, so every staff action is judged by the role the
+  database holds now, in whichever process the role was changed; a volunteer promoted
+  meanwhile waits at most `ttl_seconds` for their new commands (the safe direction: it never
+  grants).
 - Any statement on this engine that writes table `volunteer` (ORM flush, Core update, raw
   SQL: every writer, not a list of them) empties the cache, and nothing is kept until that
   connection is back in the pool, i.e. until the write is committed or rolled back. So in

@@ -26,6 +26,7 @@ from models.enums import (
     RecipientKind,
     ReportStatus,
     Role,
+    SeniorChoice,
     TargetKind,
     Vantage,
     Verdict,
@@ -34,6 +35,7 @@ from models.graffiti import DraftStep, Graffiti, GraffitiDraft, PaintClaim
 from models.moderation import AuditEntry, Batch, Notice
 from models.probe import ProbeCheck
 from models.report import Report
+from models.seniors import RoleChange, SeniorVote
 from models.volunteer import Volunteer
 
 
@@ -87,6 +89,7 @@ async def _one_row_of_each(db: AsyncSession) -> None:
         display="🧱",
         status=ReportStatus.ASSIGNED,
         category=Category.DRUG_SALES,
+        seniors_say=SeniorChoice.NOT_DRUGS,
     )
     db.add(report)
     await db.flush()
@@ -120,6 +123,8 @@ async def _one_row_of_each(db: AsyncSession) -> None:
         DigestDelivery(
             week="2026-W48", recipient_kind=RecipientKind.VOLUNTEER, recipient_id=volunteer.id
         ),
+        SeniorVote(report_id=report.id, volunteer_id=volunteer.id, choice=SeniorChoice.DRUGS),
+        RoleChange(volunteer_id=volunteer.id, from_role=Role.SENIOR, to_role=Role.MODERATOR),
         ProbeCheck(
             report_id=report.id, purpose=CheckPurpose.MANUAL, vantage=Vantage.HOST_AND_CONTROL,
             verdict=Verdict.BLOCKED_TLS, changed_to=ReportStatus.BLOCKED,

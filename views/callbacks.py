@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from models.enums import SeniorChoice
+
 
 class LanguageChoice(CallbackData, prefix="lang"):
     code: str
@@ -107,3 +109,11 @@ class WallDistrictPick(CallbackData, prefix="wd"):
 
     report_id: int
     district: str = ""
+
+
+class SeniorVote(CallbackData, prefix="sv"):
+    """A senior's vote under a /check card. The role is read from the database on every press,
+    and the vote is refused once the report is no longer new."""
+
+    report_id: int
+    choice: SeniorChoice

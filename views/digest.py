@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from services.digest.build import Digest
 from services.digest.chart import Series, render_png_async
 from services.digest.counts import WeekCounts
+from services.digest.deliveries import DigestRunReport
 from services.leaderboard import Board, BoardRow
 from services.tallies import Tally
 from services.weeks import Week
@@ -169,3 +170,19 @@ async def render_for_chat(
         title=title, weeks=chart_weeks(digest), series=series, x_label=x_label
     )
     return text, png
+
+
+def run_report_text(report: DigestRunReport) -> str:
+    """What the staff member who asked for /digest_now hears when the run is over."""
+    week = report.week.key
+    if report.predates_bot:
+        text = _("The bot was not running yet in {week}: there is no digest to post for it.")
+        return text.format(week=week)
+    if report.progress is None:
+        return _("Everyone already has the digest of {week}.").format(week=week)
+    progress = report.progress
+    return _(
+        "Digest of {week} posted: {sent} delivered, {unavailable} unreachable, {failed} failed."
+    ).format(
+        week=week, sent=progress.sent, unavailable=progress.unavailable, failed=progress.failed
+    )

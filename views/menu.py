@@ -29,6 +29,10 @@ VOLUNTEER_COMMANDS: list[tuple[str, str]] = [
     ("cancel", N_("Cancel the graffiti report being filled in")),
 ]
 
+SENIOR_COMMANDS: list[tuple[str, str]] = [
+    ("check", N_("Pre-check new reports: drugs or not")),
+]
+
 MODERATOR_COMMANDS: list[tuple[str, str]] = [
     ("queue", N_("Next report to triage")),
     ("report", N_("A report in full: /report N")),
@@ -57,6 +61,9 @@ MODERATOR_COMMANDS: list[tuple[str, str]] = [
 ADMIN_COMMANDS: list[tuple[str, str]] = [
     ("grant", N_("Make a moderator: /grant id|@username")),
     ("revoke", N_("Take the moderator role: /revoke id|@username")),
+    ("grant_senior", N_("Make a senior volunteer: /grant_senior id|@username")),
+    ("revoke_senior", N_("Take the senior role: /revoke_senior id|@username")),
+    ("seniors", N_("Senior volunteers and their agreement with moderators")),
     ("broadcast", N_("Message volunteers, after a preview: /broadcast [ru|kk|en] text")),
     ("squad_add", N_("Create a squad: /squad_add name")),
     ("squad_curator", N_("Make a squad curator: /squad_curator CODE id|@username")),
@@ -104,11 +111,15 @@ async def set_staff_menu(
     return True
 
 
-async def set_volunteer_menu(bot: Bot, i18n: I18n, *, chat_id: int, locale: str) -> None:
-    """The volunteer menu in the language chosen with /lang rather than Telegram's own."""
+async def set_volunteer_menu(
+    bot: Bot, i18n: I18n, *, chat_id: int, locale: str, senior: bool = False
+) -> None:
+    """The volunteer menu (with /check for a senior) in the language chosen with /lang rather
+    than Telegram's own."""
+    commands = [*VOLUNTEER_COMMANDS, *(SENIOR_COMMANDS if senior else [])]
     try:
         await bot.set_my_commands(
-            _localised(VOLUNTEER_COMMANDS, i18n, locale),
+            _localised(commands, i18n, locale),
             scope=BotCommandScopeChat(chat_id=chat_id),
         )
     except TelegramAPIError as error:
@@ -116,13 +127,20 @@ async def set_volunteer_menu(bot: Bot, i18n: I18n, *, chat_id: int, locale: str)
 
 
 async def set_menu_for(
-    bot: Bot, i18n: I18n, *, chat_id: int, locale: str, moderator: bool, admin: bool
+    bot: Bot,
+    i18n: I18n,
+    *,
+    chat_id: int,
+    locale: str,
+    moderator: bool,
+    admin: bool,
+    senior: bool = False,
 ) -> None:
     """Whatever menu this person's role calls for, in `locale`."""
     if moderator or admin:
         await set_staff_menu(bot, i18n, chat_id=chat_id, locale=locale, admin=admin)
     else:
-        await set_volunteer_menu(bot, i18n, chat_id=chat_id, locale=locale)
+        await set_volunteer_menu(bot, i18n, chat_id=chat_id, locale=locale, senior=senior)
 
 
 async def remove_staff_menu(bot: Bot, *, chat_id: int) -> None:

@@ -27,6 +27,7 @@ from views.labels import (
     status_label,
 )
 from views.probe_checks import checks_section, evidence_line
+from views.seniors import tally_lines
 
 # The preset rejection reasons, by the short value their buttons carry (callback data is
 # limited to 64 bytes; buttons already on screens keep working). The code is stored.
@@ -82,6 +83,7 @@ def card_lines(card: CardView, *, last_check: bool = True) -> list[str]:
         lines.append(_("Graffiti advertising it: {reports}").format(reports=walls))
     lines += words_lines(card.words)
     lines += notes_lines(card.notes)
+    lines += tally_lines(card.seniors)
     if last_check and card.last_check is not None:
         lines.append(evidence_line(card.last_check))
     return lines

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.delivery import message_delivery, telegram_call
 from models.base import saved_id
 from models.broadcast import Broadcast
-from models.enums import BroadcastOutcome
+from models.enums import BroadcastOutcome, BroadcastState
 from models.volunteer import Volunteer
 from services import broadcast as broadcasts
 from services.broadcast import BroadcastCounts
@@ -52,6 +52,9 @@ class BroadcastRunner:
         # Broadcasts this process is sending: a resume never runs beside a running send.
         self._running: set[int] = set()
 
+    def is_running(self, broadcast_id: int) -> bool:
+        return broadcast_id in self._running
+
     async def resume(self, *, bot: Bot) -> None:
         """Finish every broadcast a stopped process left half-sent, one after another."""
         async with self.session_maker() as session:
@@ -72,7 +75,8 @@ class BroadcastRunner:
     async def _run(self, bot: Bot, broadcast_id: int) -> None:
         async with self.session_maker() as session:
             broadcast = await session.get(Broadcast, broadcast_id)
-            if broadcast is None:
+            # Finished meanwhile (by a spawned run this process's poll had already seen).
+            if broadcast is None or broadcast.state is not BroadcastState.SENDING:
                 return
             waiting = await broadcasts.waiting_recipients(session, broadcast_id=broadcast_id)
             before = await broadcasts.counts(session, broadcast_id=broadcast_id)

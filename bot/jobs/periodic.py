@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from bot.jobs.broadcast import BroadcastRunner
 from bot.jobs.digest import BulkMessages, weekly_digest
 from bot.jobs.evidence import evidence_job
 from bot.jobs.graffiti import graffiti_finisher
@@ -20,6 +21,7 @@ from bot.jobs.mod_summary import ModeratorSummary
 from bot.jobs.notices import NoticeDrainer
 from bot.jobs.rechecks import Rechecks
 from bot.jobs.runner import JobRunner
+from bot.jobs.staff_jobs import StaffJobs
 from services.graffiti.options import GraffitiOptions
 from services.graffiti.photo_index import PhashIndex
 from services.pacing import PacedSender
@@ -42,10 +44,24 @@ def declare_jobs(
     bulk: BulkMessages,
     checker: Checker | None = None,
     evidence_wakeup: asyncio.Event | None = None,
+    broadcasts: BroadcastRunner | None = None,
 ) -> None:
     """`checker` looks at web and Telegram targets (e.g. services/probe/rechecks.ByKind of
     both); without one, or with `[probe] enabled = false`, no rechecks are scheduled and no
-    evidence is collected. Intake sets `evidence_wakeup` when it saved new links."""
+    evidence is collected. Intake sets `evidence_wakeup` when it saved new links. With
+    `broadcasts`, the staff-jobs poll (bot/jobs/staff_jobs.py) sends broadcasts and posts
+    /digest_now requests that web processes left in the database, and resumes them."""
+    if broadcasts is not None:
+        staff = StaffJobs(
+            bot=bot,
+            runner=runner,
+            session_maker=session_maker,
+            broadcasts=broadcasts,
+            bulk=bulk,
+            i18n=i18n,
+            interval=settings.worker.poll_seconds,
+        )
+        runner.add(staff.job())
     runner.add(
         NoticeDrainer(
             bot=bot, session_maker=session_maker, sender=sender, i18n=i18n, wakeup=notice_wakeup

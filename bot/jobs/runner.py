@@ -111,12 +111,15 @@ class JobRunner:
             await asyncio.gather(*self._spawned, return_exceptions=True)
 
     async def stop(self) -> None:
-        """Cancel every loop and one-off job and wait until all of them have ended."""
+        """Cancel every loop and one-off job and wait until all of them have ended. The runner
+        may start again (a worker that lost its lock and took it back)."""
         tasks = [*self._loops, *self._spawned]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._loops.clear()
+        # Not running: /healthz says "standby", not that the jobs are overdue.
+        self.started_at = None
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._spawned.discard(task)

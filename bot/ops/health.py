@@ -1,5 +1,8 @@
 """GET /healthz: the database answers, Redis answers (when configured), and every periodic
-job completed a run recently. 200 with the checks when all pass, 503 naming what failed."""
+job completed a run recently. 200 with the checks when all pass, 503 naming what failed.
+
+The jobs' check is "off" in a process that runs none (`--role web`) and "standby" in one
+waiting for the worker lock (bot/roles.py): both are healthy, neither has anything overdue."""
 
 import asyncio
 from dataclasses import dataclass
@@ -28,10 +31,17 @@ class Health:
             "database": await _within(self._database()),
             "redis": "off" if self.redis is None else await _within(self._redis()),
         }
-        late = self.jobs.overdue(self.jobs.clock.utcnow(), self.job_grace_seconds)
-        checks["jobs"] = f"overdue: {', '.join(late)}" if late else "ok"
-        healthy = all(value in ("ok", "off") for value in checks.values())
+        checks["jobs"] = self._jobs()
+        healthy = all(value in ("ok", "off", "standby") for value in checks.values())
         return healthy, {"status": "ok" if healthy else "unhealthy", "checks": checks}
+
+    def _jobs(self) -> str:
+        if not self.jobs.names:
+            return "off"
+        if self.jobs.started_at is None:
+            return "standby"
+        late = self.jobs.overdue(self.jobs.clock.utcnow(), self.job_grace_seconds)
+        return f"overdue: {', '.join(late)}" if late else "ok"
 
     async def _database(self) -> None:
         async with self.engine.connect() as connection:

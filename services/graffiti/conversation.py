@@ -198,13 +198,13 @@ async def _finish_other_drafts(
             )
         )
     finished = []
+    # One commit each: the index reads what the transaction sees (PhashIndex.catch_up), and a
+    # second draft's match must not rest on the first one's uncommitted photos.
     for draft in (await session.exec(others)).all():
         done = await finish_draft(session, draft=draft, options=options, index=index)
+        await session.commit()
         if done is not None:
             finished.append(done)
-    await session.commit()
-    for done in finished:
-        index.extend(done.hashes, [done.report_id] * len(done.hashes))
     return finished
 
 
@@ -331,8 +331,6 @@ async def _finish(
 ) -> StepResult:
     report = await finish_draft(session, draft=draft, options=options, index=index)
     await session.commit()
-    if report is not None:
-        index.extend(report.hashes, [report.report_id] * len(report.hashes))
     return StepResult(report=report)
 
 

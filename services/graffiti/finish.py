@@ -69,8 +69,13 @@ def describe_place(*, address: str | None, latitude: float | None, longitude: fl
 async def finish_draft(
     session: AsyncSession, *, draft: GraffitiDraft, options: GraffitiOptions, index: PhashIndex
 ) -> FinishedReport | None:
-    """Create the report from the draft (no commit). None if another task finished it first."""
-    await index.ensure_loaded(session)
+    """Create the report from the draft (no commit). None if another task finished it first.
+
+    Call it in a transaction that has written no photos yet (see PhashIndex.catch_up).
+    """
+    # Photos any process committed until now, so a wall sent to another instance a moment
+    # ago is a possible duplicate here too.
+    await index.catch_up(session)
     photos = list(
         (
             await session.exec(
@@ -275,6 +280,5 @@ async def finish_abandoned(
             logger.exception("graffiti draft %s could not be saved", draft_id)
             continue
         if done is not None:
-            index.extend(done.hashes, [done.report_id] * len(done.hashes))
             finished.append(done)
     return finished
