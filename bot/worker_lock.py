@@ -45,6 +45,8 @@ class WorkerLock:
         self.clock: Clock = clock or SystemClock()
         self.key = key
         self.connection: AsyncConnection | None = None
+        # Said once per outage, not at every retry.
+        self._unreachable = False
 
     async def acquire(self) -> None:
         """Return once this process holds the lock; until then stand by, asking again every
@@ -85,9 +87,16 @@ class WorkerLock:
             )
         except (OSError, DBAPIError) as error:
             # The database is away: stand by as if another held the lock, and ask again later.
-            logger.warning("worker lock: the database did not answer (%s)", type(error).__name__)
+            if not self._unreachable:
+                logger.warning(
+                    "worker lock: the database did not answer (%s); asking again every %s s",
+                    type(error).__name__,
+                    self.retry_seconds,
+                )
+                self._unreachable = True
             await self._drop()
             return False
+        self._unreachable = False
         return bool(taken)
 
     async def _alive(self) -> bool:

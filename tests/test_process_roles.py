@@ -8,15 +8,18 @@ through stepped clocks, never real sleeps."""
 import asyncio
 import logging
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.methods import EditMessageText, SendMessage
 from aiogram.utils.i18n import I18n
+from prometheus_client import generate_latest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -30,6 +33,7 @@ from bot.jobs.periodic import declare_jobs
 from bot.jobs.runner import JobRunner, Periodic
 from bot.jobs.schedules import Every
 from bot.ops.health import Health
+from bot.ops.metrics import Metrics
 from bot.roles import BackgroundWork, WorkHere
 from bot.single_process import hold_single_process_lock, lock_file_of
 from bot.worker_lock import WorkerLock
@@ -40,10 +44,11 @@ from services.pacing import PacedSender
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.bot_process import ROOT, START_TIMEOUT, TOKEN, child_env
 from tests.support.client import BotClient, texts
-from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.fake_clock import FakeClock, FrozenClock, SteppedClock
 from tests.support.recording_session import RecordingSession
 from tests.support.tally_world import active_before_digest, almaty, make_volunteer
+from tests.support.telegram_ids import tg_id
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -330,11 +335,13 @@ async def test_losing_the_lock_stops_the_work_and_stands_by_again(
     here = WorkHere()
     lock = _lock(locks, postgres_url, lock_clock)
     work = BackgroundWork(runner=runner, here=here, lock=lock)
+    metrics = Metrics(jobs=runner, sender=PacedSender(clock=FakeClock()))
     rival = _lock(locks, postgres_url, rival_clock)
     task = asyncio.create_task(work.run())
     try:
         await asyncio.wait_for(work.started.wait(), 30)
         assert here.active
+        assert _active(metrics) == 1
         await jobs_clock.until_slept(1)
         assert len(runs) == 1
         await lock_clock.until_slept(1)  # watching the lock's connection
@@ -346,6 +353,7 @@ async def test_losing_the_lock_stops_the_work_and_stands_by_again(
         await asyncio.wait_for(work.stopped.wait(), 30)
         assert not here.active
         assert runner.started_at is None  # /healthz: standby, nothing overdue
+        assert _active(metrics) == 0
         await lock_clock.until_slept(2)  # standing by: the rival holds the lock
         assert not work.started.is_set()
 
@@ -358,6 +366,12 @@ async def test_losing_the_lock_stops_the_work_and_stands_by_again(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert not here.active
+
+
+def _active(metrics: Metrics) -> float:
+    line = "cvbot_background_active "
+    scraped = generate_latest(metrics.registry).decode().splitlines()
+    return float(next(s for s in scraped if s.startswith(line)).removeprefix(line))
 
 
 async def _step_until_started(clock: SteppedClock, work: BackgroundWork) -> None:
@@ -376,9 +390,11 @@ async def _step_until_started(clock: SteppedClock, work: BackgroundWork) -> None
     raise AssertionError("the work never started again")
 
 
-async def _start_worker(config: Path, database_url: str) -> asyncio.subprocess.Process:
+async def _start(
+    config: Path, database_url: str, role: str = "worker"
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--config", str(config), "--role", "worker",
+        sys.executable, "-m", "bot", "--config", str(config), "--role", role,
         cwd=ROOT, env=child_env(database_url),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -405,11 +421,11 @@ async def test_two_worker_processes_one_works_the_other_takes_over(
             "[probe]\nenabled = false\n[worker]\nstandby_retry_seconds = 0.5\n",
             encoding="utf-8",
         )
-        first = await _start_worker(config, postgres_url)
+        first = await _start(config, postgres_url)
         second = None
         try:
             await _log_line(first, "worker lock taken")
-            second = await _start_worker(config, postgres_url)
+            second = await _start(config, postgres_url)
             await _log_line(second, "standing by: another worker holds the worker lock")
             first.kill()  # no goodbye: PostgreSQL ends its connection, and the lock with it
             await first.wait()
@@ -424,3 +440,39 @@ async def test_two_worker_processes_one_works_the_other_takes_over(
         # A worker takes no updates.
         assert api.requests("getUpdates") == []
         assert api.requests("setWebhook") == []
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.usefixtures("engine")
+async def test_a_web_process_takes_updates_and_leaves_the_background_work(
+    postgres_url: str, tmp_path: Path, locks: list[WorkerLock]
+) -> None:
+    port = _free_port()
+    async with FakeBotAPI() as api, aiohttp.ClientSession() as http:
+        config = tmp_path / "cfg.toml"
+        config.write_text(
+            f'[telegram]\ntoken = "{TOKEN}"\napi_base = "{api.base_url}"\n'
+            f"[ops]\nport = {port}\n[probe]\nenabled = false\n",
+            encoding="utf-8",
+        )
+        web = await _start(config, postgres_url, "web")
+        try:
+            api.enqueue_update(private_message(tg_id(5301), "t.me/web_role_shop"))
+            await api.wait_for("sendMessage", chat_id=tg_id(5301), timeout=START_TIMEOUT)
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                assert health.status == 200
+                body = await health.json()
+            # It holds no worker lock: a worker would take it at once.
+            await asyncio.wait_for(_lock(locks, postgres_url, SteppedClock(START)).acquire(), 30)
+            web.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(web.wait(), 30) == 0
+        finally:
+            if web.returncode is None:
+                web.kill()
+                await web.wait()
+    assert body["checks"] == {"database": "ok", "redis": "off", "jobs": "off"}

@@ -5,7 +5,10 @@
 - `runner.start()` starts every declared job; `await runner.stop()` cancels all of them and
   every one-off job, and waits until they have ended.
 - Staff one-off jobs (/broadcast, /digest_now, resuming a broadcast) go through
-  `runner.spawn(coroutine, name=...)`; handlers reach the runner as the dispatcher's `jobs`.
+  `runner.spawn(coroutine, name=...)`; handlers reach the runner as the dispatcher's `jobs`,
+  and spawn only while their process does the background work (`deps.work_here`). Otherwise
+  (`--role web`) the job waits in the database and the worker's "staff-jobs" poll
+  (bot/jobs/staff_jobs.py) spawns it on the worker's runner.
 - A test runs one job once with `JobRunner(clock=fake).run_once(name)`: the job gets the fake
   clock's time. A test of the loops themselves gives the runner a clock whose sleep waits for
   the test to move time on, so nothing sleeps in real time.

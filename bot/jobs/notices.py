@@ -1,8 +1,10 @@
 """The notice drainer: delivers the Notice outbox (outcome notices) to volunteers.
 
-It runs every two seconds, or at once when its wakeup event is set (handlers set it after
-writing Notice rows). It sends through the process's one PacedSender, so it shares Telegram's
-limits with every other bulk sender. A notice is marked done only after Telegram took it.
+It runs every two seconds, or at once when its wakeup event is set. The event reaches only
+its own process: a worker apart from the web processes (`--role worker`) finds the rows they
+wrote by the two-second poll, which is why it stays that short. It sends through the
+process's one PacedSender, so it shares Telegram's limits with every other bulk sender. A
+notice is marked done only after Telegram took it.
 """
 
 import asyncio

@@ -6,7 +6,8 @@ Counted as they happen: updates by type and outcome (the middleware below), prob
 evidence at intake and /recheck). Read when scraped: job runs and
 failures (bot/jobs/runner.py keeps them), the paced sender's sends and 429s (services/pacing.py
 keeps plain counters, so services import no Prometheus), and from the database the reports by
-kind and the notices outbox. Every label is an enum's value or a declared job's name.
+kind and the notices outbox; whether this process does the background work now. Every label
+is an enum's value or a declared job's name.
 """
 
 import asyncio
@@ -19,7 +20,7 @@ from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
-from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -132,7 +133,13 @@ class _Kept(Collector):
             "cvbot_sender_rate_limited", "429 answers from Telegram to bulk sends"
         )
         limited.add_metric([], self._sender.rate_limited)
-        return [runs, failures, sends, limited]
+        active = GaugeMetricFamily(
+            "cvbot_background_active",
+            "1 while this process runs the periodic jobs (on PostgreSQL: holds the worker lock);"
+            " 0 in a web process or a standby",
+        )
+        active.add_metric([], 1 if self._jobs.started_at is not None else 0)
+        return [runs, failures, sends, limited, active]
 
 
 class UpdateMetrics(BaseMiddleware):
