@@ -45,10 +45,12 @@ async def cmd_check(message: Message, session: AsyncSession, actor: Actor) -> No
 
 async def on_vote(
     query: CallbackQuery,
+    *,
     callback_data: SeniorVote,
     session: AsyncSession,
     actor: Actor,
     deps: Deps,
+    bot: Bot,
 ) -> None:
     result = await senior_votes.cast_vote(
         session,
@@ -57,6 +59,10 @@ async def on_vote(
         choice=callback_data.choice,
         rule=deps.senior_rule,
     )
+    if result is VoteResult.NOT_SENIOR:
+        # The role went between the router's check and the vote's transaction.
+        await on_vote_refused(query, bot)
+        return
     await query.answer(
         vote_answer(result, callback_data.report_id), show_alert=result is VoteResult.CLOSED
     )

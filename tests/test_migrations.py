@@ -497,3 +497,33 @@ async def test_revision_0010_keeps_volunteers_words_and_goes_back(side_url: str)
     assert "words" not in {column["name"] for column in columns}
     await migrate(side_url)
     await _assert_models_and_migrations_agree(side_url)
+
+
+async def test_revision_0012_adds_senior_votes_and_goes_back(side_url: str) -> None:
+    await _on(side_url, _upgrade_to("0011_sighting_note"))
+    await _on(side_url, _first_release_data)
+    await migrate(side_url)
+
+    def senior_rows(connection: Connection) -> list[Any]:
+        connection.execute(text("UPDATE volunteer SET role = 'senior' WHERE id = 2"))
+        connection.execute(
+            text("INSERT INTO senior_vote (report_id, volunteer_id, choice, created_at) "
+                 "VALUES (7, 2, 'drugs', CURRENT_TIMESTAMP)")
+        )  # fmt: skip
+        connection.execute(
+            text("INSERT INTO role_change (volunteer_id, from_role, to_role, actor_id, at) "
+                 "VALUES (2, 'volunteer', 'senior', 1, CURRENT_TIMESTAMP)")
+        )  # fmt: skip
+        connection.execute(text("UPDATE report SET seniors_say = 'drugs' WHERE id = 7"))
+        return list(connection.execute(text("SELECT choice FROM senior_vote")).scalars())
+
+    assert await _on(side_url, senior_rows) == ["drugs"]
+    await _on(side_url, _downgrade_to("0011_sighting_note"))
+    tables = await _on(side_url, lambda c: inspect(c).get_table_names())
+    assert not {"senior_vote", "role_change"} & set(tables)
+    columns = await _on(side_url, lambda c: [x["name"] for x in inspect(c).get_columns("report")])
+    assert "seniors_say" not in columns
+    roles = await _on(side_url, lambda c: c.execute(text("SELECT role FROM volunteer")).all())
+    assert {role for (role,) in roles} == {"volunteer"}  # the older code reads no `senior`
+    await migrate(side_url)
+    await _assert_models_and_migrations_agree(side_url)

@@ -159,3 +159,19 @@ async def test_a_restart_keeps_staff_menus_in_the_chosen_language(
     assert moderator_menu["lang"] == "Тіл"
     assert "queue" in moderator_menu
     assert "grant" not in moderator_menu
+
+
+async def test_a_restart_keeps_a_senior_volunteers_menu_with_check(
+    client: BotClient, bot: Bot, i18n: I18n, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    senior = client.as_user(tg_id(70071), language_code="ru")
+    await senior.send("/start")
+    await client.as_user(ADMIN_ID, language_code="en").send(f"/grant_senior {tg_id(70071)}")
+    await senior.press(await senior.send("/lang"), LANGUAGE_NAMES["kk"])
+    client.session.clear()
+
+    await register_commands(bot, i18n, [ADMIN_ID], session_maker)
+    [senior_menu] = menus(client.session.requests, senior.user_id)
+    assert senior_menu["lang"] == "Тіл"
+    assert "check" in senior_menu
+    assert "queue" not in senior_menu

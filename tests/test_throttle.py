@@ -167,6 +167,21 @@ async def test_staff_are_never_throttled(three_a_minute: BotClient, db: AsyncSes
             assert "жалоба" in answer, (person.user_id, n, answer)
 
 
+@pytest.mark.usefixtures("clock")
+async def test_senior_volunteers_are_throttled_like_volunteers(
+    three_a_minute: BotClient, db: AsyncSession
+) -> None:
+    """A senior sends links as a volunteer does: the role exempts only moderators."""
+    db.add(Volunteer(telegram_id=tg_id(78), role=Role.SENIOR, first_name="Senior"))
+    await db.commit()
+    senior = three_a_minute.as_user(78)
+    for n in range(3):
+        assert "новая жалоба" in " ".join(texts(await senior.send(f"t.me/senior_shop_{n}")))
+    [notice] = texts(await senior.send("t.me/senior_shop_3"))
+    assert "слишком часто" in notice
+    assert await count(db, Report) == 3
+
+
 @pytest.mark.parametrize(
     ("language", "words"),
     [

@@ -11,7 +11,7 @@ from models.enums import SeniorChoice
 from services.senior_agreement import SeniorLine, SeniorRule
 from services.senior_votes import CheckCard, SeniorTally, VoteResult
 from views.callbacks import SeniorVote
-from views.labels import kind_label, shorten
+from views.labels import fit_lines, kind_label, shorten
 
 
 def check_card_text(card: CheckCard) -> str:
@@ -111,7 +111,7 @@ def seniors_list(lines: list[SeniorLine], rule: SeniorRule) -> str:
                 state=state,
             )
         )
-    return "\n".join(text)
+    return fit_lines(text)
 
 
 def senior_help() -> str:

@@ -60,6 +60,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The code before this revision cannot read the role `senior`: seniors become volunteers.
+    op.execute("UPDATE volunteer SET role = 'volunteer' WHERE role = 'senior'")
     for table in ("senior_vote", "role_change"):
         if has_table(table):
             op.drop_table(table)
