@@ -1,7 +1,7 @@
-"""Two claimers of the notice outbox at once take disjoint rows (FOR UPDATE SKIP LOCKED).
+"""Two claimers of the outbox at once take disjoint rows (FOR UPDATE SKIP LOCKED).
 
-PostgreSQL only: SQLite has one writer and no row locks, and there the clause is left out.
-Runs when TEST_DATABASE_URL points at PostgreSQL (bash .ci/run sets it).
+The claims need PostgreSQL: SQLite has one writer and no row locks, and there the clause is
+left out. They run when TEST_DATABASE_URL points at PostgreSQL (bash .ci/run sets it).
 """
 
 import asyncio
@@ -13,14 +13,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.base import saved_id
-from models.enums import NoticeEvent
+from models.enums import BroadcastOutcome, NoticeEvent
 from models.moderation import Notice
 from models.volunteer import Volunteer
-from services import notices
+from services import broadcast, notices
 from tests.support.report_setup import wall_report
 from tests.support.telegram_ids import tg_id
 
-pytestmark = pytest.mark.skipif(
+postgres_only = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
     reason="TEST_DATABASE_URL does not point at PostgreSQL",
 )
@@ -41,6 +41,7 @@ async def five_volunteers_with_notices(db: AsyncSession) -> set[int]:
     return {row_id for row_id in ids if row_id is not None}
 
 
+@postgres_only
 async def test_two_claimers_at_once_get_disjoint_rows(
     session_maker: async_sessionmaker[AsyncSession], db: AsyncSession
 ) -> None:
@@ -66,3 +67,50 @@ async def test_two_claimers_at_once_get_disjoint_rows(
             again = await asyncio.wait_for(notices.take_pending(later), NO_WAITING)
         assert {item.volunteer_id for item in again.to_send} == first_people
         assert {i for item in again.to_send for i in item.notice_ids} == taken_first
+
+
+async def started_broadcast(db: AsyncSession) -> tuple[int, set[int]]:
+    people = [Volunteer(telegram_id=tg_id(1601 + n)) for n in range(4)]
+    db.add_all(people)
+    await db.commit()
+    made, _ = await broadcast.prepare(
+        db,
+        created_by_id=saved_id(people[0]),
+        chat_id=tg_id(1601),
+        request_message_id=1,
+        text="Hello",
+        language=None,
+    )
+    counts = await broadcast.start(db, broadcast_id=saved_id(made))
+    assert counts is not None
+    assert counts.total == 4
+    return saved_id(made), {saved_id(person) for person in people}
+
+
+@postgres_only
+async def test_a_second_broadcast_sender_skips_the_rows_the_first_reads(
+    session_maker: async_sessionmaker[AsyncSession], db: AsyncSession
+) -> None:
+    broadcast_id, everyone = await started_broadcast(db)
+    async with session_maker() as first, session_maker() as second:
+        mine = await broadcast.waiting_recipients(first, broadcast_id=broadcast_id)
+        theirs = await asyncio.wait_for(
+            broadcast.waiting_recipients(second, broadcast_id=broadcast_id), NO_WAITING
+        )
+        assert {r.volunteer_id for r in mine} == everyone
+        assert theirs == []
+        await first.rollback()
+        again = await broadcast.waiting_recipients(second, broadcast_id=broadcast_id)
+        assert {r.volunteer_id for r in again} == everyone
+
+
+async def test_a_broadcast_delivery_keeps_its_first_outcome(db: AsyncSession) -> None:
+    """A copy sent twice (two senders by mistake) is one delivery in the final count."""
+    broadcast_id, everyone = await started_broadcast(db)
+    someone = min(everyone)
+    for outcome in (BroadcastOutcome.SENT, BroadcastOutcome.FAILED):
+        await broadcast.record_outcome(
+            db, broadcast_id=broadcast_id, volunteer_id=someone, outcome=outcome
+        )
+    counts = await broadcast.counts(db, broadcast_id=broadcast_id)
+    assert (counts.sent, counts.failed, counts.waiting) == (1, 0, 3)
