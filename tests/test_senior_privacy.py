@@ -1,7 +1,7 @@
-"""Privacy (issue 11): no path shows a volunteer's words or identity to another volunteer or to a
-senior volunteer — not /check, not /my N of someone else's report, not /my, /top, /stats,
-the outcome notices or the weekly digest. Everything the bot sends into the other people's
-chats is read."""
+"""Privacy (issue 11): no path shows a volunteer's words (their notes included) or identity to
+another volunteer or to a senior volunteer — not /check, not /my N of someone else's report,
+not /my, /top, /stats, the outcome notices or the weekly digest. Everything the bot sends into
+the other people's chats is read."""
 
 from typing import Any
 
@@ -21,7 +21,7 @@ from tests.support.recording_session import RecordingSession
 from tests.support.senior_helpers import DRUGS, make_senior
 from tests.support.triage_helpers import NUMBER, admin, make_moderator
 
-FINDER_WORDS = ("Видела", "остановке", "соль")
+FINDER_WORDS = ("Видела", "остановке", "соль", "киоска")  # the last from their note
 CONFIRMER_WORDS = ("рекламу", "подъезде")
 
 
@@ -50,6 +50,8 @@ async def test_no_path_shows_a_volunteers_words_or_identity_to_others(
     said = await finder.send("Видела на остановке t.me/privacy_path_shop, продают соль")
     number = int(NUMBER.findall(text(said))[0])
     await confirmer.send("Тоже видел рекламу в подъезде t.me/privacy_path_shop")
+    noted = text(await finder.send(f"/note {number} курьер стоит у киоска"))
+    assert f"#{number}" in noted
     senior = await make_senior(client, 7003, first_name="Saule", username="saule_senior")
     bystander = client.as_user(7004, first_name="Dana", username="dana_other", language_code="en")
 
@@ -96,4 +98,6 @@ async def test_no_path_shows_a_volunteers_words_or_identity_to_others(
         for secret in _secrets(senior, ()):
             assert secret not in seen[who][0], (who, secret)
     # The moderators do read the words (the rule is "moderators only", not "nobody").
-    assert "Видела на остановке" in text(await moderator.send(f"/report {number}"))
+    full = text(await moderator.send(f"/report {number}"))
+    assert "Видела на остановке" in full
+    assert "курьер стоит у киоска" in full
