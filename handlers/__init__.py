@@ -31,6 +31,7 @@ from handlers import (
     intake,
     language,
     my_reports,
+    own_report_edits,
     personal_data,
     privacy,
     probe,
@@ -57,6 +58,8 @@ def build_routers() -> list[Router]:
     private.edited_message.filter(PrivateChat())
     private.include_routers(
         banned.create_router(),
+        # First after the banned: while it waits for a note, a command ends the wait.
+        own_report_edits.create_router(),
         start.create_router(),
         language.create_router(),
         my_reports.create_router(),

@@ -1,6 +1,6 @@
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.actor import Actor
@@ -8,7 +8,13 @@ from services.my_report import my_report
 from services.my_reports import list_my_reports
 from services.report_numbers import parse_number
 from views.callbacks import MyReportOpen, MyReportsPage
-from views.my_reports import render_no_report, render_page, render_report, render_usage
+from views.my_reports import (
+    render_no_report,
+    render_page,
+    render_report,
+    render_usage,
+    report_keyboard,
+)
 
 PAGE_SIZE = 10
 
@@ -21,7 +27,8 @@ async def cmd_my(
         if number is None:
             await message.answer(render_usage())
         else:
-            await message.answer(await _one_report(session, actor, number))
+            text, keyboard = await _one_report(session, actor, number)
+            await message.answer(text, reply_markup=keyboard)
         return
     page = await list_my_reports(session, volunteer_id=actor.id, page=0, page_size=PAGE_SIZE)
     text, keyboard = render_page(page)
@@ -48,16 +55,20 @@ async def on_my_report(
     query: CallbackQuery, callback_data: MyReportOpen, session: AsyncSession, actor: Actor
 ) -> None:
     # The number comes from the button; what is shown depends on the presser's own sightings.
-    text = await _one_report(session, actor, callback_data.report_id)
+    text, keyboard = await _one_report(session, actor, callback_data.report_id)
     await query.answer()
     # A new message each press: pressing twice shows the same answer twice, never an error.
     if isinstance(query.message, Message):
-        await query.message.answer(text)
+        await query.message.answer(text, reply_markup=keyboard)
 
 
-async def _one_report(session: AsyncSession, actor: Actor, number: int) -> str:
+async def _one_report(
+    session: AsyncSession, actor: Actor, number: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     view = await my_report(session, volunteer_id=actor.id, report_id=number)
-    return render_no_report(number) if view is None else render_report(view)
+    if view is None:
+        return render_no_report(number), None
+    return render_report(view), report_keyboard(view)
 
 
 def create_router() -> Router:

@@ -59,6 +59,9 @@ def render_data(data: PersonalData) -> str:
             "Your words kept with your reports: {count} (only moderators read them, never "
             "other volunteers)"
         ).format(count=data.words),
+        _("Notes you added to your reports: {count} (only moderators read them)").format(
+            count=data.notes
+        ),
         "",
         _(
             "/forget_me erases your name, username, nickname, settings and the words you wrote "

@@ -59,6 +59,8 @@ class MyReportView:
     status: ReportStatus
     lives_under: int | None = None
     facts: ReportFacts | None = None
+    # The asker's own note on it (services/finder_notes.py); never anyone else's.
+    my_note: str | None = None
 
 
 async def my_report(
@@ -71,21 +73,30 @@ async def my_report(
     survivor = await follow_merges(session, report)
     survivor_id = saved_id(survivor)
     lives_under = survivor_id if survivor_id != report_id else None
-    if not await _has_sighting(session, volunteer_id=volunteer_id, report_id=survivor_id):
+    own = await _own_sighting(session, volunteer_id=volunteer_id, report_id=survivor_id)
+    if own is None:
         return MyReportView(report_id=report_id, status=report.status)
     facts = await _facts(session, survivor)
     return MyReportView(
-        report_id=report_id, status=report.status, lives_under=lives_under, facts=facts
+        report_id=report_id,
+        status=report.status,
+        lives_under=lives_under,
+        facts=facts,
+        my_note=own[1],
     )
 
 
-async def _has_sighting(session: AsyncSession, *, volunteer_id: int, report_id: int) -> bool:
+async def _own_sighting(
+    session: AsyncSession, *, volunteer_id: int, report_id: int
+) -> tuple[int, str | None] | None:
+    """The asker's sighting of the report (its id and their note), or None."""
     found = await session.exec(
-        select(Sighting.id).where(
+        select(Sighting.id, Sighting.note).where(
             Sighting.report_id == report_id, Sighting.volunteer_id == volunteer_id
         )
     )
-    return found.first() is not None
+    row = found.first()
+    return None if row is None else (row[0] or 0, row[1])
 
 
 async def _facts(session: AsyncSession, report: Report) -> ReportFacts:

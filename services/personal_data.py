@@ -47,6 +47,7 @@ class PersonalData:
     links: int
     photos: int
     words: int  # sightings that keep what the volunteer wrote (moderators read them)
+    notes: int = 0  # notes they added to their own new reports (moderators read them)
 
 
 async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalData:
@@ -59,9 +60,14 @@ async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalDat
         )
     ).first()
     graffiti = func.sum(case((col(Report.kind) == TargetKind.GRAFFITI.value, 1), else_=0))
-    sightings, photos, words = (
+    sightings, photos, words, notes = (
         await session.exec(
-            select(func.count(), graffiti, func.count(col(Sighting.words)))
+            select(
+                func.count(),
+                graffiti,
+                func.count(col(Sighting.words)),
+                func.count(col(Sighting.note)),
+            )
             .select_from(Sighting)
             .join(Report, col(Report.id) == col(Sighting.report_id))
             .where(Sighting.volunteer_id == volunteer_id)
@@ -82,6 +88,7 @@ async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalDat
         links=int(sightings or 0) - int(photos or 0),
         photos=int(photos or 0),
         words=int(words or 0),
+        notes=int(notes or 0),
     )
 
 

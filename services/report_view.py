@@ -66,6 +66,9 @@ class CardView:
     # What volunteers wrote around their links or under their photo, newest first, no names:
     # for moderators only (services/words.py).
     words: tuple[str, ...] = ()
+    # Notes volunteers added later to their own new report (services/finder_notes.py), newest
+    # first, no names: for moderators only, like the words.
+    notes: tuple[str, ...] = ()
     # Senior volunteers' votes, counted without names, and their call once two agreed.
     seniors: SeniorTally | None = None
 
@@ -110,6 +113,17 @@ async def volunteers_words(session: AsyncSession, report_id: int, *, limit: int)
         .limit(limit)
     )
     return [words for words in rows.all() if words]
+
+
+async def volunteers_notes(session: AsyncSession, report_id: int, *, limit: int) -> list[str]:
+    """The notes kept with the report's sightings, newest sighting first."""
+    rows = await session.exec(
+        select(Sighting.note)
+        .where(Sighting.report_id == report_id, col(Sighting.note).is_not(None))
+        .order_by(col(Sighting.created_at).desc(), col(Sighting.id).desc())
+        .limit(limit)
+    )
+    return [note for note in rows.all() if note]
 
 
 async def load_card(
@@ -160,6 +174,7 @@ async def load_card(
         photos=tuple(await report_photos(session, report_id)),
         last_check=next(iter(await latest_check_lines(session, report_id, limit=1)), None),
         words=tuple(await volunteers_words(session, report_id, limit=words_limit)),
+        notes=tuple(await volunteers_notes(session, report_id, limit=words_limit)),
         seniors=await tally(session, report_id, report.seniors_say),
     )
 

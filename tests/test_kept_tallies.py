@@ -25,7 +25,7 @@ from bot.__main__ import keep_points_for, main, rebuild_tallies_in
 from models.base import saved_id
 from models.enums import District, ReportStatus
 from models.tally import TallyDay, TallyPoints
-from services import kept_points, lifecycle
+from services import kept_points, lifecycle, withdrawals
 from services.kept_tallies import per_day
 from services.points import COUNTS, PointWeights
 from services.tallies import Tally, points_by_volunteer, recomputed_tallies, tallies
@@ -53,6 +53,8 @@ events = st.lists(
         st.tuples(st.just("advance"), some_reports, st.integers(1, 3), st.booleans()),
         st.tuples(st.just("status"), some_reports, st.sampled_from(STEPS)),
         st.tuples(st.just("merge"), st.integers(0, 9), st.integers(0, 9)),
+        # A volunteer withdraws their sighting of a new report (refused when it is not).
+        st.tuples(st.just("withdraw"), volunteer, st.integers(0, 9)),
         st.tuples(st.just("later"), st.sampled_from([1, 5, 20, 30])),
     ),
     min_size=4,
@@ -96,6 +98,11 @@ async def _play(
         elif kind == "merge" and reports:
             source, into = reports[event[1] % len(reports)], reports[event[2] % len(reports)]
             await lifecycle.merge(db, source_ids=[source], into_id=into, actor_id=mod.id)
+        elif kind == "withdraw" and reports:
+            chosen = reports[event[2] % len(reports)]
+            await withdrawals.withdraw(
+                db, volunteer_id=saved_id(people[event[1]]), report_id=chosen
+            )
         elif kind == "later":
             clock.set(clock.now + timedelta(hours=event[1]))
 
@@ -175,6 +182,19 @@ async def _history_rows(db: AsyncSession) -> dict[Any, tuple[int, ...]]:
         ("advance", {4}, 1, True),
     ],
     weights_at=1,
+)
+# The finder withdraws: the confirmer finds it, then it is accepted; the sole finder withdraws.
+@example(
+    history=[
+        ("links", 0, {0, 1}),
+        ("later", 1),
+        ("links", 1, {0}),
+        ("withdraw", 0, 0),
+        ("advance", {0}, 1, False),
+        ("withdraw", 0, 1),
+        ("withdraw", 1, 0),
+    ],
+    weights_at=0,
 )
 async def test_kept_tallies_equal_a_recomputation_after_any_history(
     engine: AsyncEngine,

@@ -21,6 +21,22 @@ class MyReportOpen(CallbackData, prefix="myr"):
     report_id: int
 
 
+class OwnEdit(StrEnum):
+    """What a volunteer's button under /my N does to their own new report."""
+
+    WITHDRAW_ASK = "wa"  # ask first: a mis-tap must not withdraw
+    WITHDRAW = "w"
+    KEEP = "k"
+    NOTE = "n"  # the next message is the note
+
+
+class MyReportEdit(CallbackData, prefix="mye"):
+    """Acts only on the presser's own sighting (services/own_sighting.py), whatever the number."""
+
+    action: OwnEdit
+    report_id: int
+
+
 class TriageAction(StrEnum):
     """What a button on a queue card does; short values keep callback data under 64 bytes."""
 

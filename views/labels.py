@@ -75,6 +75,8 @@ _NOTE_LABELS: dict[NoteCode, str] = {
     NoteCode.PROBE_ONLINE: N_("two automatic checks: online"),
     NoteCode.PROBE_BLOCKED: N_("two automatic checks: blocked"),
     NoteCode.PROBE_GONE: N_("two automatic checks: removed at the source"),
+    NoteCode.SIGHTING_WITHDRAWN: N_("a volunteer withdrew their report; others keep it open"),
+    NoteCode.WITHDRAWN: N_("withdrawn by the volunteer who sent it"),
 }
 
 

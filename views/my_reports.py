@@ -17,6 +17,7 @@ from services.my_report import MyReportView, ReportFacts, Seen
 from services.my_reports import MyReportsPage as Page
 from views.callbacks import MyReportOpen, MyReportsPage
 from views.labels import reason_label, shorten, status_label
+from views.own_report_edits import own_report_keyboard
 
 # Statuses whose stored reason is the one a volunteer asks about.
 _WITH_REASON = frozenset({ReportStatus.REJECTED, ReportStatus.DECLINED})
@@ -82,7 +83,19 @@ def render_report(view: MyReportView) -> str:
             )
         )
     lines.extend(_facts_lines(view.facts))
+    if view.my_note:
+        # Their own words back to them, escaped; nobody else's note is ever here.
+        note = escape(shorten(view.my_note, 300))
+        lines.append(_("Your note for the moderators: «{note}»").format(note=note))
     return "\n".join(lines)
+
+
+def report_keyboard(view: MyReportView) -> InlineKeyboardMarkup | None:
+    """Withdraw and Add a note, on one's own report while it is new."""
+    facts = view.facts
+    if facts is None or facts.status != ReportStatus.NEW:
+        return None
+    return own_report_keyboard(facts.report_id)
 
 
 def _facts_lines(facts: ReportFacts) -> list[str]:

@@ -82,6 +82,7 @@ def card_lines(card: CardView, *, last_check: bool = True) -> list[str]:
         )
         lines.append(_("Graffiti advertising it: {reports}").format(reports=walls))
     lines += words_lines(card.words)
+    lines += notes_lines(card.notes)
     lines += tally_lines(card.seniors)
     if last_check and card.last_check is not None:
         lines.append(evidence_line(card.last_check))
@@ -100,6 +101,19 @@ def words_lines(words: tuple[str, ...]) -> list[str]:
     return ["💬 " + _("In the volunteers' words:")] + [
         f"«{escape(shorten(text, WORDS_SHOWN))}»" for text in words
     ]
+
+
+def notes_lines(notes: tuple[str, ...]) -> list[str]:
+    """What volunteers added later to their own report, quoted and escaped like the words."""
+    if not notes:
+        return []
+    return ["📝 " + _("Added later by the volunteers:")] + [
+        f"«{escape(shorten(text, WORDS_SHOWN))}»" for text in notes
+    ]
+
+
+# A volunteer acted on their own report: moderators read "a volunteer", never the name.
+_BY_A_VOLUNTEER = frozenset({NoteCode.WITHDRAWN, NoteCode.SIGHTING_WITHDRAWN})
 
 
 def _wall_lines(wall: GraffitiView) -> list[str]:
@@ -257,7 +271,12 @@ def _history_lines(history: list[HistoryLine]) -> list[str]:
     if not history:
         lines.append(_("No changes yet."))
     for entry in history:
-        who = escape(entry.actor_name) if entry.actor_name is not None else _("the bot")
+        if entry.why.code in _BY_A_VOLUNTEER:
+            who = _("a volunteer")
+        elif entry.actor_name is not None:
+            who = escape(entry.actor_name)
+        else:
+            who = _("the bot")
         line = " · ".join([
             _when(entry.at),
             f"{status_label(entry.from_status)} → {status_label(entry.to_status)}",
