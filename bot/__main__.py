@@ -47,7 +47,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.batch_recovery import recover_batches
+from bot.batch_recovery import recover_batches, stale_batches_job
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.data_folder import database_folder_problem
@@ -136,6 +136,12 @@ async def rebuild_tallies_in(session_maker: async_sessionmaker[AsyncSession]) ->
 
 
 async def run(settings: Settings, role: Role = Role.ALL) -> None:
+    if role is not Role.ALL and not settings.redis.url:
+        logger.warning(
+            "--role %s without redis.url: conversations and throttle counts stay in this"
+            " process; set redis.url when several processes take updates",
+            role,
+        )
     engine = create_engine(settings.database.url)
     read_engine = create_read_engine(settings.database.url)
     try:
@@ -167,7 +173,9 @@ async def run(settings: Settings, role: Role = Role.ALL) -> None:
                 await register_commands(bot, i18n, settings.access.admins, session_maker)
             background = background_of(dispatcher)
             background.here.active = False  # until the background work starts (if it does)
-            work = background_work(dispatcher, bot, settings) if role.does_background else None
+            work = (
+                background_work(dispatcher, bot, settings, role) if role.does_background else None
+            )
             # What start-up built (modules, aiogram's types, catalogs) lives as long as the
             # process: frozen, full collections no longer walk it, and their pauses of the
             # event loop shrink (a third of a second to a tenth in bench/bench_load.py).
@@ -180,7 +188,10 @@ async def run(settings: Settings, role: Role = Role.ALL) -> None:
                 storage=dispatcher.storage,
             )
             try:
-                async with serving_ops(ops, settings), doing(work) as working:
+                async with (
+                    serving_ops(ops, settings, takes_updates=role.takes_updates),
+                    doing(work) as working,
+                ):
                     if role.takes_updates:
                         await serve_updates(dispatcher, bot, settings, ops.register)
                     else:
@@ -198,7 +209,9 @@ async def run(settings: Settings, role: Role = Role.ALL) -> None:
         await engine.dispose()
 
 
-def background_work(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> BackgroundWork:
+def background_work(
+    dispatcher: Dispatcher, bot: Bot, settings: Settings, role: Role
+) -> BackgroundWork:
     """Every periodic job declared on the runner, started when this process may work: at once
     on SQLite, once it holds the worker lock on PostgreSQL."""
     background, deps = background_of(dispatcher), deps_of(dispatcher)
@@ -219,6 +232,13 @@ def background_work(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> Bac
         evidence_wakeup=background.probe.evidence_wakeup if background.probe else None,
         broadcasts=background.broadcasts,
     )
+    if role is Role.WORKER:
+        # `all` voids them all at its start; beside web processes only the stale ones.
+        background.jobs.add(
+            stale_batches_job(
+                bot=bot, session_maker=background.session_maker, i18n=background.i18n
+            )
+        )
     lock = None
     if make_url(settings.database.url).get_backend_name() == "postgresql":
         lock = WorkerLock(

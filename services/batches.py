@@ -15,7 +15,7 @@ A reservation without file ids is not a batch: `/batches` and `/batch N` ignore 
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, update
 from sqlmodel import col, select
@@ -149,20 +149,28 @@ class VoidedBatch:
     moderator: Volunteer
 
 
-async def void_unfinished(session: AsyncSession) -> list[VoidedBatch]:
+async def void_unfinished(
+    session: AsyncSession, *, opened_before: datetime | None = None
+) -> list[VoidedBatch]:
     """Void every reservation a stopped process left behind and release its claims.
 
-    Called at start-up, when no batch of this process can be under way. Without it the dead
-    process's claims kept every ready report from /batch for 15 minutes ("Nothing to send").
-    Nothing of such a batch was marked sent, so files delivered before the crash are void.
+    Called at start-up of the one process (`--role all`), when no batch of this process can be
+    under way. Without it the dead process's claims kept every ready report from /batch for 15
+    minutes ("Nothing to send"). Nothing of such a batch was marked sent, so files delivered
+    before the crash are void. With several processes another one may be delivering a batch
+    right now: the worker voids only batches opened before `opened_before` (a claim's time
+    ago, when their claims have lapsed anyway).
     """
     now = utcnow()
-    rows = await session.exec(
+    query = (
         select(Batch, Volunteer)
         .join(Volunteer, col(Volunteer.id) == col(Batch.created_by_id))
         .where(col(Batch.csv_file_id).is_(None), col(Batch.voided_at).is_(None))
         .order_by(col(Batch.id))
     )
+    if opened_before is not None:
+        query = query.where(col(Batch.created_at) < opened_before)
+    rows = await session.exec(query)
     voided = [VoidedBatch(saved_id(batch), moderator) for batch, moderator in rows.all()]
     for item in voided:
         await session.exec(

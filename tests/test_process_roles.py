@@ -11,7 +11,7 @@ import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -27,6 +27,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.__main__ import main
+from bot.batch_recovery import stale_batches_job
 from bot.config import Settings
 from bot.factory import background_of, create_bot, create_dispatcher, deps_of
 from bot.jobs.periodic import declare_jobs
@@ -34,12 +35,17 @@ from bot.jobs.runner import JobRunner, Periodic
 from bot.jobs.schedules import Every
 from bot.ops.health import Health
 from bot.ops.metrics import Metrics
+from bot.ops.server import ops_routes, serving_ops
 from bot.roles import BackgroundWork, WorkHere
 from bot.single_process import hold_single_process_lock, lock_file_of
 from bot.worker_lock import WorkerLock
+from models.base import saved_id
 from models.bot_facts import BotFact
 from models.broadcast import Broadcast
 from models.enums import BroadcastState
+from models.moderation import Batch
+from models.volunteer import Volunteer
+from services import batches
 from services.pacing import PacedSender
 from tests.support.accounts import ADMIN_ID, TEST_TOKEN
 from tests.support.bot_process import ROOT, START_TIMEOUT, TOKEN, child_env
@@ -47,8 +53,10 @@ from tests.support.client import BotClient, texts
 from tests.support.fake_bot_api import FakeBotAPI, private_message
 from tests.support.fake_clock import FakeClock, FrozenClock, SteppedClock
 from tests.support.recording_session import RecordingSession
+from tests.support.report_setup import make_reports
 from tests.support.tally_world import active_before_digest, almaty, make_volunteer
 from tests.support.telegram_ids import tg_id
+from tests.support.triage_helpers import make_moderator
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -476,3 +484,79 @@ async def test_a_web_process_takes_updates_and_leaves_the_background_work(
                 web.kill()
                 await web.wait()
     assert body["checks"] == {"database": "ok", "redis": "off", "jobs": "off"}
+
+
+async def test_a_worker_serves_health_on_the_address_a_web_process_shares_with_its_webhook(
+    settings: Settings, dispatcher: Dispatcher
+) -> None:
+    """One config for every role: ops and webhook on one address. The webhook's server has
+    /healthz in a web process; a worker serves no webhook, so it serves them itself."""
+    port = _free_port()
+    shared = settings.model_copy(
+        update={
+            "webhook": settings.webhook.model_copy(
+                update={"url": "https://bot.example.kz/hook", "secret": "s" * 20, "port": port}
+            ),
+            "ops": settings.ops.model_copy(update={"listen": "127.0.0.1", "port": port}),
+        }
+    )
+    background = background_of(dispatcher)
+    routes = ops_routes(
+        shared,
+        session_maker=background.session_maker,
+        jobs=background.jobs,
+        metrics=background.metrics,
+        storage=dispatcher.storage,
+    )
+    url = f"http://127.0.0.1:{port}/healthz"
+    async with aiohttp.ClientSession() as http:
+        async with serving_ops(routes, shared, takes_updates=False), http.get(url) as health:
+            assert health.status == 200
+        async with serving_ops(routes, shared, takes_updates=True):
+            with pytest.raises(aiohttp.ClientConnectionError):
+                await http.get(url)  # left to the webhook's server, not started here
+
+
+async def test_a_worker_voids_only_batches_older_than_a_claim(
+    monkeypatch: pytest.MonkeyPatch, client: BotClient, db: AsyncSession
+) -> None:
+    """Beside web processes a batch without files may be one a web process is delivering: the
+    worker leaves it alone for a claim's time (15 minutes), then voids it and tells its
+    moderator."""
+    clock = FrozenClock(monkeypatch, START)
+    await make_reports(client, db, ["t.me/stale_batch_shop"])
+    moderator = await make_moderator(client, 2201)
+    row = (
+        await db.exec(select(Volunteer).where(Volunteer.telegram_id == moderator.user_id))
+    ).one()
+    opened = await batches.open_batch(db, actor_id=saved_id(row), category=None)
+    assert opened is not None
+    batch_id = saved_id(opened.batch)
+    runner = JobRunner(clock=clock)
+    background = background_of(client.dispatcher)
+    runner.add(
+        stale_batches_job(
+            bot=client.bot, session_maker=background.session_maker, i18n=background.i18n
+        )
+    )
+    fake_session = client.session
+    told = len(fake_session.requests)
+
+    clock.set(START + timedelta(minutes=14))
+    await runner.run_once("stale-batches")
+    assert fake_session.requests[told:] == []
+    db.expire_all()
+    batch = await db.get(Batch, batch_id)
+    assert batch is not None
+    assert batch.voided_at is None
+
+    clock.set(START + timedelta(minutes=16))
+    await runner.run_once("stale-batches")
+    [notice] = fake_session.requests[told:]
+    assert isinstance(notice, SendMessage)
+    assert notice.chat_id == moderator.user_id
+    assert f"Batch {batch_id} was interrupted" in notice.text
+    db.expire_all()
+    batch = await db.get(Batch, batch_id)
+    assert batch is not None
+    assert batch.voided_at is not None

@@ -63,13 +63,17 @@ def ops_routes(
 
 
 @asynccontextmanager
-async def serving_ops(routes: OpsRoutes, settings: Settings) -> AsyncIterator[None]:
+async def serving_ops(
+    routes: OpsRoutes, settings: Settings, *, takes_updates: bool = True
+) -> AsyncIterator[None]:
     """Serve the routes at `[ops] listen:port` while the block runs; port 0: not at all, nor
-    when it is the webhook's own address (the webhook's server has them already).
+    when it is the webhook's own address (the webhook's server has them already; not in a
+    process that takes no updates, `--role worker`, which serves no webhook).
 
     A port already taken is logged and the bot runs on without them: updates matter more."""
     ops, webhook = settings.ops, settings.webhook
-    if ops.port == 0 or (webhook.url and (ops.listen, ops.port) == (webhook.listen, webhook.port)):
+    on_webhook = takes_updates and bool(webhook.url)
+    if ops.port == 0 or (on_webhook and (ops.listen, ops.port) == (webhook.listen, webhook.port)):
         yield
         return
     app = web.Application()
