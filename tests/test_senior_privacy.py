@@ -1,14 +1,22 @@
 """Privacy (issue 11): no path shows a volunteer's words or identity to another volunteer or to a
-senior volunteer — not /check, not /my N of someone else's report, not /my, /top,
-/stats or the weekly digest. Everything the bot sends into the other people's chats is read."""
+senior volunteer — not /check, not /my N of someone else's report, not /my, /top, /stats,
+the outcome notices or the weekly digest. Everything the bot sends into the other people's
+chats is read."""
 
 from typing import Any
 
+from aiogram import Bot
 from aiogram.methods import TelegramMethod
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.jobs.notices import NoticeDrainer
 from services.clock import utcnow
+from services.pacing import PacedSender
 from services.weeks import Week
 from tests.support.client import BotClient, text, texts
+from tests.support.fake_clock import FakeClock
 from tests.support.recording_session import RecordingSession
 from tests.support.senior_helpers import DRUGS, make_senior
 from tests.support.triage_helpers import NUMBER, admin, make_moderator
@@ -31,7 +39,11 @@ def _secrets(user: BotClient, words: tuple[str, ...]) -> list[str]:
 
 
 async def test_no_path_shows_a_volunteers_words_or_identity_to_others(
-    client: BotClient, fake_session: RecordingSession
+    client: BotClient,
+    fake_session: RecordingSession,
+    bot: Bot,
+    session_maker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
 ) -> None:
     finder = client.as_user(7001, first_name="Aigerim", username="aigerim_secret")
     confirmer = client.as_user(7002, first_name="Timur", username="timur_secret")
@@ -54,6 +66,10 @@ async def test_no_path_shows_a_volunteers_words_or_identity_to_others(
     # A moderator decides: the finder and the confirmer hear it, each only of themselves.
     moderator = await make_moderator(client, 7005)
     await moderator.send(f"/accept {number} sales")
+    drainer = NoticeDrainer(
+        bot=bot, session_maker=session_maker, sender=PacedSender(clock=FakeClock()), i18n=i18n
+    )
+    await drainer.drain_once()
     for person in (finder, confirmer, senior, bystander):
         await person.send("/top")
     # The weekly digest, as the programme's channels would get it (this week, so it counts).
@@ -69,6 +85,8 @@ async def test_no_path_shows_a_volunteers_words_or_identity_to_others(
         "confirmer": (_received(fake_session, confirmer), finder_secrets),
         "digest": (_everything(digest), finder_secrets + confirmer_secrets),
     }
+    for who in ("finder", "confirmer"):
+        assert f"Жалоба #{number} принята." in seen[who][0], who  # the notice came
     for who, (shown, secrets) in seen.items():
         assert shown, who
         for secret in secrets:

@@ -237,3 +237,12 @@ async def test_a_withdraw_button_pressed_twice_acts_once(
     stranger = client.as_user(6603, language_code="en")
     assert "holds nothing sent by you" in text(await stranger.send(f"/withdraw {number}"))
     assert str(tg_id(6601)) not in text(await stranger.send(f"/my {number}"))
+
+
+async def test_help_names_both_commands_in_every_language(client: BotClient) -> None:
+    for user_id, language, word in ((6701, "en", "withdraw"), (6702, "ru", "отозвать"),
+                                    (6703, "kk", "кері қайтару")):  # fmt: skip
+        shown = text(await client.as_user(user_id, language_code=language).send("/help"))
+        assert "/withdraw N" in shown
+        assert "/note N" in shown
+        assert word in shown

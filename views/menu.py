@@ -17,6 +17,8 @@ VOLUNTEER_COMMANDS: list[tuple[str, str]] = [
     ("start", N_("Welcome and safety rules")),
     ("help", N_("What to send")),
     ("my", N_("My reports")),
+    ("withdraw", N_("Withdraw my new report: /withdraw N")),
+    ("note", N_("A note for the moderators: /note N text")),
     ("stats", N_("My numbers")),
     ("top", N_("Leaderboards")),
     ("squad", N_("My squad: /squad CODE to join")),

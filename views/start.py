@@ -71,6 +71,11 @@ def volunteer_help() -> str:
             "/cancel — drop the graffiti report being filled in\n"
             "/lang — language"
         )
+        + "\n"
+        + _(
+            "/withdraw N — withdraw your report while it is new (a mistake, a legitimate shop)\n"
+            "/note N text — a note on your new report, for the moderators only"
+        )
         + "\n\n"
         + safety_rules()
         + "\n\n"

@@ -106,7 +106,8 @@ class PhashIndex:
                 hashes.append(phash)
                 reports.append(report_id)
         self.extend(hashes, reports)
-        # Expired only after the read: a gap committed late is found however long ago it was.
+        # Expired only after the read: a row committed late is read by the next catch-up,
+        # however late that comes.
         feed.gaps = {i: seen for i, seen in feed.gaps.items() if now - seen < GAP_SECONDS}
         if not newer:
             return
