@@ -17,7 +17,17 @@ reports its jobs "standby" (healthy). A holder whose lock connection is lost sto
 once and stands by again (it does not exit). A `web` process leaves staff one-off jobs in the
 database: a started broadcast stays in state "sending", /digest_now writes a request row; the
 worker looks for both every `[worker] poll_seconds` (at once in `all`). Notices are Notice rows
-the worker's drainer reads every two seconds, whichever process wrote them.
+the worker's drainer reads every two seconds, whichever process wrote them; the evidence of new
+web links, which a web process cannot wake, is looked at within its minute's poll. /metrics
+has `cvbot_background_active` (1 while the process runs the jobs). A `/batch` left unfinished
+is voided at the start of `all`; beside web processes the worker voids only those opened more
+than 15 minutes ago (bot/batch_recovery.py). Web and worker without `redis.url` say in one line
+that conversations and throttle counts stay in the process.
+
+What one lock cannot prevent: when a holder's connection is cut while the holder lives (a
+network fault), PostgreSQL frees the lock at once but the holder notices only at its next
+check; for up to `standby_retry_seconds` two workers may work, and a message may be sent twice
+(the delivery rows keep the rest single).
 
 On SQLite, `run` holds an exclusive lock on `<database file>.lock` (bot/single_process.py): a
 second process on the same database refuses to start with one line `database error: another

@@ -53,7 +53,10 @@ async def test_a_backup_taken_while_volunteers_write_restores_with_the_same_coun
 
     during = table_counts(copy)
     # One commit's state: every report has the sighting written in its transaction.
-    assert during["report"] == during["sighting"] == during["volunteer"]
+    assert during["report"] == during["sighting"]
+    # A volunteer's row is committed on first contact, before their link's transaction: the
+    # copy may hold the one volunteer whose link was still being written, never more.
+    assert during["report"] <= during["volunteer"] <= during["report"] + 1
     assert LINKS // 2 < during["report"] <= LINKS
 
     restored = tmp_path / "restored.db"
