@@ -62,6 +62,16 @@ def render_data(data: PersonalData) -> str:
         _("Notes you added to your reports: {count} (only moderators read them)").format(
             count=data.notes
         ),
+        *(
+            [
+                _(
+                    "Your votes as a senior volunteer: {count} (moderators see how many voted "
+                    "each way, never who)"
+                ).format(count=data.votes)
+            ]
+            if data.votes
+            else []
+        ),
         "",
         _(
             "/forget_me erases your name, username, nickname, settings and the words you wrote "

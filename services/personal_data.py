@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enums import Role, TargetKind
 from models.moderation import Notice
 from models.report import Report, Sighting
+from models.seniors import SeniorVote
 from models.squads import Squad, SquadCurator, SquadMember
 from models.volunteer import Volunteer
 from services import volunteers
@@ -48,6 +49,9 @@ class PersonalData:
     photos: int
     words: int  # sightings that keep what the volunteer wrote (moderators read them)
     notes: int = 0  # notes they added to their own new reports (moderators read them)
+    # Votes cast as a senior volunteer: kept after /forget_me like the sightings (the agreement
+    # of the moderators' decisions is history), but never shown with a name.
+    votes: int = 0
 
 
 async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalData:
@@ -73,6 +77,13 @@ async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalDat
             .where(Sighting.volunteer_id == volunteer_id)
         )
     ).one()
+    votes = (
+        await session.exec(
+            select(func.count())
+            .select_from(SeniorVote)
+            .where(SeniorVote.volunteer_id == volunteer_id)
+        )
+    ).one()
     return PersonalData(
         telegram_id=volunteer.telegram_id,
         first_name=volunteer.first_name,
@@ -89,6 +100,7 @@ async def personal_data(session: AsyncSession, volunteer_id: int) -> PersonalDat
         photos=int(photos or 0),
         words=int(words or 0),
         notes=int(notes or 0),
+        votes=int(votes or 0),
     )
 
 

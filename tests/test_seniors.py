@@ -287,3 +287,13 @@ async def test_pressing_twice_votes_once(client: BotClient, db: AsyncSession) ->
     ]
     assert check_number(once) == second
     assert not any("went wrong" in t for t in texts(twice))
+
+
+async def test_mydata_counts_a_seniors_votes(client: BotClient) -> None:
+    await report_link(client, 6091, "t.me/mydata_vote_shop")
+    senior = await make_senior(client, 6092)
+    before = text(await senior.send("/mydata"))
+    assert "votes as a senior volunteer" not in before
+    await senior.press(await senior.send("/check"), UNSURE)
+    shown = text(await senior.send("/mydata"))
+    assert "Your votes as a senior volunteer: 1" in shown
