@@ -11,8 +11,9 @@ as one of the two counting choices:
 
 Everything else is undecided and left out: a report still new, merged into another (the
 survivor carries the decision), or rejected for another reason (a dead link, not enough
-evidence, a duplicate, a reason typed by hand) — such a rejection says nothing about whether
-the target was about drugs. "Not sure" votes are never decided.
+evidence, a duplicate, a reason in the moderator's own words; a typed reason that names a
+preset is stored as the preset: services/triage.py `parse_reason`) — such a rejection says
+nothing about whether the target was about drugs. "Not sure" votes are never decided.
 
 A senior *counts* while they have fewer than `min_decided` decided votes, and from then on
 only while their agreement (agreeing / decided) is at least `min_agreement`. Nothing is

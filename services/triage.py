@@ -45,6 +45,70 @@ def parse_category(word: str) -> Category | None:
     return CATEGORY_WORDS.get(word.strip().casefold())
 
 
+# A typed reason that is one of the card's preset reasons, in English, Russian or Kazakh, is
+# stored as the preset's code: each volunteer then reads it in their own language, and a
+# "not drug-related" rejection counts in the senior volunteers' agreement (senior_agreement).
+REASON_WORDS: dict[str, NoteCode] = {
+    **dict.fromkeys(
+        [
+            "not drugs",
+            "not drug",
+            "no drugs",
+            "not drug-related",
+            "not drug related",
+            "не наркотики",
+            "не связано с наркотиками",
+            "не про наркотики",
+            "есірткі емес",
+            "есірткіге қатысы жоқ",
+        ],
+        NoteCode.NOT_DRUG_RELATED,
+    ),
+    **dict.fromkeys(
+        [
+            "dead",
+            "dead link",
+            "link dead",
+            "the link does not work",
+            "link does not work",
+            "не работает",
+            "ссылка не работает",
+            "битая ссылка",
+            "сілтеме жұмыс істемейді",
+            "сілтеме істемейді",
+        ],
+        NoteCode.LINK_DEAD,
+    ),
+    **dict.fromkeys(
+        [
+            "not enough evidence",
+            "no evidence",
+            "недостаточно доказательств",
+            "мало доказательств",
+            "дәлел жеткіліксіз",
+            "дәлелдер жеткіліксіз",
+        ],
+        NoteCode.NOT_ENOUGH_EVIDENCE,
+    ),
+    **dict.fromkeys(["duplicate", "дубликат", "дубль", "қайталау"], NoteCode.DUPLICATE),
+    **{
+        code.value: code
+        for code in (
+            NoteCode.NOT_DRUG_RELATED,
+            NoteCode.LINK_DEAD,
+            NoteCode.NOT_ENOUGH_EVIDENCE,
+            NoteCode.DUPLICATE,
+        )
+    },
+}
+
+
+def parse_reason(text: str) -> NoteCode | None:
+    """The preset a typed reason names as a whole ("Not drugs." too), or None for own words."""
+    words = " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).strip(" .!").casefold()
+    return REASON_WORDS.get(words)
+
+
 def parse_merge(text: str | None) -> tuple[list[int], int] | None:
     """`5 6 into 7` (also `в`, `->`): the sources and the surviving report, or None."""
     match = _MERGE.fullmatch(text or "")
@@ -112,7 +176,12 @@ async def reject(
     preset: NoteCode | None = None,
     actor_id: int,
 ) -> BulkResult:
-    """Reject with a preset reason (stored as its code) or the words a moderator typed."""
+    """Reject with a preset reason (stored as its code) or the words a moderator typed; typed
+    words that name a preset (`parse_reason`) are stored as that preset."""
+    if preset is None and reason:
+        preset = parse_reason(reason)
+        if preset is not None:
+            reason = None
     result = await lifecycle.change_status(
         session,
         report_ids=report_ids,

@@ -259,8 +259,8 @@ async def test_report_shows_history_evidence_and_reporters(client: BotClient) ->
     full = text(await moderator.send(f"/report #{number}"))
     assert f"<b>#{number}</b> · Telegram" in full
     assert "Status: rejected" in full
-    assert "Reason: not drugs" in full
-    assert "new, waiting for a moderator → rejected · Serik · not drugs" in full
+    assert "Reason: not drug-related" in full  # typed, stored as the preset
+    assert "new, waiting for a moderator → rejected · Serik · not drug-related" in full
     assert "<code>https://t.me/full_story/7</code>" in full
     assert "<b>Reported by 2 volunteers</b>" in full
     assert f"Dana @dana_kz · <code>{tg_id(31)}</code>" in full

@@ -13,7 +13,7 @@ from services import triage
 from services.actor import Actor
 from services.report_numbers import parse_numbers
 from services.report_view import find_reports, load_full
-from views.labels import category_label, numbers
+from views.labels import category_label, numbers, reason_label
 from views.report_card import refusal_text, render_found, render_full
 
 # Refusals listed one a line; a repeated bulk command may refuse every one of its numbers.
@@ -63,8 +63,13 @@ async def cmd_reject(
     result = await triage.reject(session, report_ids=report_ids, reason=reason, actor_id=actor.id)
     done = _("Rejected: {numbers}").format(numbers=numbers(result.changed))
     if reason:
-        shown = reason[: triage.MAX_REASON_LENGTH]  # what was stored
-        done += "\n" + _("Reason: {reason}").format(reason=escape(shown))
+        preset = triage.parse_reason(reason)
+        # What was stored: a preset's label (each volunteer reads it in their language), or
+        # the typed words as far as they are kept.
+        shown = (
+            reason_label(preset, None) if preset else escape(reason[: triage.MAX_REASON_LENGTH])
+        )
+        done += "\n" + _("Reason: {reason}").format(reason=shown)
     await message.answer(_outcome(done, result))
 
 
