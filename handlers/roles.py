@@ -25,6 +25,13 @@ def _who(volunteer: Volunteer) -> str:
     return f"{volunteer.telegram_id}{handle}"
 
 
+def _told(granted: str, told: bool) -> str:
+    """The answer to a grant, with a line when the new staff member could not be told."""
+    if told:
+        return granted
+    return granted + "\n" + _("I could not tell them: they have not opened the bot or blocked it.")
+
+
 async def _target(
     message: Message, session: AsyncSession, argument: str | None
 ) -> Volunteer | None:
@@ -66,10 +73,10 @@ async def cmd_grant(
         await message.answer(_("{who} is banned: lift the ban first.").format(who=_who(volunteer)))
     elif change.changed:
         await set_staff_menu(bot, i18n, chat_id=volunteer.telegram_id, locale=locale_of(volunteer))
-        text = _("{who} is now a moderator.").format(who=_who(volunteer))
-        if not await tell_new_moderator(bot, i18n, volunteer):
-            text += "\n" + _("I could not tell them: they have not opened the bot or blocked it.")
-        await message.answer(text)
+        told = await tell_new_moderator(bot, i18n, volunteer)
+        await message.answer(
+            _told(_("{who} is now a moderator.").format(who=_who(volunteer)), told)
+        )
     else:
         await message.answer(_("{who} is already a moderator.").format(who=_who(volunteer)))
 
@@ -117,10 +124,8 @@ async def cmd_grant_senior(
         await set_volunteer_menu(
             bot, i18n, chat_id=volunteer.telegram_id, locale=locale, senior=True
         )
-        text = _("{who} is now a senior volunteer.").format(who=who)
-        if not await tell_new_senior(bot, i18n, volunteer):
-            text += "\n" + _("I could not tell them: they have not opened the bot or blocked it.")
-        await message.answer(text)
+        told = await tell_new_senior(bot, i18n, volunteer)
+        await message.answer(_told(_("{who} is now a senior volunteer.").format(who=who), told))
     else:
         await message.answer(_("{who} is already a senior volunteer.").format(who=who))
 
