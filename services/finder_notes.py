@@ -36,7 +36,7 @@ async def add_note(
         raise ValueError("the handler checks the note's length")
     found = await own_new_sighting(session, volunteer_id=volunteer_id, report_id=report_id)
     if not isinstance(found, OwnSighting):
-        await session.rollback()  # nothing written: ends the read and the lock
+        await session.commit()  # nothing written: ends the read and the lock
         return found
     sighting = found.sighting
     replaced = sighting.note is not None
@@ -53,5 +53,5 @@ async def may_add_note(
     after the volunteer typed it."""
     found = await own_new_sighting(session, volunteer_id=volunteer_id, report_id=report_id)
     survivor_id = saved_id(found.report) if isinstance(found, OwnSighting) else found
-    await session.rollback()  # nothing written: ends the read and the lock
+    await session.commit()  # nothing written: ends the read and the lock
     return survivor_id

@@ -43,9 +43,9 @@ async def withdraw(
     """Remove the volunteer's sighting of a new report, in one transaction."""
     found = await own_new_sighting(session, volunteer_id=volunteer_id, report_id=report_id)
     if not isinstance(found, OwnSighting):
-        # Nothing was written: a rollback ends the read and gives up the lock. Not a commit:
-        # the update would count as saved work, and a lost answer would be called "Saved.".
-        await session.rollback()
+        # Nothing was written: the commit only ends the read and gives up the lock (a rollback
+        # would expire what the caller holds).
+        await session.commit()
         return found
     report, sighting = found.report, found.sighting
     survivor_id = saved_id(report)

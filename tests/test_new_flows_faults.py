@@ -84,17 +84,3 @@ async def test_a_withdrawal_answered_after_a_429_happens_once(
     db.expire_all()
     left = (await db.exec(select(Sighting).where(Sighting.report_id == number))).all()
     assert len(left) == 1
-
-
-async def test_a_lost_refusal_is_not_called_saved(
-    client: BotClient, fake_session: RecordingSession
-) -> None:
-    stranger = client.as_user(7031, language_code="en")
-    number = await report_link(client, 7032, "t.me/not_the_strangers_shop")
-    await stranger.send("/start")
-    fake_session.fail_next("SendMessage", description="Bad Request: test")
-    sent = await stranger.send(f"/withdraw {number}")
-
-    shown = texts(sent)
-    assert not any(t.startswith("Saved.") for t in shown)
-    assert any(WRONG in t for t in shown)
